@@ -1,0 +1,500 @@
+#include "model.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vx_snapshot *
+vx_snapshot_new(const char *device)
+{
+	struct vx_snapshot *s = calloc(1, sizeof(*s));
+
+	if (s == NULL)
+		return NULL;
+	vx_arena_init(&s->arena);
+	atomic_init(&s->refs, 1);
+	s->device = vx_snapshot_str(s, device, strlen(device));
+	if (s->device == NULL) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+vx_snapshot_ref(struct vx_snapshot *s)
+{
+	atomic_fetch_add(&s->refs, 1);
+}
+
+void
+vx_snapshot_unref(struct vx_snapshot *s)
+{
+	if (s == NULL)
+		return;
+	if (atomic_fetch_sub(&s->refs, 1) == 1) {
+		vx_arena_release(&s->arena);
+		free(s);
+	}
+}
+
+const char *
+vx_snapshot_str(struct vx_snapshot *s, const char *str, size_t len)
+{
+	if (len > VX_MODEL_STR_MAX)
+		len = VX_MODEL_STR_MAX;
+	return vx_arena_strndup(&s->arena, str, len);
+}
+
+static const char *
+snap_strdup(struct vx_snapshot *s, const char *str)
+{
+	return str == NULL ? NULL : vx_snapshot_str(s, str, strlen(str));
+}
+
+/*
+ * Grows an arena array of elements of size esz so that it holds at least
+ * n + 1 elements.  Returns false on out-of-memory.
+ */
+static bool
+grow_array(struct vx_arena *a, void **arr, size_t n, size_t *cap, size_t esz)
+{
+	size_t	ncap;
+	void	*p;
+
+	if (n < *cap)
+		return true;
+	ncap = *cap == 0 ? 8 : *cap * 2;
+	p = vx_arena_grow(a, *arr, n * esz, ncap * esz);
+	if (p == NULL)
+		return false;
+	*arr = p;
+	*cap = ncap;
+	return true;
+}
+
+int
+vx_snapshot_add_label(struct vx_snapshot *s, const char *name,
+    const char *value)
+{
+	size_t cap = s->nlabels;	/* labels are added once: exact fit */
+	struct vx_label *l = vx_arena_grow(&s->arena, s->labels,
+	    cap * sizeof(*l), (cap + 1) * sizeof(*l));
+
+	if (l == NULL)
+		return -VX_E_NOMEM;
+	s->labels = l;
+	l[s->nlabels].name = snap_strdup(s, name);
+	l[s->nlabels].value = snap_strdup(s, value);
+	if (l[s->nlabels].name == NULL || l[s->nlabels].value == NULL)
+		return -VX_E_NOMEM;
+	s->nlabels++;
+	return 0;
+}
+
+void
+vx_snapshot_set_dev(struct vx_snapshot *s, enum vx_dev_val v, uint64_t value,
+    enum vx_prio prio)
+{
+	uint32_t bit = 1u << v;
+
+	if ((s->dev_set & bit) && s->dev_prio[v] > (unsigned char)prio)
+		return;
+	s->dev[v] = value;
+	s->dev_prio[v] = (unsigned char)prio;
+	s->dev_set |= bit;
+}
+
+bool
+vx_snapshot_get_dev(const struct vx_snapshot *s, enum vx_dev_val v,
+    uint64_t *out)
+{
+	if (!(s->dev_set & (1u << v)))
+		return false;
+	*out = s->dev[v];
+	return true;
+}
+
+/* Index of the (section, reason) drop, or ndrops if there is none. */
+static size_t
+drop_index(const struct vx_snapshot *s, const char *section,
+    const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndrops; i++) {
+		if (strncmp(s->drops[i].reason, reason, VX_MODEL_STR_MAX) == 0 &&
+		    strncmp(s->drops[i].section, section, VX_MODEL_STR_MAX) == 0)
+			break;
+	}
+	return i;
+}
+
+const struct vx_drop *
+vx_snapshot_find_drop(const struct vx_snapshot *s, const char *section,
+    const char *reason)
+{
+	size_t i = drop_index(s, section, reason);
+
+	return i < s->ndrops ? &s->drops[i] : NULL;
+}
+
+int
+vx_snapshot_add_drop(struct vx_snapshot *s, const char *section,
+    const char *reason, uint64_t count)
+{
+	size_t		 i = drop_index(s, section, reason);
+	struct vx_drop	*d = i < s->ndrops ? &s->drops[i] : NULL;
+
+	if (d == NULL) {
+		if (!grow_array(&s->arena, (void **)&s->drops, s->ndrops,
+		    &s->drops_cap, sizeof(*s->drops)))
+			return -VX_E_NOMEM;
+		d = &s->drops[s->ndrops];
+		d->section = snap_strdup(s, section);
+		d->reason = snap_strdup(s, reason);
+		d->count = 0;
+		if (d->section == NULL || d->reason == NULL)
+			return -VX_E_NOMEM;
+		s->ndrops++;
+	}
+	d->count += count;
+	return 0;
+}
+
+/* FNV-1a over name, a separator, and peer. */
+static uint32_t
+tunnel_hash(const char *name, const char *peer)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	h = (h ^ 0xffu) * 16777619u;
+	for (const char *p = peer; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return h;
+}
+
+static bool
+tunnel_is(const struct vx_tunnel *t, const char *name, const char *peer)
+{
+	return strncmp(t->name, name, VX_MODEL_STR_MAX) == 0 &&
+	    strncmp(t->peer, peer, VX_MODEL_STR_MAX) == 0;
+}
+
+static void
+index_insert(uint32_t *index, size_t cap, uint32_t h, uint32_t slot)
+{
+	size_t i = h & (cap - 1);
+
+	while (index[i] != 0)
+		i = (i + 1) & (cap - 1);
+	index[i] = slot + 1;
+}
+
+static bool
+tunnel_index_grow(struct vx_snapshot *s)
+{
+	size_t		 cap = s->tun_index_cap == 0 ? 16 : s->tun_index_cap * 2;
+	uint32_t	*index = vx_arena_alloc(&s->arena, cap * sizeof(*index));
+
+	if (index == NULL)
+		return false;
+	for (size_t i = 0; i < s->ntunnels; i++) {
+		const struct vx_tunnel *t = s->tunnels[i];
+
+		index_insert(index, cap, tunnel_hash(t->name, t->peer),
+		    (uint32_t)i);
+	}
+	s->tun_index = index;
+	s->tun_index_cap = cap;
+	return true;
+}
+
+struct vx_tunnel *
+vx_snapshot_find_tunnel(const struct vx_snapshot *s, const char *name,
+    const char *peer)
+{
+	size_t i;
+
+	if (name == NULL)
+		name = peer;
+	if (s->tun_index_cap == 0)
+		return NULL;
+	i = tunnel_hash(name, peer) & (s->tun_index_cap - 1);
+	while (s->tun_index[i] != 0) {
+		struct vx_tunnel *t = s->tunnels[s->tun_index[i] - 1];
+
+		if (tunnel_is(t, name, peer))
+			return t;
+		i = (i + 1) & (s->tun_index_cap - 1);
+	}
+	return NULL;
+}
+
+struct vx_tunnel *
+vx_snapshot_tunnel(struct vx_snapshot *s, const char *name, const char *peer)
+{
+	struct vx_tunnel *t;
+
+	if (name == NULL)
+		name = peer;
+	t = vx_snapshot_find_tunnel(s, name, peer);
+	if (t != NULL)
+		return t;
+	/* Keep the index at most half full. */
+	if ((s->ntunnels + 1) * 2 > s->tun_index_cap &&
+	    !tunnel_index_grow(s))
+		return NULL;
+	if (!grow_array(&s->arena, (void **)&s->tunnels, s->ntunnels,
+	    &s->tunnels_cap, sizeof(*s->tunnels)))
+		return NULL;
+	t = vx_arena_alloc(&s->arena, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	t->name = snap_strdup(s, name);
+	t->peer = snap_strdup(s, peer);
+	if (t->name == NULL || t->peer == NULL)
+		return NULL;
+	t->up = true;
+	s->tunnels[s->ntunnels] = t;
+	index_insert(s->tun_index, s->tun_index_cap,
+	    tunnel_hash(t->name, t->peer), (uint32_t)s->ntunnels);
+	s->ntunnels++;
+	return t;
+}
+
+void
+vx_tunnel_add(struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t v)
+{
+	t->ctr[c] += v;
+	t->ctr_set |= 1u << c;
+}
+
+bool
+vx_tunnel_get(const struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t *out)
+{
+	if (!(t->ctr_set & (1u << c)))
+		return false;
+	*out = t->ctr[c];
+	return true;
+}
+
+void
+vx_tunnel_note_life_s(struct vx_tunnel *t, int64_t seconds)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (!t->life_s_set || seconds < t->life_s)
+		t->life_s = seconds;
+	t->life_s_set = true;
+}
+
+void
+vx_tunnel_note_life_kb(struct vx_tunnel *t, int64_t kilobytes)
+{
+	if (kilobytes < 0)
+		kilobytes = 0;
+	if (!t->life_kb_set || kilobytes < t->life_kb)
+		t->life_kb = kilobytes;
+	t->life_kb_set = true;
+}
+
+void
+vx_tunnel_set_attr(struct vx_snapshot *s, struct vx_tunnel *t,
+    enum vx_tun_attr a, const char *value)
+{
+	t->attr[a] = snap_strdup(s, value);
+}
+
+static bool
+sa_same(const struct vx_sa *a, const struct vx_sa *b)
+{
+	return a->has_in == b->has_in && a->has_out == b->has_out &&
+	    (!a->has_in || a->spi_in == b->spi_in) &&
+	    (!a->has_out || a->spi_out == b->spi_out);
+}
+
+int
+vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
+    const struct vx_sa *sa)
+{
+	for (size_t i = 0; i < t->nsas; i++) {
+		if (sa_same(&t->sas[i], sa)) {
+			if (t->sas[i].state == VX_SA_UNKNOWN)
+				t->sas[i].state = sa->state;
+			return 0;
+		}
+	}
+	if (!grow_array(&s->arena, (void **)&t->sas, t->nsas, &t->sas_cap,
+	    sizeof(*t->sas)))
+		return -VX_E_NOMEM;
+	t->sas[t->nsas++] = *sa;
+	return 0;
+}
+
+struct vx_ike_sa *
+vx_snapshot_find_ike_sa(const struct vx_snapshot *s, const char *peer)
+{
+	for (size_t i = 0; i < s->nike; i++) {
+		if (strncmp(s->ike[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
+			return s->ike[i];
+	}
+	return NULL;
+}
+
+struct vx_ike_sa *
+vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
+{
+	struct vx_ike_sa *ike = vx_snapshot_find_ike_sa(s, peer);
+
+	if (ike != NULL)
+		return ike;
+	if (!grow_array(&s->arena, (void **)&s->ike, s->nike, &s->ike_cap,
+	    sizeof(*s->ike)))
+		return NULL;
+	ike = vx_arena_alloc(&s->arena, sizeof(*ike));
+	if (ike == NULL)
+		return NULL;
+	ike->peer = snap_strdup(s, peer);
+	if (ike->peer == NULL)
+		return NULL;
+	s->ike[s->nike++] = ike;
+	return ike;
+}
+
+void
+vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
+    enum vx_ike_attr a, const char *value)
+{
+	ike->attr[a] = snap_strdup(s, value);
+}
+
+int
+vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
+{
+	struct vx_tunnel *t;
+
+	if (s->ike_known && vx_snapshot_find_ike_sa(s, peer) == NULL &&
+	    vx_snapshot_ike_sa(s, peer) == NULL)
+		return -VX_E_NOMEM;
+	for (size_t i = 0; i < s->ntunnels; i++) {
+		if (strncmp(s->tunnels[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
+			return 0;
+	}
+	t = vx_snapshot_tunnel(s, peer, peer);
+	if (t == NULL)
+		return -VX_E_NOMEM;
+	t->up = false;
+	return 0;
+}
+
+static int
+merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
+{
+	struct vx_tunnel *dt = vx_snapshot_find_tunnel(dst, st->name, st->peer);
+
+	if (dt == NULL) {
+		dt = vx_snapshot_tunnel(dst, st->name, st->peer);
+		if (dt == NULL)
+			return -VX_E_NOMEM;
+		dt->up = st->up;
+	} else {
+		dt->up = dt->up || st->up;
+	}
+	for (int c = 0; c < VX_TC__COUNT; c++) {
+		uint32_t bit = 1u << c;
+
+		if ((st->ctr_set & bit) && !(dt->ctr_set & bit)) {
+			dt->ctr[c] = st->ctr[c];
+			dt->ctr_set |= bit;
+		}
+	}
+	if (st->life_s_set && !dt->life_s_set) {
+		dt->life_s = st->life_s;
+		dt->life_s_set = true;
+	}
+	if (st->life_kb_set && !dt->life_kb_set) {
+		dt->life_kb = st->life_kb;
+		dt->life_kb_set = true;
+	}
+	for (int a = 0; a < VX_TA__COUNT; a++) {
+		if (st->attr[a] != NULL && dt->attr[a] == NULL) {
+			dt->attr[a] = snap_strdup(dst, st->attr[a]);
+			if (dt->attr[a] == NULL)
+				return -VX_E_NOMEM;
+		}
+	}
+	for (size_t i = 0; i < st->nsas; i++) {
+		int rc = vx_tunnel_add_sa(dst, dt, &st->sas[i]);
+
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+merge_ike(struct vx_snapshot *dst, const struct vx_ike_sa *si)
+{
+	struct vx_ike_sa *di = vx_snapshot_find_ike_sa(dst, si->peer);
+
+	if (di == NULL) {
+		di = vx_snapshot_ike_sa(dst, si->peer);
+		if (di == NULL)
+			return -VX_E_NOMEM;
+	}
+	di->up = di->up || si->up;
+	if (si->life_s_set && !di->life_s_set) {
+		di->life_s = si->life_s;
+		di->life_s_set = true;
+	}
+	for (int a = 0; a < VX_IA__COUNT; a++) {
+		if (si->attr[a] != NULL && di->attr[a] == NULL) {
+			di->attr[a] = snap_strdup(dst, si->attr[a]);
+			if (di->attr[a] == NULL)
+				return -VX_E_NOMEM;
+		}
+	}
+	return 0;
+}
+
+int
+vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
+{
+	int rc;
+
+	dst->ike_known = dst->ike_known || src->ike_known;
+	for (int v = 0; v < VX_DV__COUNT; v++) {
+		if (src->dev_set & (1u << v))
+			vx_snapshot_set_dev(dst, (enum vx_dev_val)v,
+			    src->dev[v], (enum vx_prio)src->dev_prio[v]);
+	}
+	for (size_t i = 0; i < src->ndrops; i++) {
+		const struct vx_drop *d = &src->drops[i];
+
+		if (vx_snapshot_find_drop(dst, d->section, d->reason) != NULL)
+			continue;
+		rc = vx_snapshot_add_drop(dst, d->section, d->reason, d->count);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < src->ntunnels; i++) {
+		rc = merge_tunnel(dst, src->tunnels[i]);
+		if (rc != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < src->nike; i++) {
+		rc = merge_ike(dst, src->ike[i]);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+vx_spi_format(uint32_t spi, char buf[11])
+{
+	snprintf(buf, 11, "0x%08x", spi);
+}

@@ -1,0 +1,271 @@
+#ifndef VX_MODEL_H
+#define VX_MODEL_H
+
+/*
+ * The normalized model: what every collector fills and the renderer reads.
+ * It knows nothing of metric names (render.c maps fields to metrics) nor of
+ * any vendor.  One snapshot holds one device's state at one moment.
+ *
+ * Ownership: a snapshot owns everything in it through its arena; strings
+ * passed in are copied (and cut at VX_MODEL_STR_MAX bytes, since device
+ * text is untrusted).  Once published (vx_snapshot_publish) a snapshot never
+ * changes and is shared by reference count.
+ *
+ * Absent is not zero: every number has a "set" bit, and the renderer leaves
+ * out what no collector reported.
+ */
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "err.h"
+
+#define VX_MODEL_STR_MAX	255
+
+/* Per-tunnel counters (monotonic; reset by the device at will). */
+enum vx_tun_ctr {
+	VX_TC_PKTS_IN,		/* decapsulated / decrypted packets */
+	VX_TC_PKTS_OUT,		/* encapsulated / encrypted packets */
+	VX_TC_BYTES_IN,
+	VX_TC_BYTES_OUT,
+	VX_TC_ERR_DECRYPT,	/* inbound decryption failures */
+	VX_TC_ERR_ENCRYPT,	/* outbound encryption failures */
+	VX_TC_ERR_AUTH,		/* inbound integrity/authentication failures */
+	VX_TC_ERR_AUTH_OUT,	/* outbound authentication failures */
+	VX_TC_ERR_REPLAY,	/* anti-replay drops */
+	VX_TC_ERR_SEND,		/* ASA "#send errors" */
+	VX_TC_ERR_RECV,		/* ASA "#recv errors" */
+	VX_TC_ERR_DROP_IN,	/* other inbound drops */
+	VX_TC_ERR_DROP_OUT,	/* other outbound drops */
+	VX_TC_ERR_INVALID_SPI,	/* per-tunnel bad-SPI packets */
+	VX_TC__COUNT
+};
+
+/* Per-tunnel descriptive attributes (rendered as one _info series). */
+enum vx_tun_attr {
+	VX_TA_LOCAL_ADDR,	/* local tunnel endpoint */
+	VX_TA_IKE_VERSION,	/* "1" or "2" */
+	VX_TA_NAT_T,		/* "true" / "false" */
+	VX_TA_INTERFACE,	/* outside interface name */
+	VX_TA_CRYPTO_MAP,	/* ASA crypto map tag and sequence */
+	VX_TA_MODE,		/* "tunnel" / "transport" */
+	VX_TA__COUNT
+};
+
+/* Per-IKE-SA descriptive attributes. */
+enum vx_ike_attr {
+	VX_IA_STATE,		/* raw device state, e.g. "MM_ACTIVE" */
+	VX_IA_VERSION,		/* "1" or "2" */
+	VX_IA_ROLE,		/* "initiator" / "responder" */
+	VX_IA_LOCAL_ADDR,
+	VX_IA__COUNT
+};
+
+/* Device-wide values. */
+enum vx_dev_val {
+	VX_DV_INVALID_SPI,		/* counter: packets dropped for invalid SPI */
+	VX_DV_IKE_ACTIVE_TUNNELS,	/* gauge */
+	VX_DV_IPSEC_ACTIVE_TUNNELS,	/* gauge */
+	VX_DV_L2L_SESSIONS,		/* gauge: active LAN-to-LAN sessions */
+	VX_DV_L2L_SESSIONS_TOTAL,	/* counter: L2L sessions since boot */
+	VX_DV_DROPS_CLEARED_TS,		/* gauge: unix time drop counters were cleared */
+	VX_DV__COUNT
+};
+
+/*
+ * Merge priority of a device value: when two collectors of one device
+ * report the same field, the higher priority wins (the SSH CLI's
+ * np-sp-invalid-spi beats SNMP's cipSecGlobalNoSaFails).
+ */
+enum vx_prio {
+	VX_PRIO_FALLBACK = 1,
+	VX_PRIO_NORMAL = 5,
+	VX_PRIO_AUTHORITATIVE = 9,
+};
+
+enum vx_sa_state {
+	VX_SA_UNKNOWN = 0,
+	VX_SA_ACTIVE,
+	VX_SA_EXPIRING,		/* replaced by a newer SA during rekey */
+};
+
+/* One IPsec SA pair (inbound and outbound SPI) of a tunnel. */
+struct vx_sa {
+	uint32_t		spi_in;
+	uint32_t		spi_out;
+	bool			has_in;
+	bool			has_out;
+	enum vx_sa_state	state;
+};
+
+struct vx_tunnel {
+	const char	*name;		/* "tunnel" label */
+	const char	*peer;		/* "peer" label */
+	bool		 up;		/* false: expected but no SA present */
+
+	uint64_t	 ctr[VX_TC__COUNT];
+	uint32_t	 ctr_set;	/* bit (1u << enum vx_tun_ctr) */
+
+	/* Remaining lifetime of the tunnel's current SA (minimum over rows). */
+	int64_t		 life_s;
+	int64_t		 life_kb;
+	bool		 life_s_set;
+	bool		 life_kb_set;
+
+	const char	*attr[VX_TA__COUNT];
+
+	struct vx_sa	*sas;
+	size_t		 nsas;
+	size_t		 sas_cap;
+
+	/* Filled by the core from SPI history, not by collectors. */
+	uint64_t	 rekeys;
+	bool		 rekeys_set;
+};
+
+struct vx_ike_sa {
+	const char	*peer;
+	bool		 up;
+	int64_t		 life_s;	/* remaining seconds */
+	bool		 life_s_set;
+	const char	*attr[VX_IA__COUNT];
+};
+
+/* One drop reason of a device (ASA "show asp drop"). */
+struct vx_drop {
+	const char	*section;	/* "frame" / "flow" */
+	const char	*reason;	/* keyword, e.g. "np-sp-invalid-spi" */
+	uint64_t	 count;
+};
+
+struct vx_label {
+	const char	*name;
+	const char	*value;
+};
+
+/* What one collector run did, for vpn_collect_duration_seconds. */
+struct vx_collector_run {
+	const char	*collector;
+	int64_t		 duration_ms;
+	enum vx_errcode	 code;
+};
+
+struct vx_snapshot {
+	struct vx_arena		 arena;
+	atomic_int		 refs;
+
+	const char		*device;
+	struct vx_label		*labels;	/* extra labels from config */
+	size_t			 nlabels;
+
+	/* Filled by the core. */
+	bool			 up;
+	bool			 stale;
+	int64_t			 collected_ms;	/* wall clock */
+	struct vx_collector_run	*runs;
+	size_t			 nruns;
+	uint64_t		 errors_total[VX_E__COUNT];
+
+	uint64_t		 dev[VX_DV__COUNT];
+	uint32_t		 dev_set;
+	unsigned char		 dev_prio[VX_DV__COUNT];
+
+	struct vx_drop		*drops;
+	size_t			 ndrops, drops_cap;
+
+	struct vx_tunnel	**tunnels;
+	size_t			 ntunnels, tunnels_cap;
+	uint32_t		*tun_index;	/* open addressing, 0 = empty */
+	size_t			 tun_index_cap;
+
+	struct vx_ike_sa	**ike;
+	size_t			 nike, ike_cap;
+	/*
+	 * A collector read the device's IKE SA list (even an empty one), so
+	 * an expected peer missing from it is down rather than unknown.
+	 */
+	bool			 ike_known;
+};
+
+/* A new empty snapshot with one reference, or NULL on out-of-memory. */
+struct vx_snapshot	*vx_snapshot_new(const char *device);
+void			 vx_snapshot_ref(struct vx_snapshot *s);
+/* Drops a reference; frees the snapshot and all its memory at zero. */
+void			 vx_snapshot_unref(struct vx_snapshot *s);
+
+/* Copies a string into the snapshot (cut at VX_MODEL_STR_MAX). */
+const char	*vx_snapshot_str(struct vx_snapshot *s, const char *str,
+		    size_t len);
+
+int	vx_snapshot_add_label(struct vx_snapshot *s, const char *name,
+	    const char *value);
+
+/*
+ * Sets a device value.  A value already set with a higher priority is
+ * kept; with the same priority the new value replaces it.
+ */
+void	vx_snapshot_set_dev(struct vx_snapshot *s, enum vx_dev_val v,
+	    uint64_t value, enum vx_prio prio);
+bool	vx_snapshot_get_dev(const struct vx_snapshot *s, enum vx_dev_val v,
+	    uint64_t *out);
+
+/* Adds count to the (section, reason) drop counter, creating it at 0. */
+int	vx_snapshot_add_drop(struct vx_snapshot *s, const char *section,
+	    const char *reason, uint64_t count);
+const struct vx_drop *vx_snapshot_find_drop(const struct vx_snapshot *s,
+	    const char *section, const char *reason);
+
+/*
+ * The tunnel (name, peer), created up with nothing set if new.  NULL only
+ * on out-of-memory.  name NULL means "same as peer".
+ */
+struct vx_tunnel *vx_snapshot_tunnel(struct vx_snapshot *s, const char *name,
+	    const char *peer);
+struct vx_tunnel *vx_snapshot_find_tunnel(const struct vx_snapshot *s,
+	    const char *name, const char *peer);
+/* Adds v to a counter (rows of one tunnel are summed) and marks it set. */
+void	vx_tunnel_add(struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t v);
+bool	vx_tunnel_get(const struct vx_tunnel *t, enum vx_tun_ctr c,
+	    uint64_t *out);
+/* Notes a remaining lifetime; the tunnel keeps the smallest one seen. */
+void	vx_tunnel_note_life_s(struct vx_tunnel *t, int64_t seconds);
+void	vx_tunnel_note_life_kb(struct vx_tunnel *t, int64_t kilobytes);
+void	vx_tunnel_set_attr(struct vx_snapshot *s, struct vx_tunnel *t,
+	    enum vx_tun_attr a, const char *value);
+/*
+ * Records an SA pair.  A pair whose SPIs equal an existing one is merged
+ * into it (the known state wins).  Returns 0 or -VX_E_NOMEM.
+ */
+int	vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
+	    const struct vx_sa *sa);
+
+/* The IKE SA of peer, created (down, nothing set) if new. */
+struct vx_ike_sa *vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer);
+struct vx_ike_sa *vx_snapshot_find_ike_sa(const struct vx_snapshot *s,
+	    const char *peer);
+void	vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
+	    enum vx_ike_attr a, const char *value);
+
+/*
+ * Expected peers: a peer listed in the device's configuration with no
+ * tunnel in the snapshot gets a down tunnel named after it, since devices
+ * drop the rows of dead tunnels; when ike_known, a peer with no IKE SA gets
+ * a down IKE SA too.  Returns 0 or -VX_E_NOMEM.
+ */
+int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
+
+/*
+ * Merges src into dst: what dst already has is kept, what only src has is
+ * copied; device values follow their priorities; a tunnel is up if either
+ * side saw it up.  Returns 0 or -VX_E_NOMEM.
+ */
+int	vx_snapshot_merge(struct vx_snapshot *dst,
+	    const struct vx_snapshot *src);
+
+/* Formats an SPI the one way we print them: "0x%08x". buf >= 11 bytes. */
+void	vx_spi_format(uint32_t spi, char buf[11]);
+
+#endif

@@ -1,0 +1,571 @@
+#include "render.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+enum mtype { T_GAUGE, T_COUNTER, T_INFO };
+
+enum metric_id {
+#define VX_METRIC(id, name, type, help) M_##id,
+#include "metrics.def"
+#undef VX_METRIC
+	M__COUNT
+};
+
+static const struct {
+	const char	*name;
+	enum mtype	 type;
+	const char	*help;
+} metrics[] = {
+#define VX_METRIC(id, name, type, help) { name, T_##type, help },
+#include "metrics.def"
+#undef VX_METRIC
+};
+
+/* Per-tunnel counters: which metric and which distinguishing label. */
+static const struct {
+	enum metric_id	 metric;
+	const char	*label;
+	const char	*value;
+} tun_ctr_map[VX_TC__COUNT] = {
+	[VX_TC_PKTS_IN] =		{ M_PACKETS, "direction", "in" },
+	[VX_TC_PKTS_OUT] =		{ M_PACKETS, "direction", "out" },
+	[VX_TC_BYTES_IN] =		{ M_BYTES, "direction", "in" },
+	[VX_TC_BYTES_OUT] =		{ M_BYTES, "direction", "out" },
+	[VX_TC_ERR_DECRYPT] =		{ M_ERRORS, "type", "decrypt" },
+	[VX_TC_ERR_ENCRYPT] =		{ M_ERRORS, "type", "encrypt" },
+	[VX_TC_ERR_AUTH] =		{ M_ERRORS, "type", "auth" },
+	[VX_TC_ERR_AUTH_OUT] =		{ M_ERRORS, "type", "auth_out" },
+	[VX_TC_ERR_REPLAY] =		{ M_ERRORS, "type", "replay" },
+	[VX_TC_ERR_SEND] =		{ M_ERRORS, "type", "send" },
+	[VX_TC_ERR_RECV] =		{ M_ERRORS, "type", "recv" },
+	[VX_TC_ERR_DROP_IN] =		{ M_ERRORS, "type", "drop_in" },
+	[VX_TC_ERR_DROP_OUT] =		{ M_ERRORS, "type", "drop_out" },
+	[VX_TC_ERR_INVALID_SPI] =	{ M_ERRORS, "type", "invalid_spi" },
+};
+
+static const char *const tun_attr_label[VX_TA__COUNT] = {
+	[VX_TA_LOCAL_ADDR] = "local_address",
+	[VX_TA_IKE_VERSION] = "ike_version",
+	[VX_TA_NAT_T] = "nat_t",
+	[VX_TA_INTERFACE] = "interface",
+	[VX_TA_CRYPTO_MAP] = "crypto_map",
+	[VX_TA_MODE] = "mode",
+};
+
+static const char *const ike_attr_label[VX_IA__COUNT] = {
+	[VX_IA_STATE] = "state",
+	[VX_IA_VERSION] = "version",
+	[VX_IA_ROLE] = "role",
+	[VX_IA_LOCAL_ADDR] = "local_address",
+};
+
+/* Device values rendered as plain gauges or counters with no label. */
+static const struct {
+	enum metric_id	 metric;
+	const char	*label;
+	const char	*value;
+} dev_val_map[VX_DV__COUNT] = {
+	[VX_DV_INVALID_SPI] =		{ M_INVALID_SPI, NULL, NULL },
+	[VX_DV_IKE_ACTIVE_TUNNELS] =	{ M_IKE_ACTIVE, NULL, NULL },
+	[VX_DV_IPSEC_ACTIVE_TUNNELS] =	{ M_IPSEC_ACTIVE, NULL, NULL },
+	[VX_DV_L2L_SESSIONS] =		{ M_SESSIONS, "type", "l2l" },
+	[VX_DV_L2L_SESSIONS_TOTAL] =	{ M_SESSIONS_TOTAL, "type", "l2l" },
+	[VX_DV_DROPS_CLEARED_TS] =	{ M_DROPS_CLEARED, NULL, NULL },
+};
+
+static const char *const reserved_labels[] = {
+	"device", "tunnel", "peer", "collector", "reason", "section",
+	"direction", "type", "spi_in", "spi_out", "state", "version", "role",
+	"local_address", "ike_version", "nat_t", "interface", "crypto_map",
+	"mode", "revision", "compiler", "instance", "job", NULL,
+};
+
+struct lbl {
+	const char	*name;
+	const char	*value;
+};
+
+const char *
+vx_format_content_type(enum vx_format fmt)
+{
+	switch (fmt) {
+	case VX_FMT_OPENMETRICS:
+		return "application/openmetrics-text; version=1.0.0; "
+		    "charset=utf-8";
+	case VX_FMT_TEXT:
+		break;
+	}
+	return "text/plain; version=0.0.4; charset=utf-8";
+}
+
+bool
+vx_label_name_valid(const char *name)
+{
+	if (name[0] == '\0' || (name[0] == '_' && name[1] == '_'))
+		return false;
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    c == '_' || (p != name && c >= '0' && c <= '9')))
+			return false;
+	}
+	return true;
+}
+
+bool
+vx_label_name_reserved(const char *name)
+{
+	for (size_t i = 0; reserved_labels[i] != NULL; i++) {
+		if (strcmp(reserved_labels[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Length of the valid UTF-8 sequence at p (max n bytes), or 0. */
+static size_t
+utf8_seq_len(const unsigned char *p, size_t n)
+{
+	size_t		len;
+	uint32_t	cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if ((p[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF. */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void
+vx_render_escape_label(struct vx_strbuf *out, const char *value)
+{
+	const unsigned char	*p = (const unsigned char *)value;
+	size_t			 n = strlen(value);
+
+	while (n > 0) {
+		size_t len = utf8_seq_len(p, n);
+
+		if (len == 0) {
+			vx_strbuf_addstr(out, "\xef\xbf\xbd");
+			len = 1;
+		} else if (*p == '\\') {
+			vx_strbuf_addstr(out, "\\\\");
+		} else if (*p == '"') {
+			vx_strbuf_addstr(out, "\\\"");
+		} else if (*p == '\n') {
+			vx_strbuf_addstr(out, "\\n");
+		} else {
+			vx_strbuf_add(out, p, len);
+		}
+		p += len;
+		n -= len;
+	}
+}
+
+static void
+add_help_escaped(struct vx_strbuf *out, const char *help, enum vx_format fmt)
+{
+	for (const char *p = help; *p; p++) {
+		if (*p == '\\')
+			vx_strbuf_addstr(out, "\\\\");
+		else if (*p == '\n')
+			vx_strbuf_addstr(out, "\\n");
+		else if (*p == '"' && fmt == VX_FMT_OPENMETRICS)
+			vx_strbuf_addstr(out, "\\\"");
+		else
+			vx_strbuf_addch(out, *p);
+	}
+}
+
+/* The OpenMetrics family name: the name without _total or _info. */
+static void
+add_family_name(struct vx_strbuf *out, enum metric_id id, enum vx_format fmt)
+{
+	const char	*name = metrics[id].name;
+	size_t		 len = strlen(name);
+
+	if (fmt == VX_FMT_OPENMETRICS && metrics[id].type == T_COUNTER)
+		len -= strlen("_total");
+	else if (fmt == VX_FMT_OPENMETRICS && metrics[id].type == T_INFO)
+		len -= strlen("_info");
+	vx_strbuf_add(out, name, len);
+}
+
+static void
+add_header(struct vx_strbuf *out, enum metric_id id, enum vx_format fmt)
+{
+	const char *type = "gauge";
+
+	if (metrics[id].type == T_COUNTER)
+		type = "counter";
+	else if (metrics[id].type == T_INFO && fmt == VX_FMT_OPENMETRICS)
+		type = "info";
+	vx_strbuf_addstr(out, "# HELP ");
+	add_family_name(out, id, fmt);
+	vx_strbuf_addch(out, ' ');
+	add_help_escaped(out, metrics[id].help, fmt);
+	vx_strbuf_addstr(out, "\n# TYPE ");
+	add_family_name(out, id, fmt);
+	vx_strbuf_addch(out, ' ');
+	vx_strbuf_addstr(out, type);
+	vx_strbuf_addch(out, '\n');
+}
+
+/*
+ * One sample line: name{device labels, extra labels} value.  Labels with a
+ * NULL value are left out.
+ */
+static void
+add_sample(struct vx_strbuf *out, enum metric_id id,
+    const struct vx_snapshot *s, const struct lbl *l, size_t nl,
+    const char *value)
+{
+	bool first = true;
+
+	vx_strbuf_addstr(out, metrics[id].name);
+	if (s != NULL) {
+		vx_strbuf_addstr(out, "{device=\"");
+		vx_render_escape_label(out, s->device);
+		vx_strbuf_addch(out, '"');
+		for (size_t i = 0; i < s->nlabels; i++) {
+			vx_strbuf_addf(out, ",%s=\"", s->labels[i].name);
+			vx_render_escape_label(out, s->labels[i].value);
+			vx_strbuf_addch(out, '"');
+		}
+		first = false;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		if (l[i].value == NULL)
+			continue;
+		vx_strbuf_addstr(out, first ? "{" : ",");
+		vx_strbuf_addstr(out, l[i].name);
+		vx_strbuf_addstr(out, "=\"");
+		vx_render_escape_label(out, l[i].value);
+		vx_strbuf_addch(out, '"');
+		first = false;
+	}
+	if (!first)
+		vx_strbuf_addch(out, '}');
+	vx_strbuf_addch(out, ' ');
+	vx_strbuf_addstr(out, value);
+	vx_strbuf_addch(out, '\n');
+}
+
+static const char *
+fmt_u64(char *buf, size_t len, uint64_t v)
+{
+	snprintf(buf, len, "%" PRIu64, v);
+	return buf;
+}
+
+static const char *
+fmt_i64(char *buf, size_t len, int64_t v)
+{
+	snprintf(buf, len, "%" PRId64, v);
+	return buf;
+}
+
+static const char *
+fmt_ms_as_s(char *buf, size_t len, int64_t ms)
+{
+	snprintf(buf, len, "%" PRId64 ".%03d", ms / 1000, (int)(ms % 1000));
+	return buf;
+}
+
+/* Seconds with millisecond precision: CPU time, start time. */
+static const char *
+fmt_seconds(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.3f", v);
+	return buf;
+}
+
+static void
+render_device_family(struct vx_strbuf *out, enum metric_id id,
+    const struct vx_snapshot *s)
+{
+	char buf[32];
+
+	/*
+	 * Collection bookkeeping exists only for snapshots the core made
+	 * (collected_ms set), not for offline parses of pasted output.
+	 */
+	switch (id) {
+	case M_UP:
+		if (s->collected_ms == 0)
+			return;
+		add_sample(out, id, s, NULL, 0,
+		    s->up && !s->stale ? "1" : "0");
+		return;
+	case M_COLLECT_DURATION:
+	case M_COLLECTOR_UP:
+		for (size_t i = 0; i < s->nruns; i++) {
+			struct lbl l = { "collector", s->runs[i].collector };
+
+			if (id == M_COLLECT_DURATION)
+				fmt_ms_as_s(buf, sizeof(buf),
+				    s->runs[i].duration_ms);
+			else
+				snprintf(buf, sizeof(buf), "%d",
+				    s->runs[i].code == VX_E_OK && !s->stale);
+			add_sample(out, id, s, &l, 1, buf);
+		}
+		return;
+	case M_COLLECT_TS:
+		if (s->collected_ms > 0)
+			add_sample(out, id, s, NULL, 0,
+			    fmt_ms_as_s(buf, sizeof(buf), s->collected_ms));
+		return;
+	case M_COLLECT_ERRORS:
+		if (s->collected_ms == 0)
+			return;
+		for (int e = 1; e < VX_E__COUNT; e++) {
+			struct lbl l = { "reason",
+			    vx_errcode_reason((enum vx_errcode)e) };
+
+			if (e == VX_E_CONFIG)
+				continue;
+			add_sample(out, id, s, &l, 1,
+			    fmt_u64(buf, sizeof(buf), s->errors_total[e]));
+		}
+		return;
+	default:
+		break;
+	}
+
+	/* Everything below is device data, which a stale snapshot lacks. */
+	if (s->stale)
+		return;
+
+	for (int v = 0; v < VX_DV__COUNT; v++) {
+		struct lbl l = { dev_val_map[v].label, dev_val_map[v].value };
+
+		if (dev_val_map[v].metric != id ||
+		    !(s->dev_set & (1u << v)))
+			continue;
+		add_sample(out, id, s, &l, l.name != NULL,
+		    fmt_u64(buf, sizeof(buf), s->dev[v]));
+	}
+
+	if (id == M_DROPPED) {
+		for (size_t i = 0; i < s->ndrops; i++) {
+			struct lbl l[] = {
+				{ "section", s->drops[i].section },
+				{ "reason", s->drops[i].reason },
+			};
+
+			add_sample(out, id, s, l, 2,
+			    fmt_u64(buf, sizeof(buf), s->drops[i].count));
+		}
+	}
+
+	for (size_t i = 0; i < s->ntunnels; i++) {
+		const struct vx_tunnel	*t = s->tunnels[i];
+		struct lbl		 l[2 + VX_TA__COUNT] = {
+			{ "tunnel", t->name }, { "peer", t->peer },
+		};
+
+		switch (id) {
+		case M_TUNNEL_UP:
+			add_sample(out, id, s, l, 2, t->up ? "1" : "0");
+			break;
+		case M_TUNNEL_INFO: {
+			bool any = false;
+
+			for (int a = 0; a < VX_TA__COUNT; a++) {
+				l[2 + a].name = tun_attr_label[a];
+				l[2 + a].value = t->attr[a];
+				any = any || t->attr[a] != NULL;
+			}
+			if (any)
+				add_sample(out, id, s, l, 2 + VX_TA__COUNT,
+				    "1");
+			break;
+		}
+		case M_SA_LIFE_S:
+			if (t->life_s_set)
+				add_sample(out, id, s, l, 2,
+				    fmt_i64(buf, sizeof(buf), t->life_s));
+			break;
+		case M_SA_LIFE_KB:
+			if (t->life_kb_set)
+				add_sample(out, id, s, l, 2,
+				    fmt_i64(buf, sizeof(buf), t->life_kb));
+			break;
+		case M_REKEYS:
+			if (t->rekeys_set)
+				add_sample(out, id, s, l, 2,
+				    fmt_u64(buf, sizeof(buf), t->rekeys));
+			break;
+		case M_SA_INFO:
+			for (size_t k = 0; k < t->nsas; k++) {
+				char in[11], outspi[11];
+
+				vx_spi_format(t->sas[k].spi_in, in);
+				vx_spi_format(t->sas[k].spi_out, outspi);
+				l[2].name = "spi_in";
+				l[2].value = t->sas[k].has_in ? in : "";
+				l[3].name = "spi_out";
+				l[3].value = t->sas[k].has_out ? outspi : "";
+				add_sample(out, id, s, l, 4, "1");
+			}
+			break;
+		default:
+			for (int c = 0; c < VX_TC__COUNT; c++) {
+				if (tun_ctr_map[c].metric != id ||
+				    !(t->ctr_set & (1u << c)))
+					continue;
+				l[2].name = tun_ctr_map[c].label;
+				l[2].value = tun_ctr_map[c].value;
+				add_sample(out, id, s, l, 3,
+				    fmt_u64(buf, sizeof(buf), t->ctr[c]));
+			}
+			break;
+		}
+	}
+
+	for (size_t i = 0; i < s->nike; i++) {
+		const struct vx_ike_sa	*ike = s->ike[i];
+		struct lbl		 l[1 + VX_IA__COUNT] = {
+			{ "peer", ike->peer },
+		};
+
+		if (id == M_IKE_SA_UP) {
+			add_sample(out, id, s, l, 1, ike->up ? "1" : "0");
+		} else if (id == M_IKE_SA_LIFE && ike->life_s_set) {
+			add_sample(out, id, s, l, 1,
+			    fmt_i64(buf, sizeof(buf), ike->life_s));
+		} else if (id == M_IKE_SA_INFO) {
+			bool any = false;
+
+			for (int a = 0; a < VX_IA__COUNT; a++) {
+				l[1 + a].name = ike_attr_label[a];
+				l[1 + a].value = ike->attr[a];
+				any = any || ike->attr[a] != NULL;
+			}
+			if (any)
+				add_sample(out, id, s, l, 1 + VX_IA__COUNT,
+				    "1");
+		}
+	}
+}
+
+static void
+render_self_family(struct vx_strbuf *out, enum metric_id id,
+    const struct vx_selfstats *self)
+{
+	char				 buf[40];
+	const struct vx_process_stats	*p = &self->proc;
+
+	switch (id) {
+	case M_BUILD_INFO: {
+		struct lbl l[] = {
+			{ "version", self->version },
+			{ "revision", self->revision },
+			{ "compiler", self->compiler },
+		};
+
+		add_sample(out, id, NULL, l, 3, "1");
+		break;
+	}
+	case M_RELOAD_OK:
+		add_sample(out, id, NULL, NULL, 0, self->reload_ok ? "1" : "0");
+		break;
+	case M_RELOAD_TS:
+		if (self->reload_success_ms > 0)
+			add_sample(out, id, NULL, NULL, 0, fmt_ms_as_s(buf,
+			    sizeof(buf), self->reload_success_ms));
+		break;
+	case M_DEVICES:
+		add_sample(out, id, NULL, NULL, 0,
+		    fmt_u64(buf, sizeof(buf), self->ndevices));
+		break;
+	case M_PROC_CPU:
+		if (p->valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_seconds(buf, sizeof(buf), p->cpu_seconds));
+		break;
+	case M_PROC_RSS:
+		if (p->valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), p->rss_bytes));
+		break;
+	case M_PROC_VSZ:
+		if (p->valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), p->vsize_bytes));
+		break;
+	case M_PROC_FDS:
+		if (p->valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), p->open_fds));
+		break;
+	case M_PROC_MAX_FDS:
+		if (p->valid && p->max_fds > 0)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), p->max_fds));
+		break;
+	case M_PROC_START:
+		if (p->valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_seconds(buf, sizeof(buf),
+			    p->start_time_seconds));
+		break;
+	default:
+		break;
+	}
+}
+
+void
+vx_render(struct vx_strbuf *out, enum vx_format fmt,
+    struct vx_snapshot *const *snaps, size_t nsnaps,
+    const struct vx_selfstats *self)
+{
+	struct vx_strbuf samples;
+
+	vx_strbuf_init(&samples, 4096);
+	for (int id = 0; id < M__COUNT; id++) {
+		vx_strbuf_reset(&samples);
+		for (size_t i = 0; i < nsnaps; i++) {
+			if (snaps[i] != NULL)
+				render_device_family(&samples,
+				    (enum metric_id)id, snaps[i]);
+		}
+		if (self != NULL)
+			render_self_family(&samples, (enum metric_id)id, self);
+		if (samples.len == 0)
+			continue;
+		add_header(out, (enum metric_id)id, fmt);
+		vx_strbuf_add(out, samples.buf, samples.len);
+	}
+	if (samples.failed)
+		out->failed = true;
+	vx_strbuf_release(&samples);
+	if (fmt == VX_FMT_OPENMETRICS)
+		vx_strbuf_addstr(out, "# EOF\n");
+}

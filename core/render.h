@@ -1,0 +1,61 @@
+#ifndef VX_RENDER_H
+#define VX_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "strbuf.h"
+
+enum vx_format {
+	VX_FMT_TEXT,		/* text/plain; version=0.0.4 */
+	VX_FMT_OPENMETRICS,	/* application/openmetrics-text; version=1.0.0 */
+};
+
+/* The Content-Type header value for fmt. */
+const char	*vx_format_content_type(enum vx_format fmt);
+
+/* Process figures, read from /proc by process.c. */
+struct vx_process_stats {
+	bool		valid;
+	double		cpu_seconds;
+	uint64_t	rss_bytes;
+	uint64_t	vsize_bytes;
+	uint64_t	open_fds;
+	uint64_t	max_fds;
+	double		start_time_seconds;
+};
+
+/* Self-metrics of the exporter. */
+struct vx_selfstats {
+	const char		*version;
+	const char		*revision;
+	const char		*compiler;
+	bool			 reload_ok;
+	int64_t			 reload_success_ms;	/* wall clock */
+	size_t			 ndevices;
+	struct vx_process_stats	 proc;
+};
+
+/*
+ * Renders snapshots (and, if self is not NULL, the self-metrics) into out,
+ * grouped by metric family, each with HELP and TYPE.  Families with no
+ * sample are left out.  A NULL entry in snaps is skipped.
+ */
+void	vx_render(struct vx_strbuf *out, enum vx_format fmt,
+	    struct vx_snapshot *const *snaps, size_t nsnaps,
+	    const struct vx_selfstats *self);
+
+/*
+ * Appends a label value escaped for the exposition formats: backslash,
+ * double quote and newline are escaped, and invalid UTF-8 becomes U+FFFD.
+ */
+void	vx_render_escape_label(struct vx_strbuf *out, const char *value);
+
+/* True if name is a valid Prometheus label name not starting with "__". */
+bool	vx_label_name_valid(const char *name);
+/* True if name is a label the renderer itself sets (device, peer, ...). */
+bool	vx_label_name_reserved(const char *name);
+
+#endif

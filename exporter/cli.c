@@ -1,0 +1,145 @@
+/* Command-line flags, in the style of the Prometheus exporters. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numparse.h"
+
+#ifndef VX_VERSION
+#define VX_VERSION "unknown"
+#endif
+#ifndef VX_REVISION
+#define VX_REVISION "unknown"
+#endif
+
+static const char usage[] =
+"usage: vpn_exporter [<flags>]\n"
+"       vpn_exporter parse --vendor VENDOR --command 'COMMAND' [FILE|-]\n"
+"\n"
+"Prometheus exporter for VPN gateway health: IPsec tunnels, IKE and IPsec\n"
+"SAs with their SPIs and lifetimes, and invalid-SPI drops.\n"
+"\n"
+"Flags:\n"
+"  -h, --help                     Show this help and exit.\n"
+"      --version                  Show the version and exit.\n"
+"      --config.file=vpn_exporter.yml\n"
+"                                 Configuration file (devices and defaults).\n"
+"      --dry-run                  Check the configuration, print\n"
+"                                 'configuration OK' or every error, exit.\n"
+"      --web.listen-address=" VX_DEFAULT_LISTEN "\n"
+"                                 Address to serve HTTP on ([host]:port).\n"
+"      --web.config.file=FILE     TLS and basic-auth settings, in the format\n"
+"                                 of the Prometheus exporter-toolkit.\n"
+"      --web.telemetry-path=/metrics\n"
+"                                 Path of the metrics endpoint.\n"
+"      --log.level=info           debug, info, warn or error.\n"
+"      --log.format=logfmt        logfmt or json.\n"
+"      --poll.workers=64          Devices polled at the same time at most.\n"
+"      --probe.timeout-offset=500ms\n"
+"                                 Subtracted from Prometheus' scrape timeout\n"
+"                                 to get a /probe deadline.\n"
+"\n"
+"Signals: SIGHUP reloads the configuration (as does POST /-/reload).\n";
+
+static const char *
+flag_value(const char *arg, const char *name, int *i, int argc, char **argv)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(arg, name, n) != 0)
+		return NULL;
+	if (arg[n] == '=')
+		return arg + n + 1;
+	if (arg[n] == '\0' && *i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+int
+vx_cli_parse(int argc, char **argv, struct vx_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->config_file = "vpn_exporter.yml";
+	o->listen = VX_DEFAULT_LISTEN;
+	o->metrics_path = "/metrics";
+	o->log_level = VX_LOG_INFO;
+	o->log_format = VX_LOGFMT_LOGFMT;
+	o->workers = 64;
+	o->timeout_offset_ms = 500;
+
+	for (int i = 1; i < argc; i++) {
+		const char	*a = argv[i];
+		const char	*v;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("vpn_exporter, version %s (revision: %s)\n"
+			    "  compiler: %s\n", VX_VERSION, VX_REVISION,
+			    __VERSION__);
+			return 1;
+		}
+		if (strcmp(a, "--dry-run") == 0) {
+			o->dry_run = true;
+		} else if ((v = flag_value(a, "--config.file", &i, argc,
+		    argv)) != NULL) {
+			o->config_file = v;
+		} else if ((v = flag_value(a, "--web.listen-address", &i, argc,
+		    argv)) != NULL) {
+			o->listen = v;
+		} else if ((v = flag_value(a, "--web.config.file", &i, argc,
+		    argv)) != NULL) {
+			o->web_config_file = v;
+		} else if ((v = flag_value(a, "--web.telemetry-path", &i, argc,
+		    argv)) != NULL) {
+			if (v[0] != '/' || strcmp(v, "/") == 0) {
+				fprintf(stderr, "vpn_exporter: "
+				    "--web.telemetry-path must start with '/' "
+				    "and not be '/'\n");
+				return -1;
+			}
+			o->metrics_path = v;
+		} else if ((v = flag_value(a, "--log.level", &i, argc,
+		    argv)) != NULL) {
+			if (!vx_log_parse_level(v, &o->log_level)) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--log.level '%s' (debug, info, warn, "
+				    "error)\n", v);
+				return -1;
+			}
+		} else if ((v = flag_value(a, "--log.format", &i, argc,
+		    argv)) != NULL) {
+			if (!vx_log_parse_format(v, &o->log_format)) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--log.format '%s' (logfmt, json)\n", v);
+				return -1;
+			}
+		} else if ((v = flag_value(a, "--poll.workers", &i, argc,
+		    argv)) != NULL) {
+			if (!vx_parse_i64(v, strlen(v), &o->workers) ||
+			    o->workers < 1 || o->workers > 4096) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--poll.workers '%s' (1 to 4096)\n", v);
+				return -1;
+			}
+		} else if ((v = flag_value(a, "--probe.timeout-offset", &i,
+		    argc, argv)) != NULL) {
+			if (!vx_parse_duration_ms(v, strlen(v),
+			    &o->timeout_offset_ms)) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--probe.timeout-offset '%s' (e.g. 500ms)"
+				    "\n", v);
+				return -1;
+			}
+		} else {
+			fprintf(stderr, "vpn_exporter: unknown flag '%s' (see "
+			    "--help)\n", a);
+			return -1;
+		}
+	}
+	return 0;
+}

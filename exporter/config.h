@@ -1,0 +1,69 @@
+#ifndef VX_EXPORTER_CONFIG_H
+#define VX_EXPORTER_CONFIG_H
+
+/*
+ * vpn_exporter.yml: "defaults:" and "devices:".  Loading checks everything
+ * (each collector checks its own options) and reports every error with
+ * file:line:col, then refuses the whole file; a reload that fails keeps
+ * the running configuration.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "collector.h"
+
+struct vx_defaults {
+	int64_t		interval_ms;
+	int64_t		timeout_ms;
+	int64_t		retries;
+	bool		background;
+};
+
+struct vx_collector_cfg {
+	const struct vx_collector_ops	*ops;
+	void				*state;	/* from ops->configure */
+};
+
+struct vx_device_cfg {
+	char			*name;
+	char			*vendor;
+	char			*address;
+	struct vx_strlist	 labels;	/* name, value pairs */
+	struct vx_strlist	 expected_peers;
+	int64_t			 interval_ms;
+	int64_t			 timeout_ms;
+	int64_t			 retries;
+	bool			 background;
+	struct vx_target	 target;	/* points into this struct */
+	struct vx_collector_cfg	*collectors;	/* by priority, highest first */
+	size_t			 ncollectors;
+	/*
+	 * Identity of the configuration, including secret file contents: a
+	 * reload keeps a running device whose fingerprint is unchanged.
+	 */
+	char			*fingerprint;
+};
+
+struct vx_config {
+	char			*path;
+	struct vx_defaults	 defaults;
+	struct vx_device_cfg	*devices;
+	size_t			 ndevices;
+};
+
+/*
+ * Loads and checks path.  Returns the configuration, or NULL with every
+ * problem recorded in errs.  Free with vx_config_free().
+ */
+struct vx_config	*vx_config_load(const char *path,
+			    struct vx_cfg_errors *errs);
+/* Frees cfg and, unless it was taken, each collector's state. */
+void			 vx_config_free(struct vx_config *cfg);
+/* The device named name, or NULL. */
+struct vx_device_cfg	*vx_config_device(struct vx_config *cfg,
+			    const char *name);
+
+#endif

@@ -1,0 +1,88 @@
+#ifndef VX_DEVICE_H
+#define VX_DEVICE_H
+
+/*
+ * One configured device at run time: its configuration and collectors,
+ * the latest published snapshot, cumulative counters, and the state that
+ * throttles failure logs.
+ *
+ * Concurrency: one collection per device at a time.  vx_device_collect()
+ * marks the device in flight; a second caller (a /probe while the
+ * background poll runs) waits for that collection and shares its result
+ * instead of starting another.  Snapshots are immutable once published
+ * and reference-counted: readers take a reference under the device lock
+ * and render without it.
+ */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "clock.h"
+#include "config.h"
+#include "model.h"
+
+struct vx_spi_hist;
+
+/* Throttled logging of one collector's failures (collectd c_complain). */
+struct vx_complaint {
+	bool		failing;
+	enum vx_errcode	code;
+	int64_t		next_ms;	/* monotonic: next time to repeat */
+	int64_t		interval_ms;
+	unsigned long	suppressed;
+};
+
+struct vx_device {
+	atomic_int		 refs;
+	struct vx_device_cfg	 cfg;		/* owned; collectors' state too */
+	atomic_bool		 retired;	/* removed by a reload */
+	bool			 scheduled;	/* owned by the poller (its lock) */
+
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 done;
+	bool			 in_flight;
+	uint64_t		 generation;	/* completed collections */
+	struct vx_snapshot	*latest;
+	int64_t			 latest_mono_ms;
+	uint64_t		 errors_total[VX_E__COUNT];
+	char			 last_error[VX_ERR_MSG_MAX + 64];
+	struct vx_complaint	*complaints;	/* one per collector */
+	struct vx_spi_hist	*hist;		/* for vpn_ipsec_rekeys_total */
+};
+
+/*
+ * A new device that takes over *cfg (which is zeroed).  NULL on
+ * out-of-memory.  One reference.
+ */
+struct vx_device	*vx_device_new(struct vx_device_cfg *cfg);
+void			 vx_device_ref(struct vx_device *d);
+void			 vx_device_unref(struct vx_device *d);
+
+/*
+ * Carries the state operators see across a reload that changed the
+ * device's configuration: latest snapshot, counters, SPI history.
+ */
+void	vx_device_inherit(struct vx_device *d, struct vx_device *old);
+
+/*
+ * Collects from the device now (or joins a collection in flight) and
+ * publishes the result.  Returns a reference to the snapshot (release with
+ * vx_snapshot_unref), or NULL on out-of-memory or if the deadline passed
+ * while waiting for another collection.
+ */
+struct vx_snapshot	*vx_device_collect(struct vx_device *d,
+			    struct vx_deadline deadline);
+
+/*
+ * A reference to the latest snapshot for rendering, NULL if there is none
+ * yet.  A snapshot older than max_age_ms is replaced by a stale one that
+ * says vpn_up 0 and carries no device data.
+ */
+struct vx_snapshot	*vx_device_latest(struct vx_device *d,
+			    int64_t max_age_ms);
+
+/* Copies the last error message (empty if the last poll succeeded). */
+void	vx_device_last_error(struct vx_device *d, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * vpn_exporter: flags, startup, signals.  Fatal errors happen only here,
+ * at startup; after that a failure marks a device down and never ends the
+ * process.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "http.h"
+#include "log.h"
+#include "poller.h"
+#include "runtime.h"
+#include "webcfg.h"
+
+#ifndef VX_VERSION
+#define VX_VERSION "unknown"
+#endif
+#ifndef VX_REVISION
+#define VX_REVISION "unknown"
+#endif
+
+static int
+dry_run(const char *path)
+{
+	struct vx_cfg_errors	 errs = { NULL, 0, 0 };
+	struct vx_config	*cfg = vx_config_load(path, &errs);
+
+	if (cfg == NULL) {
+		for (size_t i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msgs[i]);
+		fprintf(stderr, "%s: configuration has %zu error%s\n", path,
+		    errs.n, errs.n == 1 ? "" : "s");
+		vx_cfg_errors_release(&errs);
+		return 1;
+	}
+	printf("configuration OK: %s (%zu device%s)\n", path, cfg->ndevices,
+	    cfg->ndevices == 1 ? "" : "s");
+	vx_config_free(cfg);
+	return 0;
+}
+
+static struct vx_webcfg *
+load_web_config(const char *path, bool *failed)
+{
+	struct vx_cfg_errors	 errs = { NULL, 0, 0 };
+	struct vx_webcfg	*w;
+
+	*failed = false;
+	if (path == NULL)
+		return NULL;
+	w = vx_webcfg_load(path, &errs);
+	if (w == NULL) {
+		for (size_t i = 0; i < errs.n; i++)
+			vx_log_error("%s", errs.msgs[i]);
+		vx_log_error("%s: web configuration not loaded", path);
+		*failed = true;
+	}
+	vx_cfg_errors_release(&errs);
+	return w;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct vx_opts		 o;
+	struct vx_runtime	 rt;
+	struct vx_poller	*poller;
+	struct vx_http		*http;
+	struct vx_webcfg	*web;
+	struct vx_http_opts	 hopts;
+	struct vx_err		 err;
+	sigset_t		 sigs;
+	bool			 web_failed;
+	int			 rc;
+
+	if (argc > 1 && strcmp(argv[1], "parse") == 0)
+		return vx_cli_parse_cmd(argc - 1, argv + 1);
+	rc = vx_cli_parse(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (o.dry_run)
+		return dry_run(o.config_file);
+	vx_log_setup(stderr, o.log_level, o.log_format);
+
+	/* Signals go to the main thread's sigwait; threads inherit the mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	web = load_web_config(o.web_config_file, &web_failed);
+	if (web_failed)
+		return 1;
+	vx_log_info("starting vpn_exporter %s (revision %s)", VX_VERSION,
+	    VX_REVISION);
+	poller = vx_poller_start((size_t)o.workers);
+	if (poller == NULL) {
+		vx_log_error("cannot start the poller threads");
+		vx_webcfg_free(web);
+		return 1;
+	}
+	vx_runtime_init(&rt, o.config_file, poller);
+	if (!vx_runtime_reload(&rt, NULL)) {
+		vx_poller_stop(poller);
+		vx_runtime_release(&rt);
+		vx_webcfg_free(web);
+		return 1;
+	}
+	memset(&hopts, 0, sizeof(hopts));
+	hopts.listen = o.listen;
+	hopts.metrics_path = o.metrics_path;
+	hopts.timeout_offset_ms = o.timeout_offset_ms;
+	hopts.web = web;
+	hopts.version = VX_VERSION;
+	hopts.revision = VX_REVISION;
+	vx_err_clear(&err);
+	http = vx_http_start(&hopts, &rt, &err);
+	if (http == NULL) {
+		vx_log_error("%s", err.msg);
+		vx_poller_stop(poller);
+		vx_runtime_release(&rt);
+		vx_webcfg_free(web);
+		return 1;
+	}
+	vx_log_info("listening on %s%s", o.listen,
+	    web != NULL ? " (web configuration applied)" : "");
+
+	for (;;) {
+		int sig = 0;
+
+		if (sigwait(&sigs, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			vx_log_info("SIGHUP: reloading the configuration");
+			vx_runtime_reload(&rt, NULL);
+			continue;
+		}
+		vx_log_info("%s: shutting down", sig == SIGINT ? "SIGINT" :
+		    "SIGTERM");
+		break;
+	}
+	vx_http_stop(http);
+	vx_poller_stop(poller);
+	vx_runtime_release(&rt);
+	vx_webcfg_free(web);
+	return 0;
+}

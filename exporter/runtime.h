@@ -1,0 +1,63 @@
+#ifndef VX_RUNTIME_H
+#define VX_RUNTIME_H
+
+/*
+ * The running state: the device table built from the configuration, the
+ * poller, and reload bookkeeping.  A reload builds a whole new table and
+ * swaps it in only if the new configuration is valid (nginx: the old
+ * cycle keeps running when the new one fails).  Readers take a reference
+ * to the table and never see it change under them.
+ */
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "device.h"
+#include "poller.h"
+#include "strbuf.h"
+#include "strmap.h"
+
+struct vx_devtable {
+	atomic_int		  refs;
+	struct vx_device	**devs;
+	size_t			  n;
+	struct vx_strmap	  byname;
+};
+
+struct vx_runtime {
+	const char		*config_path;
+	struct vx_poller	*poller;	/* NULL: no background polling */
+
+	pthread_mutex_t		 reload_lock;	/* one reload at a time */
+	pthread_mutex_t		 lock;		/* table and the fields below */
+	struct vx_devtable	*table;
+	bool			 reload_ok;
+	int64_t			 reload_success_ms;
+	int64_t			 start_ms;
+};
+
+void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
+	    struct vx_poller *poller);
+void	vx_runtime_release(struct vx_runtime *rt);
+
+/*
+ * Loads the configuration file and, if it is valid, swaps in the new
+ * device table.  Every error is logged and, if errors is not NULL,
+ * appended to it one per line.  Returns true on success; on failure the
+ * running table stays as it was.
+ */
+bool	vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors);
+
+/* A reference to the current table (release with vx_devtable_unref). */
+struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);
+void			 vx_devtable_unref(struct vx_devtable *t);
+struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
+			    const char *name);
+
+/* Reload status for the self-metrics. */
+void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,
+	    int64_t *success_ms);
+
+#endif
