@@ -121,6 +121,9 @@ add_field(struct vx_strbuf *sb, bool first, const char *k, const char *v)
 	}
 }
 
+static void log_emit(enum vx_log_level, const char *const *, const char *,
+    va_list) __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(enum vx_log_level lvl, const char *const *kv, const char *fmt,
     va_list ap)

@@ -429,9 +429,9 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 				vx_spi_format(t->sas[k].spi_in, in);
 				vx_spi_format(t->sas[k].spi_out, outspi);
 				l[2].name = "spi_in";
-				l[2].value = t->sas[k].has_in ? in : "";
+				l[2].value = t->sas[k].has_in ? in : NULL;
 				l[3].name = "spi_out";
-				l[3].value = t->sas[k].has_out ? outspi : "";
+				l[3].value = t->sas[k].has_out ? outspi : NULL;
 				add_sample(out, id, s, l, 4, "1");
 			}
 			break;

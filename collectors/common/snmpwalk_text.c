@@ -299,8 +299,10 @@ vx_snmpwalk_parse(const char *text, size_t len, vx_varbind_fn fn, void *arg,
 			vx_strbuf_add(&value, eq + 2, n - oidlen - 3);
 			pending = true;
 			start_line = lineno;
-		} else if (pending) {
-			/* A continuation of a multi-line value. */
+		} else if (pending && (starts_with(value.buf, value.len,
+		    "STRING:") || starts_with(value.buf, value.len,
+		    "Hex-STRING:"))) {
+			/* Only strings span lines in snmpwalk output. */
 			vx_strbuf_addch(&value, '\n');
 			vx_strbuf_add(&value, p, n);
 		} else {

@@ -1,0 +1,1 @@
+vx_fuzz_target(asa_snmpwalk LIBS vx_asa_parse)
