@@ -66,6 +66,10 @@ static const struct vx_cfg_key asa_snmp_keys[] = {
 };
 #undef F
 
+/* Indexes into asa_snmp_keys, for the "seen" bits of vx_cfg_apply. */
+enum { K_COMMUNITY = 2, K_AUTH_PASSWORD = 6, K_PRIV_PASSWORD = 8 };
+#define KEY_BIT(k)	(UINT64_C(1) << (k))
+
 static void
 asa_snmp_free(void *arg)
 {
@@ -87,6 +91,7 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	struct asa_snmp_cfg	*c;
 	char			 where[300];
 	size_t			 nerr;
+	uint64_t		 seen = 0;
 
 	snprintf(where, sizeof(where), "cisco_asa_snmp of device '%s'",
 	    target->device);
@@ -106,8 +111,10 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		asa_snmp_free(st);
 		return -1;
 	}
-	nerr = vx_cfg_apply(errs, doc, asa_snmp_keys, opts, c, where, NULL);
-	if (c->version == 0 && c->community.value == NULL) {
+	nerr = vx_cfg_apply(errs, doc, asa_snmp_keys, opts, c, where, &seen);
+	/* A key given but unusable (unset variable...) is already reported. */
+	if (c->version == 0 && c->community.value == NULL &&
+	    !(seen & KEY_BIT(K_COMMUNITY))) {
 		vx_cfg_error(errs, opts, "%s: SNMP v2c needs 'community' (or "
 		    "community_file / community_env)", where);
 		nerr++;
@@ -118,13 +125,15 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 			    where);
 			nerr++;
 		}
-		if (c->seclevel >= 1 && c->auth_password.value == NULL) {
+		if (c->seclevel >= 1 && c->auth_password.value == NULL &&
+		    !(seen & KEY_BIT(K_AUTH_PASSWORD))) {
 			vx_cfg_error(errs, opts, "%s: security_level %s needs "
 			    "'auth_password' (or auth_password_file / "
 			    "auth_password_env)", where, seclevels[c->seclevel]);
 			nerr++;
 		}
-		if (c->seclevel == 2 && c->priv_password.value == NULL) {
+		if (c->seclevel == 2 && c->priv_password.value == NULL &&
+		    !(seen & KEY_BIT(K_PRIV_PASSWORD))) {
 			vx_cfg_error(errs, opts, "%s: security_level authPriv "
 			    "needs 'priv_password' (or priv_password_file / "
 			    "priv_password_env)", where);

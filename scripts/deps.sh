@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs everything vpn_exporter needs to build, test, benchmark and run
+# its demo lab, from Debian 12's own packages.  Run as root.
+set -euo pipefail
+
+packages=(
+	# build
+	build-essential cmake pkg-config clang git
+	libsnmp-dev libmicrohttpd-dev libcurl4-openssl-dev libyaml-dev
+	libssh-dev libxml2-dev zlib1g-dev libgnutls28-dev libcrypt-dev
+	# tests
+	libcmocka-dev valgrind python3 python3-prometheus-client
+	snmp snmpsim openssh-server openssh-client openssl curl procps
+	prometheus
+	# benchmarks
+	prometheus-snmp-exporter
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "scripts/deps.sh: run as root (it uses apt-get)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update
+apt-get install -y --no-install-recommends "${packages[@]}"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds vpn_exporter and runs every test, twice: as built (-Werror) and
+# under AddressSanitizer + UndefinedBehaviorSanitizer; then the unit tests
+# under valgrind and each fuzz target briefly.  Needs root for the package
+# installation (skip it with VX_SKIP_DEPS=1 when the packages are there).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+jobs=$(nproc)
+fuzz_seconds=${VX_FUZZ_SECONDS:-15}
+
+if [ "${VX_SKIP_DEPS:-0}" != 1 ]; then
+	scripts/deps.sh
+fi
+
+step() { printf '\n==== %s\n' "$*"; }
+
+step "build (RelWithDebInfo, -Werror)"
+cmake -S . -B build/plain -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVX_WERROR=ON
+cmake --build build/plain -j"$jobs"
+
+step "tests (plain build)"
+ctest --test-dir build/plain --output-on-failure -j"$jobs"
+
+step "unit tests under valgrind"
+for t in build/plain/tests/test_*; do
+	echo "valgrind $t"
+	(cd build/plain/tests && valgrind -q --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
+		"./$(basename "$t")" > /dev/null)
+done
+echo "valgrind: no errors, no leaks"
+
+step "build (ASan + UBSan)"
+cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DVX_SANITIZE=ON
+cmake --build build/asan -j"$jobs"
+
+step "tests (ASan + UBSan build)"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+step "fuzz targets (clang, ${fuzz_seconds}s each)"
+CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DVX_FUZZ=ON -DVX_TESTS=OFF -DVX_FUZZ_SECONDS="$fuzz_seconds"
+cmake --build build/fuzz -j"$jobs"
+ctest --test-dir build/fuzz -L fuzz --output-on-failure

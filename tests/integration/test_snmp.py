@@ -1,0 +1,395 @@
+"""The exporter against a real SNMP agent (snmpsim) serving simulated ASAs.
+
+The simulated devices come from tests/emulators/gen_asa_snmprec.py, whose
+--summary gives the truth each scrape is compared with: per-peer octets,
+SPIs and remaining lifetimes, the invalid-SPI fallback counter.
+"""
+
+import gzip
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from vxtest import (EMULATORS, Exporter, Snmpsim, TmpDirTest, find, free_port,
+                    main, parse_metrics, promtool_check, skip_or_die, value,
+                    wait_until)
+
+GEN = os.path.join(EMULATORS, "gen_asa_snmprec.py")
+
+
+def generate(workdir, name, *args):
+    path = os.path.join(workdir, f"{name}.snmprec")
+    r = subprocess.run([sys.executable, GEN, "--name", name, "-o", path,
+                        "--summary", *args], capture_output=True, text=True,
+                       check=True)
+    return path, json.loads(r.stdout)
+
+
+def device_yaml(name, port, community="public", expected=(), extra=""):
+    peers = ", ".join(expected)
+    return f"""
+  - name: {name}
+    vendor: cisco_asa
+    address: 127.0.0.1
+    labels: {{site: lab}}
+    expected_peers: [{peers}]
+    {extra}
+    collectors:
+      cisco_asa_snmp:
+        port: {port}
+        community: {community}
+"""
+
+
+def config(devices, interval="2s", timeout="1500ms"):
+    return f"""defaults:
+  interval: {interval}
+  timeout: {timeout}
+  retries: 0
+devices:
+{''.join(devices)}"""
+
+
+def wait_up(exporter, device, want=1, timeout=20, path="/metrics"):
+    def ok():
+        s = parse_metrics(exporter.metrics(path))
+        v = find(s, "vpn_up", device=device)
+        return s if v == [want] else None
+    return wait_until(ok, timeout=timeout, what=f"vpn_up{{{device}}} == {want}")
+
+
+class SnmpCollector(TmpDirTest):
+    @classmethod
+    def setUpClass(cls):
+        if not os.path.exists(GEN):
+            skip_or_die("the simulated ASA generator is missing")
+
+    def start_agent(self, **kw):
+        self.data_a, self.sum_a = generate(self.workdir, "public",
+                                           "--tunnels", "12", "--seed", "1",
+                                           "--dead-peers", "2")
+        self.data_b, self.sum_b = generate(self.workdir, "asab",
+                                           "--tunnels", "5", "--seed", "2",
+                                           "--no-ike-table",
+                                           "--no-sa-fails", "7")
+        return self.track(Snmpsim(self.workdir, {"public": self.data_a,
+                                                 "asab": self.data_b}, **kw))
+
+    def dead_peers(self, summary):
+        return [p["peer"] for p in summary["peers"] if p.get("dead")]
+
+    def live_peers(self, summary):
+        return [p for p in summary["peers"] if not p.get("dead")]
+
+    def check_device(self, samples, device, summary):
+        self.assertEqual(value(samples, "vpn_up", device=device), 1)
+        live = self.live_peers(summary)
+        dead = self.dead_peers(summary)
+        up = find(samples, "vpn_tunnel_up", device=device)
+        self.assertEqual(len(up), len(live) + len(dead))
+        for p in live:
+            peer = p["peer"]
+            self.assertEqual(value(samples, "vpn_tunnel_up", device=device,
+                                   peer=peer, tunnel=peer), 1)
+            self.assertEqual(value(samples, "vpn_ipsec_bytes_total",
+                                   device=device, peer=peer, direction="in"),
+                             p["octets_in"])
+            self.assertEqual(value(samples, "vpn_ipsec_bytes_total",
+                                   device=device, peer=peer, direction="out"),
+                             p["octets_out"])
+            self.assertEqual(value(samples, "vpn_ipsec_packets_total",
+                                   device=device, peer=peer, direction="in"),
+                             p["packets_in"])
+            self.assertEqual(value(samples,
+                                   "vpn_ipsec_sa_lifetime_remaining_seconds",
+                                   device=device, peer=peer),
+                             min(p["lifetime_remaining"]))
+            want = set()
+            for sa in p["sas"]:
+                want.add((f"0x{sa['in']:08x}", f"0x{sa['out']:08x}"))
+            got = {(l["spi_in"], l["spi_out"]) for n, l, v in samples
+                   if n == "vpn_ipsec_sa_info" and l["device"] == device
+                   and l["peer"] == peer}
+            self.assertEqual(got, want, f"SPIs of {peer}")
+            self.assertEqual(value(samples, "vpn_ipsec_rekeys_total",
+                                   device=device, peer=peer), 0)
+        for peer in dead:
+            self.assertEqual(value(samples, "vpn_tunnel_up", device=device,
+                                   peer=peer), 0)
+            self.assertEqual(find(samples, "vpn_ipsec_bytes_total",
+                                  device=device, peer=peer), [])
+
+    def test_metrics_probe_and_formats(self):
+        agent = self.start_agent()
+        ex = self.track(Exporter(self.workdir, config([
+            device_yaml("asa-a", agent.port, "public",
+                        [p["peer"] for p in self.sum_a["peers"]]),
+            device_yaml("asa-b", agent.port, "asab",
+                        [p["peer"] for p in self.sum_b["peers"]]),
+            device_yaml("asa-probe", agent.port, "public", (),
+                        "background: false"),
+        ])))
+        wait_up(ex, "asa-a")
+        samples = wait_up(ex, "asa-b")
+        self.check_device(samples, "asa-a", self.sum_a)
+        self.check_device(samples, "asa-b", self.sum_b)
+        # IKE: known on A (table present), unknown on B (table empty).
+        for p in self.live_peers(self.sum_a):
+            self.assertEqual(value(samples, "vpn_ike_sa_up", device="asa-a",
+                                   peer=p["peer"]), 1)
+        for peer in self.dead_peers(self.sum_a):
+            self.assertEqual(value(samples, "vpn_ike_sa_up", device="asa-a",
+                                   peer=peer), 0)
+        self.assertEqual(find(samples, "vpn_ike_sa_up", device="asa-b"), [])
+        # The SNMP fallback source of the headline counter.
+        self.assertEqual(value(samples, "vpn_invalid_spi_packets_total",
+                               device="asa-a"), self.sum_a["no_sa_fails"])
+        self.assertEqual(value(samples, "vpn_invalid_spi_packets_total",
+                               device="asa-b"), 7)
+        self.assertEqual(value(samples, "vpn_sessions", device="asa-a",
+                               type="l2l"), len(self.live_peers(self.sum_a)))
+        # Probe-only devices stay out of /metrics.
+        self.assertEqual(find(samples, "vpn_up", device="asa-probe"), [])
+        self.assertEqual(value(samples, "vpn_exporter_devices"), 3)
+        self.assertEqual(
+            value(samples, "vpn_exporter_config_last_reload_successful"), 1)
+        for name in ("process_cpu_seconds_total",
+                     "process_resident_memory_bytes", "process_open_fds",
+                     "process_start_time_seconds"):
+            self.assertEqual(len(find(samples, name)), 1, name)
+
+        text = ex.metrics()
+        ok, out = promtool_check(text)
+        self.assertTrue(ok, out)
+
+        # /probe polls now, within the scrape timeout Prometheus announces.
+        status, hdrs, body = ex.get(
+            "/probe?target=asa-probe",
+            headers={"X-Prometheus-Scrape-Timeout-Seconds": "5"})
+        self.assertEqual(status, 200, body)
+        probe = parse_metrics(body.decode())
+        self.assertEqual(value(probe, "vpn_up", device="asa-probe"), 1)
+        self.assertEqual(len(find(probe, "vpn_tunnel_up",
+                                  device="asa-probe")),
+                         len(self.live_peers(self.sum_a)))
+        self.assertEqual({l["device"] for _, l, _ in probe if "device" in l},
+                         {"asa-probe"})
+        ok, out = promtool_check(body.decode())
+        self.assertTrue(ok, out)
+        status, _, body = ex.get("/probe?target=nosuch")
+        self.assertEqual(status, 400)
+        self.assertIn(b"unknown target 'nosuch'", body)
+        status, _, _ = ex.get("/probe")
+        self.assertEqual(status, 400)
+
+        # OpenMetrics when asked, parsed by the reference client library.
+        try:
+            from prometheus_client.openmetrics import parser as om
+        except ImportError:
+            skip_or_die("python3-prometheus-client is not installed")
+        status, hdrs, body = ex.get("/metrics", headers={
+            "Accept": "application/openmetrics-text;version=1.0.0,"
+                      "text/plain;version=0.0.4;q=0.5"})
+        self.assertEqual(status, 200)
+        self.assertTrue(hdrs["content-type"].startswith(
+            "application/openmetrics-text; version=1.0.0"))
+        fams = {f.name: f for f in om.text_string_to_metric_families(
+            body.decode())}
+        self.assertEqual(fams["vpn_invalid_spi_packets"].type, "counter")
+        self.assertEqual(fams["vpn_ipsec_sa"].type, "info")
+        self.assertTrue(body.endswith(b"# EOF\n"))
+
+        # gzip when accepted, identical once decompressed.
+        status, hdrs, body = ex.get("/metrics",
+                                    headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(hdrs.get("content-encoding"), "gzip")
+        plain = parse_metrics(gzip.decompress(body).decode())
+        self.assertEqual(value(plain, "vpn_up", device="asa-a"), 1)
+
+        # Landing page and health endpoints.
+        status, hdrs, body = ex.get("/")
+        self.assertEqual(status, 200)
+        self.assertIn("text/html", hdrs["content-type"])
+        self.assertIn(b"asa-a", body)
+        self.assertIn(b"probe?target=asa-probe", body)
+        self.assertEqual(ex.get("/-/healthy")[0], 200)
+        self.assertEqual(ex.get("/-/ready")[0], 200)
+        self.assertEqual(ex.get("/nope")[0], 404)
+        self.assertEqual(ex.get("/metrics", method="POST", data=b"")[0], 405)
+
+    def test_agent_stops_mid_run(self):
+        agent = self.start_agent()
+        # A second agent for device B alone, stopped while A keeps going.
+        other = self.track(Snmpsim(self.workdir, {"asab": self.data_b}))
+        ex = self.track(Exporter(self.workdir, config([
+            device_yaml("asa-a", agent.port, "public"),
+            device_yaml("asa-b", other.port, "asab"),
+        ])))
+        wait_up(ex, "asa-a")
+        wait_up(ex, "asa-b")
+        other.stop()
+        samples = wait_up(ex, "asa-b", want=0, timeout=15)
+        self.assertEqual(value(samples, "vpn_up", device="asa-a"), 1)
+        # No stale tunnels served for the dead device.
+        self.assertEqual(find(samples, "vpn_tunnel_up", device="asa-b"), [])
+        self.assertEqual(find(samples, "vpn_ipsec_sa_info", device="asa-b"),
+                         [])
+        self.assertGreaterEqual(value(
+            samples, "vpn_exporter_collect_errors_total", device="asa-b",
+            reason="timeout"), 1)
+        self.assertEqual(len(find(samples, "vpn_tunnel_up", device="asa-a")),
+                         12)
+        # Logged once with device, collector and reason; not every poll.
+        line = ex.wait_log(r"level=error device=asa-b "
+                           r"collector=cisco_asa_snmp reason=timeout")
+        time.sleep(5)
+        errors = re.findall(r"level=error device=asa-b", ex.log())
+        self.assertEqual(len(errors), 1, ex.log())
+        self.assertIn("no response from udp:127.0.0.1:", line.string)
+        # Back again: up, and the recovery logged once.
+        other.start()
+        wait_up(ex, "asa-b", want=1, timeout=15)
+        ex.wait_log(r"level=info device=asa-b collector=cisco_asa_snmp "
+                    r"msg=\"collection recovered\"")
+
+    def test_wrong_community(self):
+        agent = self.start_agent()
+        ex = self.track(Exporter(self.workdir, config([
+            device_yaml("asa-a", agent.port, "public"),
+            device_yaml("asa-bad", agent.port, "not-the-community"),
+        ])))
+        samples = wait_up(ex, "asa-bad", want=0)
+        self.assertEqual(value(samples, "vpn_up", device="asa-a"), 1)
+        m = ex.wait_log(r"level=error device=asa-bad "
+                        r"collector=cisco_asa_snmp reason=timeout "
+                        r"msg=\"([^\"]*)\"")
+        self.assertIn("wrong community", m.group(1))
+
+    def test_reload(self):
+        agent = self.start_agent()
+        ex = self.track(Exporter(self.workdir, config([
+            device_yaml("asa-a", agent.port, "public"),
+        ])))
+        wait_up(ex, "asa-a")
+        # A good reload over HTTP adds a device and keeps the first.
+        ex.write_config(config([
+            device_yaml("asa-a", agent.port, "public"),
+            device_yaml("asa-b", agent.port, "asab"),
+        ]))
+        status, _, body = ex.get("/-/reload", method="POST", data=b"")
+        self.assertEqual(status, 200, body)
+        samples = wait_up(ex, "asa-b")
+        self.assertEqual(value(samples, "vpn_up", device="asa-a"), 1)
+        self.assertIn("(1 unchanged)", ex.log())
+        # A bad one is refused with file:line:col; the old one runs on.
+        ex.write_config(config([
+            device_yaml("asa-a", agent.port, "public"),
+        ]) + "    comunity: x\n")
+        status, _, body = ex.get("/-/reload", method="POST", data=b"")
+        self.assertEqual(status, 500)
+        self.assertRegex(body.decode(), re.escape(ex.config_path) +
+                         r":\d+:\d+: unknown key 'comunity'")
+        samples = parse_metrics(ex.metrics())
+        self.assertEqual(
+            value(samples, "vpn_exporter_config_last_reload_successful"), 0)
+        self.assertEqual(value(samples, "vpn_up", device="asa-b"), 1)
+        self.assertEqual(value(samples, "vpn_exporter_devices"), 2)
+        ex.wait_log(r"level=error msg=\"" + re.escape(ex.config_path) +
+                    r":\d+:\d+: unknown key 'comunity'")
+        # SIGHUP with a good file again: back to one device, reload ok.
+        ex.write_config(config([
+            device_yaml("asa-b", agent.port, "asab"),
+        ]))
+        ex.proc.signal(signal.SIGHUP)
+
+        def reloaded():
+            s = parse_metrics(ex.metrics())
+            return (find(s, "vpn_exporter_config_last_reload_successful")
+                    == [1] and find(s, "vpn_up", device="asa-a") == [])
+        wait_until(reloaded, what="SIGHUP reload")
+        wait_up(ex, "asa-b")
+
+    def test_snmpv3(self):
+        agent = self.start_agent(v3_user="monitor",
+                                 v3_auth_key="auth-secret-1",
+                                 v3_priv_key="priv-secret-1")
+        secrets = os.path.join(self.workdir, "secrets")
+        os.makedirs(secrets)
+        for name, text in (("auth", "auth-secret-1\n"),
+                           ("priv", "priv-secret-1\n"),
+                           ("wrong", "not-the-password\n")):
+            with open(os.path.join(secrets, name), "w") as f:
+                f.write(text)
+
+        def v3(name, auth, priv):
+            return f"""
+  - name: {name}
+    vendor: cisco_asa
+    address: 127.0.0.1
+    collectors:
+      cisco_asa_snmp:
+        port: {agent.port}
+        version: "3"
+        username: monitor
+        security_level: authPriv
+        auth_protocol: SHA
+        auth_password_file: secrets/{auth}
+        priv_protocol: AES
+        priv_password_file: secrets/{priv}
+"""
+        ex = self.track(Exporter(self.workdir, config([
+            v3("asa-v3", "auth", "priv"),
+            v3("asa-v3-badauth", "wrong", "priv"),
+        ])))
+        samples = wait_up(ex, "asa-v3")
+        self.assertEqual(len(find(samples, "vpn_tunnel_up", device="asa-v3")),
+                         10)
+        wait_up(ex, "asa-v3-badauth", want=0)
+        m = ex.wait_log(r"level=error device=asa-v3-badauth "
+                        r"collector=cisco_asa_snmp reason=auth "
+                        r"msg=\"([^\"]*)\"")
+        self.assertIn("authentication failed", m.group(1))
+        # Secrets never reach the log or the metrics.
+        for secret in ("auth-secret-1", "priv-secret-1", "not-the-password"):
+            self.assertNotIn(secret, ex.log())
+            self.assertNotIn(secret, ex.metrics())
+
+
+class StartupErrors(TmpDirTest):
+    def test_bad_config_refused_with_position(self):
+        path = os.path.join(self.workdir, "bad.yml")
+        with open(path, "w") as f:
+            f.write("defaults:\n  interval: 10x\ndevices:\n"
+                    "  - name: a\n    vendor: cisco_asa\n"
+                    "    address: 127.0.0.1\n    colectors: {}\n")
+        r = subprocess.run([os.environ["VX_BIN"], f"--config.file={path}",
+                            "--dry-run"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(f"{path}:2:13: invalid duration '10x'", r.stderr)
+        self.assertIn(f"{path}:7:5: unknown key 'colectors' in device 'a' "
+                      "(did you mean 'collectors'?)", r.stderr)
+        self.assertIn("configuration has 3 errors", r.stderr)
+        port = free_port()
+        r = subprocess.run([os.environ["VX_BIN"], f"--config.file={path}",
+                            f"--web.listen-address=127.0.0.1:{port}"],
+                           capture_output=True, text=True, timeout=20)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("configuration not loaded (3 errors)", r.stderr)
+
+    def test_dry_run_ok(self):
+        path = os.path.join(self.workdir, "ok.yml")
+        with open(path, "w") as f:
+            f.write(config([device_yaml("a", 161)]))
+        r = subprocess.run([os.environ["VX_BIN"], f"--config.file={path}",
+                            "--dry-run"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, f"configuration OK: {path} (1 device)\n")
+
+
+if __name__ == "__main__":
+    main()
