@@ -305,7 +305,7 @@ class SnmpCollector(TmpDirTest):
         ex.write_config(config([
             device_yaml("asa-b", agent.port, "asab"),
         ]))
-        ex.proc.signal(signal.SIGHUP)
+        ex.proc.send(signal.SIGHUP)
 
         def reloaded():
             s = parse_metrics(ex.metrics())

@@ -87,7 +87,7 @@ class Proc:
     def alive(self):
         return self.p.poll() is None
 
-    def signal(self, sig):
+    def send(self, sig):
         if self.alive():
             self.p.send_signal(sig)
 
@@ -177,7 +177,8 @@ class Exporter:
     """vpn_exporter as its own process, on a free loopback port."""
 
     def __init__(self, workdir, config_text, extra_args=(), env=None,
-                 wait_ready=True, name="vpn_exporter"):
+                 wait_ready=True, name="vpn_exporter", wrapper=(),
+                 ready_timeout=20):
         if not VX_BIN:
             raise RuntimeError("VX_BIN is not set")
         self.workdir = workdir
@@ -185,12 +186,13 @@ class Exporter:
         self.write_config(config_text)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.argv = [VX_BIN, f"--config.file={self.config_path}",
+        self.argv = [*wrapper, VX_BIN, f"--config.file={self.config_path}",
                      f"--web.listen-address=127.0.0.1:{self.port}",
                      "--log.level=debug", *extra_args]
         self.proc = Proc(self.argv, name, workdir, env=env)
         if wait_ready:
-            wait_until(self.ready, timeout=20, what="exporter ready")
+            wait_until(self.ready, timeout=ready_timeout,
+                       what="exporter ready")
 
     def write_config(self, text):
         with open(self.config_path, "w") as f:
@@ -275,8 +277,18 @@ def promtool_check(text):
 class TmpDirTest(unittest.TestCase):
     """A TestCase with a fresh work directory, kept on failure."""
 
+    def _failed(self):
+        outcome = getattr(self, "_outcome", None)
+        result = getattr(outcome, "result", None)
+        if result is not None and any(
+                t is self for t, _ in result.failures + result.errors):
+            return True
+        return any(e for _, e in getattr(outcome, "errors", []) or [])
+
     def setUp(self):
         self.workdir = tempfile.mkdtemp(prefix="vxtest-")
+        # Servers that drop privileges (snmpsim, sshd) must reach inside.
+        os.chmod(self.workdir, 0o755)
         self._cleanups_procs = []
 
     def track(self, obj):
@@ -289,8 +301,7 @@ class TmpDirTest(unittest.TestCase):
                 obj.stop()
             except Exception:  # noqa: BLE001 - keep tearing down
                 pass
-        failed = any(e for _, e in getattr(self._outcome, "errors", []))
-        if os.environ.get("VX_KEEP_TMP") or failed:
+        if os.environ.get("VX_KEEP_TMP") or self._failed():
             print(f"work directory kept: {self.workdir}", file=sys.stderr)
         else:
             shutil.rmtree(self.workdir, ignore_errors=True)
