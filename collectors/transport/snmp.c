@@ -7,6 +7,7 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/snmpusm.h>
 
 #define WALK_COLS_MAX	64
 
@@ -95,8 +96,8 @@ lib_error(struct vx_snmp *s, int liberr, const char *detail,
 	default:
 		break;
 	}
-	return vx_err_set(err, VX_E_PROTOCOL, "SNMP error with %s: %s",
-	    s->peer, detail);
+	return vx_err_set(err, VX_E_PROTOCOL, "SNMP error with %s: %s "
+	    "(net-snmp error %d)", s->peer, detail, liberr);
 }
 
 static int
@@ -107,6 +108,9 @@ sess_error(struct vx_snmp *s, struct vx_err *err)
 	int	 rc;
 
 	snmp_sess_error(s->handle, &liberr, &syserr, &msg);
+	/* Report PDUs leave their error in the session, not in liberr. */
+	if (liberr == 0)
+		liberr = snmp_sess_session(s->handle)->s_snmp_errno;
 	rc = lib_error(s, liberr, msg != NULL ? msg : "unknown error", err);
 	free(msg);
 	return rc;
@@ -201,6 +205,51 @@ request_timeout_us(const struct vx_snmp *s, struct vx_deadline d)
 	return (long)per * 1000;
 }
 
+/*
+ * net-snmp keeps one USM user per (engine ID, user name) for the whole
+ * process and uses its keys for every session of that user and engine: a
+ * session opened later with other passwords (after a reload that changed
+ * them, say) would silently keep using the old keys, and a wrong password
+ * would go unnoticed.  The engine ID is only known once the session has
+ * talked to the agent, so: one request, then rebuild the user from this
+ * session's own keys (clearing SNMP_FLAGS_USER_CREATED, without which
+ * net-snmp does not rebuild it).  NEEDSWORK: two devices answering with
+ * the same engine ID and user name still share one set of keys.
+ */
+static int
+refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
+    struct vx_err *err)
+{
+	static const oid	 uptime[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
+	netsnmp_session		*ss = snmp_sess_session(s->handle);
+	netsnmp_pdu		*pdu = snmp_pdu_create(SNMP_MSG_GET);
+	netsnmp_pdu		*resp = NULL;
+	struct usmUser		*u;
+	int			 status;
+
+	snmp_add_null_var(pdu, uptime, OID_LENGTH(uptime));
+	ss->timeout = request_timeout_us(s, deadline);
+	s->requests++;
+	status = snmp_sess_synch_response(s->handle, pdu, &resp);
+	if (resp != NULL)
+		snmp_free_pdu(resp);
+	if (status == STAT_TIMEOUT)
+		return lib_error(s, SNMPERR_TIMEOUT, "timeout", err);
+	if (ss->securityEngineIDLen == 0)
+		return sess_error(s, err);
+	pthread_mutex_lock(&open_lock);
+	u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
+	    ss->securityName);
+	if (u != NULL) {
+		usm_remove_user(u);
+		usm_free_user(u);
+	}
+	ss->flags &= ~SNMP_FLAGS_USER_CREATED;
+	usm_create_user_from_session(ss);
+	pthread_mutex_unlock(&open_lock);
+	return 0;
+}
+
 int
 vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
     struct vx_snmp **out, struct vx_err *err)
@@ -270,6 +319,14 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 		free(msg);
 		free(s);
 		return rc;
+	}
+	if (p->version == VX_SNMP_V3) {
+		int rc = refresh_usm_user(s, deadline, err);
+
+		if (rc != 0) {
+			vx_snmp_close(s);
+			return rc;
+		}
 	}
 	*out = s;
 	return 0;

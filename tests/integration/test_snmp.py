@@ -15,9 +15,9 @@ import subprocess
 import sys
 import time
 
-from vxtest import (EMULATORS, Exporter, Snmpsim, TmpDirTest, find, free_port,
-                    main, parse_metrics, promtool_check, skip_or_die, value,
-                    wait_until)
+from vxtest import (EMULATORS, Exporter, Snmpd, Snmpsim, TmpDirTest, find,
+                    free_port, main, parse_metrics, promtool_check,
+                    skip_or_die, value, wait_until)
 
 GEN = os.path.join(EMULATORS, "gen_asa_snmprec.py")
 
@@ -81,10 +81,15 @@ class SnmpCollector(TmpDirTest):
                                                  "asab": self.data_b}, **kw))
 
     def dead_peers(self, summary):
-        return [p["peer"] for p in summary["peers"] if p.get("dead")]
+        return [p["peer"] for p in summary["peers"] if not p["up"]]
 
     def live_peers(self, summary):
-        return [p for p in summary["peers"] if not p.get("dead")]
+        return [p for p in summary["peers"] if p["up"]]
+
+    ERROR_TYPES = {"in_auth_fails": "auth", "in_decrypt_fails": "decrypt",
+                   "in_drop_pkts": "drop_in", "in_replay_drop_pkts": "replay",
+                   "out_auth_fails": "auth_out", "out_drop_pkts": "drop_out",
+                   "out_encrypt_fails": "encrypt"}
 
     def check_device(self, samples, device, summary):
         self.assertEqual(value(samples, "vpn_up", device=device), 1)
@@ -96,28 +101,40 @@ class SnmpCollector(TmpDirTest):
             peer = p["peer"]
             self.assertEqual(value(samples, "vpn_tunnel_up", device=device,
                                    peer=peer, tunnel=peer), 1)
-            self.assertEqual(value(samples, "vpn_ipsec_bytes_total",
-                                   device=device, peer=peer, direction="in"),
-                             p["octets_in"])
-            self.assertEqual(value(samples, "vpn_ipsec_bytes_total",
-                                   device=device, peer=peer, direction="out"),
-                             p["octets_out"])
-            self.assertEqual(value(samples, "vpn_ipsec_packets_total",
-                                   device=device, peer=peer, direction="in"),
-                             p["packets_in"])
-            self.assertEqual(value(samples,
-                                   "vpn_ipsec_sa_lifetime_remaining_seconds",
-                                   device=device, peer=peer),
-                             min(p["lifetime_remaining"]))
+            for direction, key in (("in", "hc_in_octets"),
+                                   ("out", "hc_out_octets")):
+                self.assertEqual(value(samples, "vpn_ipsec_bytes_total",
+                                       device=device, peer=peer,
+                                       direction=direction), p[key])
+            for direction, key in (("in", "in_pkts"), ("out", "out_pkts")):
+                self.assertEqual(value(samples, "vpn_ipsec_packets_total",
+                                       device=device, peer=peer,
+                                       direction=direction), p[key])
+            for key, etype in self.ERROR_TYPES.items():
+                self.assertEqual(value(samples, "vpn_ipsec_errors_total",
+                                       device=device, peer=peer, type=etype),
+                                 p["errors"][key], f"{peer} {etype}")
+            self.assertEqual(
+                value(samples, "vpn_ipsec_sa_lifetime_remaining_seconds",
+                      device=device, peer=peer),
+                min(t["lifetime_remaining_s"] for t in p["tunnels"]))
             want = set()
-            for sa in p["sas"]:
-                want.add((f"0x{sa['in']:08x}", f"0x{sa['out']:08x}"))
+            for t in p["tunnels"]:
+                want.add((f"0x{t['spi_in_active']:08x}",
+                          f"0x{t['spi_out_active']:08x}"))
+                if t["spi_in_expiring"] is not None:
+                    want.add((f"0x{t['spi_in_expiring']:08x}",
+                              f"0x{t['spi_out_expiring']:08x}"))
             got = {(l["spi_in"], l["spi_out"]) for n, l, v in samples
                    if n == "vpn_ipsec_sa_info" and l["device"] == device
                    and l["peer"] == peer}
             self.assertEqual(got, want, f"SPIs of {peer}")
             self.assertEqual(value(samples, "vpn_ipsec_rekeys_total",
                                    device=device, peer=peer), 0)
+            if summary["ike_table"]:
+                self.assertEqual(value(
+                    samples, "vpn_ike_sa_lifetime_remaining_seconds",
+                    device=device, peer=peer), p["ike_lifetime_remaining_s"])
         for peer in dead:
             self.assertEqual(value(samples, "vpn_tunnel_up", device=device,
                                    peer=peer), 0)
@@ -148,7 +165,8 @@ class SnmpCollector(TmpDirTest):
         self.assertEqual(find(samples, "vpn_ike_sa_up", device="asa-b"), [])
         # The SNMP fallback source of the headline counter.
         self.assertEqual(value(samples, "vpn_invalid_spi_packets_total",
-                               device="asa-a"), self.sum_a["no_sa_fails"])
+                               device="asa-a"),
+                         self.sum_a["globals"]["no_sa_fails"])
         self.assertEqual(value(samples, "vpn_invalid_spi_packets_total",
                                device="asa-b"), 7)
         self.assertEqual(value(samples, "vpn_sessions", device="asa-a",
@@ -243,7 +261,7 @@ class SnmpCollector(TmpDirTest):
             samples, "vpn_exporter_collect_errors_total", device="asa-b",
             reason="timeout"), 1)
         self.assertEqual(len(find(samples, "vpn_tunnel_up", device="asa-a")),
-                         12)
+                         len(self.live_peers(self.sum_a)))
         # Logged once with device, collector and reason; not every poll.
         line = ex.wait_log(r"level=error device=asa-b "
                            r"collector=cisco_asa_snmp reason=timeout")
@@ -314,10 +332,7 @@ class SnmpCollector(TmpDirTest):
         wait_until(reloaded, what="SIGHUP reload")
         wait_up(ex, "asa-b")
 
-    def test_snmpv3(self):
-        agent = self.start_agent(v3_user="monitor",
-                                 v3_auth_key="auth-secret-1",
-                                 v3_priv_key="priv-secret-1")
+    def write_secrets(self):
         secrets = os.path.join(self.workdir, "secrets")
         os.makedirs(secrets)
         for name, text in (("auth", "auth-secret-1\n"),
@@ -326,14 +341,17 @@ class SnmpCollector(TmpDirTest):
             with open(os.path.join(secrets, name), "w") as f:
                 f.write(text)
 
-        def v3(name, auth, priv):
-            return f"""
+    @staticmethod
+    def v3_device(name, port, auth, priv="priv", context="public"):
+        # snmpsim picks its data file by the v3 context name.
+        ctx = f"context_name: {context}" if context else ""
+        return f"""
   - name: {name}
     vendor: cisco_asa
     address: 127.0.0.1
     collectors:
       cisco_asa_snmp:
-        port: {agent.port}
+        port: {port}
         version: "3"
         username: monitor
         security_level: authPriv
@@ -341,23 +359,78 @@ class SnmpCollector(TmpDirTest):
         auth_password_file: secrets/{auth}
         priv_protocol: AES
         priv_password_file: secrets/{priv}
+        {ctx}
 """
+
+    def test_snmpv3(self):
+        agent = self.start_agent(v3_user="monitor",
+                                 v3_auth_key="auth-secret-1",
+                                 v3_priv_key="priv-secret-1")
+        # A real snmpd answers wrong credentials with a Report PDU.
+        snmpd = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
+                                 "priv-secret-1"))
+        self.write_secrets()
         ex = self.track(Exporter(self.workdir, config([
-            v3("asa-v3", "auth", "priv"),
-            v3("asa-v3-badauth", "wrong", "priv"),
+            self.v3_device("asa-v3", agent.port, "auth"),
+            self.v3_device("snmpd-badauth", snmpd.port, "wrong",
+                           context=None),
+            self.v3_device("snmpd-badpriv", snmpd.port, "auth",
+                           priv="wrong", context=None),
         ])))
         samples = wait_up(ex, "asa-v3")
         self.assertEqual(len(find(samples, "vpn_tunnel_up", device="asa-v3")),
-                         10)
-        wait_up(ex, "asa-v3-badauth", want=0)
-        m = ex.wait_log(r"level=error device=asa-v3-badauth "
+                         len(self.live_peers(self.sum_a)))
+        self.assertEqual(value(samples, "vpn_invalid_spi_packets_total",
+                               device="asa-v3"),
+                         self.sum_a["globals"]["no_sa_fails"])
+        wait_up(ex, "snmpd-badauth", want=0)
+        m = ex.wait_log(r"level=error device=snmpd-badauth "
                         r"collector=cisco_asa_snmp reason=auth "
                         r"msg=\"([^\"]*)\"")
-        self.assertIn("authentication failed", m.group(1))
+        self.assertIn("SNMPv3 authentication failed", m.group(1))
+        # snmpd drops what it cannot decrypt: no Report, so a wrong privacy
+        # password looks like silence, and the message says so.
+        wait_up(ex, "snmpd-badpriv", want=0)
+        m = ex.wait_log(r"level=error device=snmpd-badpriv "
+                        r"collector=cisco_asa_snmp reason=(auth|timeout) "
+                        r"msg=\"([^\"]*)\"")
+        self.assertRegex(m.group(2), r"privacy password|v3 credentials")
+        samples = parse_metrics(ex.metrics())
+        self.assertGreaterEqual(value(
+            samples, "vpn_exporter_collect_errors_total",
+            device="snmpd-badauth", reason="auth"), 1)
         # Secrets never reach the log or the metrics.
         for secret in ("auth-secret-1", "priv-secret-1", "not-the-password"):
             self.assertNotIn(secret, ex.log())
             self.assertNotIn(secret, ex.metrics())
+
+    def test_snmpv3_password_change_on_reload(self):
+        """net-snmp keeps one USM user per engine and name for the whole
+        process; a reload that changes a password must not keep the old
+        keys (in either direction)."""
+        snmpd = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
+                                 "priv-secret-1"))
+        self.write_secrets()
+        # The system group answers; the ASA tables are absent, which is an
+        # empty but successful collection.
+        ex = self.track(Exporter(self.workdir, config([
+            self.v3_device("dev", snmpd.port, "auth", context=None),
+        ])))
+        wait_up(ex, "dev", want=1)
+        ex.write_config(config([
+            self.v3_device("dev", snmpd.port, "wrong", context=None),
+        ]))
+        self.assertEqual(ex.get("/-/reload", method="POST", data=b"")[0],
+                         200)
+        wait_up(ex, "dev", want=0)
+        ex.wait_log(r"level=error device=dev collector=cisco_asa_snmp "
+                    r"reason=auth")
+        ex.write_config(config([
+            self.v3_device("dev", snmpd.port, "auth", context=None),
+        ]))
+        self.assertEqual(ex.get("/-/reload", method="POST", data=b"")[0],
+                         200)
+        wait_up(ex, "dev", want=1)
 
 
 class StartupErrors(TmpDirTest):

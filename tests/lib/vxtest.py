@@ -159,6 +159,43 @@ class Snmpsim:
             self.proc = None
 
 
+class Snmpd:
+    """A real net-snmp snmpd on a loopback port with one SNMPv3 user.
+
+    It serves only its own MIBs, which is enough to see how a real agent
+    answers wrong credentials (a Report PDU, not silence as snmpsim)."""
+
+    def __init__(self, workdir, user, auth_key, priv_key, auth="SHA",
+                 priv="AES", port=None):
+        snmpd = need_binary("snmpd")
+        self.port = port or free_port(socket.SOCK_DGRAM)
+        self.dir = os.path.join(workdir, f"snmpd-{self.port}")
+        os.makedirs(self.dir, exist_ok=True)
+        os.chmod(self.dir, 0o777)
+        conf = os.path.join(self.dir, "snmpd.conf")
+        with open(conf, "w") as f:
+            f.write(f"agentAddress udp:127.0.0.1:{self.port}\n"
+                    f'createUser {user} {auth} "{auth_key}" {priv} '
+                    f'"{priv_key}"\n'
+                    f"rouser {user} priv\n")
+        argv = [snmpd, "-f", "-Lo", "-C", "-c", conf,
+                "-p", os.path.join(self.dir, "snmpd.pid")]
+        if os.geteuid() == 0:
+            argv += ["-u", "nobody", "-g", "nogroup"]
+        self.proc = Proc(argv, f"snmpd-{self.port}", workdir,
+                         env={"SNMP_PERSISTENT_DIR": self.dir,
+                              "MIBS": ""})
+        args = ["snmpget", "-v3", "-l", "authPriv", "-u", user, "-a", auth,
+                "-A", auth_key, "-x", priv, "-X", priv_key, "-t", "0.3",
+                "-r", "0", f"127.0.0.1:{self.port}", "1.3.6.1.2.1.1.3.0"]
+        wait_until(lambda: subprocess.run(args, capture_output=True)
+                   .returncode == 0, timeout=20,
+                   what=f"snmpd on udp/{self.port}")
+
+    def stop(self):
+        self.proc.stop()
+
+
 def http_get(url, headers=None, method="GET", data=None, timeout=30,
              context=None):
     """Returns (status, headers dict with lower-case names, body bytes)."""
