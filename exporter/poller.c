@@ -29,6 +29,7 @@ struct vx_poller {
 	pthread_t		 scheduler;
 	pthread_t		*workers;
 	size_t			 nworkers;
+	size_t			 max_workers;
 };
 
 static void
@@ -200,6 +201,7 @@ vx_poller_start(size_t nworkers)
 
 	if (p == NULL)
 		return NULL;
+	p->max_workers = nworkers;
 	p->workers = calloc(nworkers, sizeof(*p->workers));
 	if (p->workers == NULL) {
 		free(p);
@@ -216,12 +218,24 @@ vx_poller_start(size_t nworkers)
 		free(p);
 		return NULL;
 	}
-	for (size_t i = 0; i < nworkers; i++) {
-		if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0)
+	return p;
+}
+
+/*
+ * Workers are started as devices need them, up to max_workers: a small
+ * configuration does not pay for 64 idle threads.  Called with the lock.
+ */
+static void
+grow_workers(struct vx_poller *p, size_t want)
+{
+	if (want > p->max_workers)
+		want = p->max_workers;
+	while (p->nworkers < want) {
+		if (pthread_create(&p->workers[p->nworkers], NULL, worker_main,
+		    p) != 0)
 			break;
 		p->nworkers++;
 	}
-	return p;
 }
 
 /* Spreads first polls by name so a restart does not hit every device at once. */
@@ -241,9 +255,13 @@ void
 vx_poller_set_devices(struct vx_poller *p, struct vx_device *const *devs,
     size_t n)
 {
-	int64_t now = vx_now_mono_ms();
+	int64_t	now = vx_now_mono_ms();
+	size_t	background = 0;
 
 	pthread_mutex_lock(&p->lock);
+	for (size_t i = 0; i < n; i++)
+		background += devs[i]->cfg.background;
+	grow_workers(p, background);
 	/* Retired devices leave the heap lazily (scheduler and workers). */
 	for (size_t i = 0; i < n; i++) {
 		struct vx_device *d = devs[i];

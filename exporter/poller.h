@@ -15,7 +15,10 @@
 
 struct vx_poller;
 
-/* Starts the scheduler and nworkers workers.  NULL on failure. */
+/*
+ * Starts the scheduler; workers start as background devices need them, up
+ * to nworkers.  NULL on failure.
+ */
 struct vx_poller	*vx_poller_start(size_t nworkers);
 /*
  * Replaces the polled set (after a reload).  Takes its own references.

@@ -24,6 +24,7 @@ struct vx_snmp {
  */
 static pthread_mutex_t	open_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	init_once = PTHREAD_ONCE_INIT;
+static pthread_once_t	init_v3_once = PTHREAD_ONCE_INIT;
 
 static void
 global_init(void)
@@ -39,6 +40,16 @@ global_init(void)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 	    NETSNMP_DS_LIB_QUICK_PRINT, 1);
 	snmp_disable_log();
+}
+
+/*
+ * The full init_snmp() sets up SNMPv3 (USM, engine ID, OpenSSL), which
+ * costs about 2 MiB of resident memory; v2c sessions do not need it, so
+ * it runs only when the first v3 session opens.
+ */
+static void
+global_init_v3(void)
+{
 	init_snmp("vpn_exporter");
 }
 
@@ -259,6 +270,8 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 	bool		 v6 = strchr(p->address, ':') != NULL;
 
 	vx_snmp_global_init();
+	if (p->version == VX_SNMP_V3)
+		pthread_once(&init_v3_once, global_init_v3);
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
