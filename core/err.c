@@ -31,20 +31,23 @@ vx_err_prefix(struct vx_err *err, const char *fmt, ...)
 	char	joined[VX_ERR_MSG_MAX];
 	va_list	ap;
 	int	n;
+	size_t	used, rest;
 
 	if (err == NULL)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(joined, sizeof(joined), fmt, ap);
+	n = vsnprintf(joined, sizeof(joined) - 2, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(joined) - 2) {
-		joined[n++] = ':';
-		joined[n++] = ' ';
-		joined[n] = '\0';
-		strncat(joined, err->msg, sizeof(joined) - (size_t)n - 1);
-	}
+	used = n < 0 ? 0 : (size_t)n;
+	if (used > sizeof(joined) - 3)
+		used = sizeof(joined) - 3;
+	joined[used++] = ':';
+	joined[used++] = ' ';
+	rest = strnlen(err->msg, sizeof(err->msg));
+	if (rest > sizeof(joined) - 1 - used)
+		rest = sizeof(joined) - 1 - used;
+	memcpy(joined + used, err->msg, rest);
+	joined[used + rest] = '\0';
 	memcpy(err->msg, joined, sizeof(err->msg));
 }
 
