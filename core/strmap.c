@@ -17,7 +17,7 @@ hash(const char *k, size_t len)
 static bool
 key_is(const char *stored, const char *key, size_t len)
 {
-	return memcmp(stored, key, len) == 0 && stored[len] == '\0';
+	return strncmp(stored, key, len) == 0 && stored[len] == '\0';
 }
 
 void *
