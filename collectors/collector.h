@@ -45,12 +45,14 @@ struct vx_collector_ops {
 	/*
 	 * Checks this collector's options (opts: the mapping under the
 	 * collector's name in the device's "collectors:", or NULL when it has
-	 * none) and allocates the private state.  Problems are recorded in
-	 * errs with their file:line:col (vx_cfg_apply does this).  Returns 0
-	 * and sets *state, or -1.
+	 * none; key: that name, the place to blame for the entry as a whole)
+	 * and allocates the private state.  Problems are recorded in errs
+	 * with their file:line:col (vx_cfg_apply does this).  Returns 0 and
+	 * sets *state, or -1.
 	 */
 	int	(*configure)(struct vx_cfg_errors *errs,
-		    const struct vx_cfg_doc *doc, const struct vx_cfg_node *opts,
+		    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
+		    const struct vx_cfg_node *opts,
 		    const struct vx_target *target, void **state);
 
 	/*

@@ -10,6 +10,11 @@
 
 #define CFG_MAX_DEPTH	64
 #define CFG_MAX_BYTES	(16 * 1024 * 1024)
+/*
+ * Aliases expand in place, so a small file can name billions of nodes
+ * ("billion laughs").  No real configuration comes near this.
+ */
+#define CFG_MAX_NODES	1000000
 
 void
 vx_cfg_error(struct vx_cfg_errors *errs, const struct vx_cfg_node *at,
@@ -83,7 +88,9 @@ struct build {
 	struct vx_cfg_doc	*doc;
 	yaml_document_t		*ydoc;
 	struct vx_cfg_errors	*errs;
-	bool			 failed;
+	size_t			 nodes;
+	bool			 failed;	/* stop building */
+	bool			 invalid;	/* reported; keep building */
 };
 
 static struct vx_cfg_node *
@@ -101,6 +108,12 @@ build_node(struct build *b, yaml_node_t *yn, int depth)
 	n->file = b->doc->file;
 	n->line = (unsigned)yn->start_mark.line + 1;
 	n->col = (unsigned)yn->start_mark.column + 1;
+	if (++b->nodes > CFG_MAX_NODES) {
+		vx_cfg_error(b->errs, n, "more than %d values once aliases "
+		    "are expanded", CFG_MAX_NODES);
+		b->failed = true;
+		return NULL;
+	}
 	if (depth > CFG_MAX_DEPTH) {
 		vx_cfg_error(b->errs, n, "nesting deeper than %d levels",
 		    CFG_MAX_DEPTH);
@@ -170,7 +183,7 @@ build_node(struct build *b, yaml_node_t *yn, int depth)
 					    "duplicate key '%s' (first at "
 					    "line %u)", k->value,
 					    n->items[j]->line);
-					b->failed = true;
+					b->invalid = true;
 				}
 			}
 			n->items[n->n++] = k;
@@ -232,11 +245,34 @@ vx_cfg_doc_load_buffer(const char *name, const char *buf, size_t len,
 	b.doc = doc;
 	b.ydoc = &ydoc;
 	b.errs = errs;
-	b.failed = false;
+	b.nodes = 0;
+	b.failed = b.invalid = false;
 	doc->root = build_node(&b, yaml_document_get_root_node(&ydoc), 0);
 	yaml_document_delete(&ydoc);
+	/* A second document would be half a configuration, silently lost. */
+	if (!b.failed && !b.invalid) {
+		if (!yaml_parser_load(&parser, &ydoc)) {
+			vx_cfg_error(errs, NULL, "%s:%zu:%zu: YAML syntax "
+			    "error: %s", name, parser.problem_mark.line + 1,
+			    parser.problem_mark.column + 1,
+			    parser.problem != NULL ? parser.problem :
+			    "unknown");
+			b.failed = true;
+		} else {
+			yaml_node_t *r = yaml_document_get_root_node(&ydoc);
+
+			if (r != NULL) {
+				vx_cfg_error(errs, NULL, "%s:%zu:%zu: a second "
+				    "YAML document; put everything in one",
+				    name, ydoc.start_mark.line + 1,
+				    ydoc.start_mark.column + 1);
+				b.failed = true;
+			}
+			yaml_document_delete(&ydoc);
+		}
+	}
 	yaml_parser_delete(&parser);
-	if (b.failed) {
+	if (b.failed || b.invalid) {
 		if (errs->n == 0)
 			vx_cfg_error(errs, NULL, "%s: out of memory", name);
 		vx_cfg_doc_free(doc);

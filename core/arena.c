@@ -45,7 +45,7 @@ vx_arena_alloc(struct vx_arena *a, size_t size)
 	struct vx_arena_chunk	*c = a->head;
 	size_t			 need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 
-	if (need < size)
+	if (need < size || need > SIZE_MAX - sizeof(*c))
 		return NULL;
 	if (a->limit != 0 && a->total + need > a->limit)
 		return NULL;

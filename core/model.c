@@ -162,17 +162,21 @@ vx_snapshot_add_drop(struct vx_snapshot *s, const char *section,
 	return 0;
 }
 
-/* FNV-1a over name, a separator, and peer. */
+/*
+ * FNV-1a over name, a separator, and peer, each cut at VX_MODEL_STR_MAX
+ * bytes as stored, so that a long name finds its stored (cut) copy.
+ */
 static uint32_t
 tunnel_hash(const char *name, const char *peer)
 {
 	uint32_t h = 2166136261u;
+	size_t	 i;
 
-	for (const char *p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = 0; i < VX_MODEL_STR_MAX && name[i] != '\0'; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
 	h = (h ^ 0xffu) * 16777619u;
-	for (const char *p = peer; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
+	for (i = 0; i < VX_MODEL_STR_MAX && peer[i] != '\0'; i++)
+		h = (h ^ (unsigned char)peer[i]) * 16777619u;
 	return h;
 }
 
@@ -467,7 +471,10 @@ vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
 
 	dst->ike_known = dst->ike_known || src->ike_known;
 	for (int v = 0; v < VX_DV__COUNT; v++) {
-		if (src->dev_set & (1u << v))
+		/* At equal priority the first collector's value stands. */
+		if ((src->dev_set & (1u << v)) &&
+		    (!(dst->dev_set & (1u << v)) ||
+		    src->dev_prio[v] > dst->dev_prio[v]))
 			vx_snapshot_set_dev(dst, (enum vx_dev_val)v,
 			    src->dev[v], (enum vx_prio)src->dev_prio[v]);
 	}

@@ -412,10 +412,13 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 				add_sample(out, id, s, l, 2,
 				    fmt_i64(buf, sizeof(buf), t->life_s));
 			break;
-		case M_SA_LIFE_KB:
+		case M_SA_LIFE_BYTES:
+			/* Devices count kilobytes of 1024 bytes; base unit. */
 			if (t->life_kb_set)
 				add_sample(out, id, s, l, 2,
-				    fmt_i64(buf, sizeof(buf), t->life_kb));
+				    fmt_i64(buf, sizeof(buf),
+				    t->life_kb > INT64_MAX / 1024 ? INT64_MAX :
+				    t->life_kb * 1024));
 			break;
 		case M_REKEYS:
 			if (t->rekeys_set)

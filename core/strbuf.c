@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,7 @@ vx_strbuf_detach(struct vx_strbuf *sb, size_t *len)
 		*len = sb->len;
 	sb->buf = strbuf_empty;
 	sb->len = sb->alloc = 0;
+	sb->failed = false;
 	return p;
 }
 
@@ -78,8 +80,13 @@ strbuf_reserve(struct vx_strbuf *sb, size_t extra)
 	if (need <= sb->alloc)
 		return true;
 	n = sb->alloc < 64 ? 64 : sb->alloc;
-	while (n < need)
+	while (n < need) {
+		if (n > SIZE_MAX / 2) {
+			n = need;
+			break;
+		}
 		n = n * 2;
+	}
 	p = realloc(sb->alloc > 0 ? sb->buf : NULL, n);
 	if (p == NULL) {
 		sb->failed = true;

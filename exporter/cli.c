@@ -43,6 +43,13 @@ static const char usage[] =
 "\n"
 "Signals: SIGHUP reloads the configuration (as does POST /-/reload).\n";
 
+/* The flags that take a value, for "needs a value" rather than "unknown". */
+static const char *const value_flags[] = {
+	"--config.file", "--web.listen-address", "--web.config.file",
+	"--web.telemetry-path", "--log.level", "--log.format",
+	"--poll.workers", "--probe.timeout-offset", NULL,
+};
+
 static const char *
 flag_value(const char *arg, const char *name, int *i, int argc, char **argv)
 {
@@ -136,6 +143,13 @@ vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 				return -1;
 			}
 		} else {
+			for (size_t k = 0; value_flags[k] != NULL; k++) {
+				if (strcmp(a, value_flags[k]) == 0) {
+					fprintf(stderr, "vpn_exporter: flag '%s' "
+					    "needs a value (%s=VALUE)\n", a, a);
+					return -1;
+				}
+			}
 			fprintf(stderr, "vpn_exporter: unknown flag '%s' (see "
 			    "--help)\n", a);
 			return -1;

@@ -227,7 +227,7 @@ configure_collectors(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		/* "cisco_asa_snmp:" with nothing after it is a null scalar. */
 		if (v->kind == VX_CFG_SCALAR && v->len == 0 && v->plain)
 			v = NULL;
-		if (ops->configure(errs, doc, v, &d->target, &state) != 0)
+		if (ops->configure(errs, doc, k, v, &d->target, &state) != 0)
 			continue;
 		d->collectors[d->ncollectors].ops = ops;
 		d->collectors[d->ncollectors].state = state;
@@ -245,7 +245,6 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	struct device_raw	 raw;
 	struct vx_device_cfg	*d = &cfg->devices[cfg->ndevices];
 	uint64_t		 seen = 0;
-	size_t			 before = errs->n;
 	char			 where[320];
 	struct vx_strbuf	 fp;
 
@@ -263,7 +262,12 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		snprintf(where, sizeof(where), "device #%zu", index + 1);
 	}
 	vx_cfg_apply(errs, doc, device_keys, node, &raw, where, &seen);
-	if (errs->n > before || raw.name == NULL) {
+	/*
+	 * With a name, a vendor and collectors, the collectors are checked
+	 * even after another key's error, so that one run reports all.
+	 */
+	if (raw.name == NULL || raw.vendor == NULL || raw.address == NULL ||
+	    raw.collectors == NULL) {
 		vx_cfg_free_fields(device_keys, &raw);
 		return;
 	}

@@ -59,15 +59,15 @@ list_q(const char *header, const char *token)
 		while (vlen > 0 && (p[vlen - 1] == ' ' || p[vlen - 1] == '\t'))
 			vlen--;
 		if (vlen == tlen && strncasecmp(p, token, tlen) == 0) {
-			const char *q = semi;
+			const char *q = semi, *lim = p + len;
 
-			while (q != NULL && q < p + len) {
+			while (q != NULL && q < lim) {
 				q++;
-				while (*q == ' ')
+				while (q < lim && (*q == ' ' || *q == '\t'))
 					q++;
-				if (strncmp(q, "q=", 2) == 0)
+				if (lim - q >= 2 && strncasecmp(q, "q=", 2) == 0)
 					return strtod(q + 2, NULL);
-				q = memchr(q, ';', (size_t)(p + len - q));
+				q = memchr(q, ';', (size_t)(lim - q));
 			}
 			return 1.0;
 		}

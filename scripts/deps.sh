@@ -10,7 +10,7 @@ packages=(
 	libssh-dev libxml2-dev zlib1g-dev libgnutls28-dev libcrypt-dev
 	# tests
 	libcmocka-dev valgrind python3 python3-prometheus-client
-	snmp snmpsim openssh-server openssh-client openssl curl procps
+	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	prometheus
 	# benchmarks
 	prometheus-snmp-exporter

@@ -84,8 +84,8 @@ asa_snmp_free(void *arg)
 
 static int
 asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *opts, const struct vx_target *target,
-    void **state)
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
 {
 	struct asa_snmp_state	*st;
 	struct asa_snmp_cfg	*c;
@@ -106,7 +106,7 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	c->priv = 1;		/* AES */
 	c->max_repetitions = 25;
 	if (opts == NULL) {
-		vx_cfg_error(errs, NULL, "%s: needs options (community for "
+		vx_cfg_error(errs, key, "%s: needs options (community for "
 		    "v2c, or username and passwords for v3)", where);
 		asa_snmp_free(st);
 		return -1;

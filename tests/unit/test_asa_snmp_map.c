@@ -279,7 +279,7 @@ test_rendered(void **state)
 	assert_non_null(strstr(out.buf, "vpn_sessions{device=\"asa-t\","
 	    "type=\"l2l\"} 2\n"));
 	/* Never measured: never rendered (absent is not zero). */
-	assert_null(strstr(out.buf, "vpn_ipsec_sa_lifetime_remaining_kilobytes"));
+	assert_null(strstr(out.buf, "vpn_ipsec_sa_lifetime_remaining_bytes"));
 	assert_null(strstr(out.buf, "direction=\"in\"} 0\n"));
 	vx_strbuf_release(&out);
 	vx_snapshot_unref(s);
