@@ -1,0 +1,118 @@
+#ifndef VX_WEBCFG_H
+#define VX_WEBCFG_H
+
+/*
+ * --web.config.file: TLS and basic authentication for the HTTP server, in
+ * the file format of the Prometheus exporter-toolkit
+ * (docs/web-configuration.md there):
+ *
+ *   tls_server_config:
+ *     cert_file: server.pem           # or cert: <PEM text>
+ *     key_file: server.key            # or key: <PEM text>
+ *     client_auth_type: RequireAndVerifyClientCert
+ *     client_ca_file: ca.pem          # or client_ca: <PEM text>
+ *     client_allowed_sans: [scraper.example.net]
+ *     min_version: TLS12              # TLS10 .. TLS13; default TLS12
+ *     max_version: TLS13              # default TLS13
+ *     cipher_suites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, ...]
+ *     curve_preferences: [X25519, CurveP256]
+ *     prefer_server_cipher_suites: true
+ *   http_server_config:
+ *     http2: true                     # accepted; libmicrohttpd has no HTTP/2
+ *     headers: {X-Frame-Options: deny}
+ *   basic_auth_users:
+ *     alice: $2y$10$...               # bcrypt ($2a$, $2b$, $2y$)
+ *
+ * Relative paths are taken from the directory of the web config file.  The
+ * whole file, and every certificate and key it names, is read and checked
+ * by vx_webcfg_load(); nothing is read again while serving, so a changed
+ * certificate needs a restart (the exporter-toolkit re-reads the file on
+ * each connection instead).
+ *
+ * Differences from the exporter-toolkit, all of them refusals with a
+ * file:line:col error rather than a silent change of meaning:
+ *   - client_auth_type other than NoClientCert needs a client CA
+ *     (client_ca_file or client_ca): libmicrohttpd asks a client for a
+ *     certificate only when it has a CA list.
+ *   - GnuTLS chooses key exchange, cipher and MAC separately, so
+ *     cipher_suites must be closed under that combination (listing
+ *     ECDHE_RSA+AES_128_GCM and ECDHE_ECDSA+AES_256_GCM also allows
+ *     ECDHE_RSA+AES_256_GCM: that suite must then be listed too).  The
+ *     same cipher list applies to TLS 1.3, so with max_version TLS13 the
+ *     list must contain a cipher TLS 1.3 can use.
+ *   - A client certificate that fails client_auth_type is answered with
+ *     403 after the handshake, not with a failed handshake.
+ *   - rate_limit is not supported.
+ * http2: true is accepted and has no effect (HTTP/1.1 only).
+ *
+ * Passwords, password hashes and private keys are never logged and never
+ * appear in error messages.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <microhttpd.h>
+
+#include "cfg.h"
+
+struct vx_webcfg;
+
+/* Enough room in vx_webcfg_mhd_options()' opts for every option it adds. */
+#define VX_WEBCFG_MHD_OPTIONS_MAX	4
+
+/*
+ * Loads and checks the web config file at path, reading the certificate,
+ * key and CA files it names.  Returns a new object (free with
+ * vx_webcfg_free()), or NULL with every problem found recorded in errs as
+ * "file:line:col: message".  Thread-safe; logs only a warning when users
+ * have different bcrypt costs (see vx_webcfg_check()).
+ */
+struct vx_webcfg *vx_webcfg_load(const char *path,
+	    struct vx_cfg_errors *errs);
+
+/*
+ * Frees w and wipes the private key and password hashes it holds.  w may
+ * be NULL.  The MHD daemon started with w's options must be stopped first.
+ */
+void	vx_webcfg_free(struct vx_webcfg *w);
+
+/* True if w configures TLS.  w may be NULL (false). */
+bool	vx_webcfg_tls(const struct vx_webcfg *w);
+
+/*
+ * For MHD_start_daemon(): when w configures TLS, ORs MHD_USE_TLS into
+ * *flags and writes the options for the certificate, key, client CA and
+ * GnuTLS priorities into opts[0..max), returning how many it wrote (no
+ * MHD_OPTION_END).  The strings stay owned by w, which must outlive the
+ * daemon.  With w NULL or without TLS, returns 0 and leaves *flags alone.
+ * If max is smaller than needed (VX_WEBCFG_MHD_OPTIONS_MAX is always
+ * enough), it still sets MHD_USE_TLS but writes nothing and returns 0, so
+ * that MHD refuses to start rather than serve plain HTTP.
+ */
+size_t	vx_webcfg_mhd_options(const struct vx_webcfg *w,
+	    unsigned int *flags, struct MHD_OptionItem *opts, size_t max);
+
+/*
+ * To be called once per request, first thing in the access handler (on
+ * its first call for the request).  Returns true if the request may
+ * proceed.  Otherwise it has queued the answer and stored the result of
+ * MHD_queue_response() in *ret, which the handler must return:
+ *   403 if the client certificate does not satisfy client_auth_type or
+ *       client_allowed_sans;
+ *   401 with 'WWW-Authenticate: Basic realm="vpn_exporter"' if
+ *       basic_auth_users is set and the credentials are missing or wrong.
+ * The configured headers are added to those answers.  A bcrypt check
+ * costs as much for an unknown user as for a known one; successful checks
+ * are cached (keyed by a keyed hash of user, password and stored hash) so
+ * that a scraper does not pay bcrypt on every scrape.  w may be NULL
+ * (always true).  Thread-safe; bcrypt runs one at a time.
+ */
+bool	vx_webcfg_check(const struct vx_webcfg *w, struct MHD_Connection *c,
+	    enum MHD_Result *ret);
+
+/* Adds http_server_config.headers to r.  w may be NULL (no-op). */
+void	vx_webcfg_add_headers(const struct vx_webcfg *w,
+	    struct MHD_Response *r);
+
+#endif
