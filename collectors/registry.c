@@ -3,14 +3,27 @@
 #include <string.h>
 
 #include "cisco_asa/asa.h"
+#include "cisco_asa/asa_cli.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
+	&asa_ssh_ops,
 	NULL,
 };
 
 const struct vx_parser vx_parsers[] = {
 	{ "cisco_asa", "snmpwalk", asa_parse_snmpwalk },
+	{ "cisco_asa", "show asp drop", asa_parse_asp_drop },
+	{ "cisco_asa", "show crypto ipsec sa", asa_parse_ipsec_sa },
+	{ "cisco_asa", "show crypto ipsec sa detail", asa_parse_ipsec_sa },
+	{ "cisco_asa", "show crypto ikev1 sa", asa_parse_ikev1_sa },
+	{ "cisco_asa", "show crypto ikev1 sa detail", asa_parse_ikev1_sa },
+	{ "cisco_asa", "show crypto isakmp sa", asa_parse_ikev1_sa },
+	{ "cisco_asa", "show crypto isakmp sa detail", asa_parse_ikev1_sa },
+	{ "cisco_asa", "show crypto ikev2 sa", asa_parse_ikev2_sa },
+	{ "cisco_asa", "show crypto ikev2 sa detail", asa_parse_ikev2_sa },
+	{ "cisco_asa", "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l },
+	{ "cisco_asa", "show asp table vpn-context detail", asa_parse_vpn_context },
 	{ NULL, NULL, NULL },
 };
 

@@ -22,24 +22,43 @@
 #define VX_REVISION "unknown"
 #endif
 
+/* --dry-run: checks the configuration and the web configuration, if any. */
 static int
-dry_run(const char *path)
+dry_run(const char *path, const char *web_path)
 {
 	struct vx_cfg_errors	 errs = { NULL, 0, 0 };
 	struct vx_config	*cfg = vx_config_load(path, &errs);
+	struct vx_webcfg	*web = NULL;
+	int			 rc = 0;
 
 	if (cfg == NULL) {
 		for (size_t i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.msgs[i]);
 		fprintf(stderr, "%s: configuration has %zu error%s\n", path,
 		    errs.n, errs.n == 1 ? "" : "s");
-		vx_cfg_errors_release(&errs);
-		return 1;
+		rc = 1;
 	}
-	printf("configuration OK: %s (%zu device%s)\n", path, cfg->ndevices,
-	    cfg->ndevices == 1 ? "" : "s");
+	vx_cfg_errors_release(&errs);
+	if (web_path != NULL) {
+		web = vx_webcfg_load(web_path, &errs);
+		if (web == NULL) {
+			for (size_t i = 0; i < errs.n; i++)
+				fprintf(stderr, "%s\n", errs.msgs[i]);
+			fprintf(stderr, "%s: web configuration has %zu "
+			    "error%s\n", web_path, errs.n,
+			    errs.n == 1 ? "" : "s");
+			rc = 1;
+		}
+		vx_cfg_errors_release(&errs);
+		vx_webcfg_free(web);
+	}
+	if (rc == 0)
+		printf("configuration OK: %s (%zu device%s)%s%s\n", path,
+		    cfg->ndevices, cfg->ndevices == 1 ? "" : "s",
+		    web_path != NULL ? ", web configuration OK: " : "",
+		    web_path != NULL ? web_path : "");
 	vx_config_free(cfg);
-	return 0;
+	return rc;
 }
 
 static struct vx_webcfg *
@@ -82,7 +101,7 @@ main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (o.dry_run)
-		return dry_run(o.config_file);
+		return dry_run(o.config_file, o.web_config_file);
 	vx_log_setup(stderr, o.log_level, o.log_format);
 
 	/* Signals go to the main thread's sigwait; threads inherit the mask. */

@@ -113,7 +113,9 @@ vx_cli_parse_cmd(int argc, char **argv)
 		list_parsers(stderr);
 		return 2;
 	}
-	if (file != NULL && strcmp(file, "-") != 0) {
+	if (file != NULL && strcmp(file, "-") == 0)
+		file = NULL;
+	if (file != NULL) {
 		f = fopen(file, "rb");
 		if (f == NULL) {
 			fprintf(stderr, "vpn_exporter parse: %s: %s\n", file,

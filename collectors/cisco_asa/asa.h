@@ -12,6 +12,7 @@
 #include "varbind.h"
 
 extern const struct vx_collector_ops asa_snmp_ops;
+extern const struct vx_collector_ops asa_ssh_ops;
 
 /*
  * The CISCO-IPSEC-FLOW-MONITOR-MIB / CISCO-REMOTE-ACCESS-MONITOR-MIB

@@ -130,7 +130,8 @@ class Gen:
         ike_out_pkts = ike_in_pkts + r.randrange(0, 20)
         return {
             "index": i,
-            "peer": peer_address(i),
+            "peer": (self.a.peers[i - 1] if i <= len(self.a.peers)
+                     else peer_address(i)),
             "ike_index": 1000 + i,
             "ike_active_time": r.randrange(0, IKE_LIFETIME * 100),
             "ike_refreshes": r.randrange(0, 30),
@@ -563,12 +564,21 @@ def parse_args(argv):
                     help="cipSecGlobalNoSaFails.0 (default 42)")
     ap.add_argument("--bump", type=int, default=0, metavar="K",
                     help="add K to every counter (a later poll)")
+    ap.add_argument("--peers", default="", metavar="A,B,...",
+                    help="IPv4 addresses of the first peers (the rest "
+                    "are numbered from 198.18.0.1)")
     ap.add_argument("-o", "--output", metavar="FILE",
                     help="write the .snmprec here (default stdout, "
                     "unless --summary)")
     ap.add_argument("--summary", action="store_true",
                     help="write the ground truth as JSON to stdout")
     a = ap.parse_args(argv)
+    a.peers = [p for p in a.peers.split(",") if p]
+    for p in a.peers:
+        parts = p.split(".")
+        if len(parts) != 4 or not all(x.isdigit() and int(x) < 256
+                                      for x in parts):
+            ap.error("--peers: '%s' is not an IPv4 address" % p)
     if not 0 <= a.tunnels <= MAX_PEERS:
         ap.error("--tunnels must be 0..%d" % MAX_PEERS)
     if not 0 <= a.dead_peers <= a.tunnels:

@@ -8,6 +8,12 @@ scraping them, so a newcomer sees real metrics at once.
   asa-ams1  Cisco ASA, SNMP v2c, 24 peers, an ASA that leaves
             cikeTunnelTable empty (IKE state unknown, not down).
   asa-lon1  Cisco ASA, SNMP v3 authPriv (SHA/AES), 4 peers.
+  asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
+            forced command is the ASA CLI emulator (tests/emulators/
+            asa_cli).  Peer 203.0.113.9 sends with an SPI the ASA no
+            longer knows: np-sp-invalid-spi rises at every poll, its
+            inbound packets stay at 0.  Every tunnel rekeys every 20th
+            poll (new SPIs on both sides).
 
 Usage: lab.py --exporter PATH [--listen 127.0.0.1:10039|auto] [--dir DIR]
               [--check]
@@ -16,6 +22,7 @@ Stops everything on Ctrl-C.
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -26,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 from vxtest import Proc, Snmpsim, free_port, http_get, wait_until  # noqa: E402
+from sshd import Sshd  # noqa: E402
 
 GEN = os.path.join(HERE, "gen_asa_snmprec.py")
 NO_SA_FAILS_OID = "1.3.6.1.4.1.9.9.171.1.3.1.29.0"
@@ -88,7 +96,14 @@ devices:
         priv_protocol: AES
         priv_password_file: secrets/lon1.priv
         context_name: lon1
-"""
+  - name: asa-par1
+    vendor: cisco_asa
+    address: 127.0.0.1
+    labels: {{site: par1}}
+    expected_peers: [198.51.100.7, 203.0.113.9, 192.0.2.44]
+    collectors:
+      cisco_asa_ssh:
+{par1_ssh}"""
 
 
 def peers(n):
@@ -133,10 +148,19 @@ def main():
                         v3_user="monitor", v3_auth_key="lab-auth-secret",
                         v3_priv_key="lab-priv-secret")
         procs.append(agent)
+        par1 = Sshd(workdir, scenario="lab", name="asa-par1",
+                    knobs={"invalid_spi_step": 4, "rekey_every": 20})
+        procs.append(par1)
+        enable = os.path.join(workdir, "secrets", "par1.enable")
+        with open(enable, "w") as f:
+            f.write("s3cret-enable\n")
         config = os.path.join(workdir, "lab.yml")
         with open(config, "w") as f:
-            f.write(CONFIG.format(port=agent.port,
-                                  fra1_peers=", ".join(peers(8))))
+            f.write(CONFIG.format(
+                port=agent.port, fra1_peers=", ".join(peers(8)),
+                par1_ssh=par1.collector_yaml(
+                    enable, extra={"sessiondb": True,
+                                   "vpn_context": True})))
         exporter = Proc([args.exporter, f"--config.file={config}",
                          f"--web.listen-address={args.listen}"],
                         "vpn_exporter", workdir)
@@ -153,8 +177,10 @@ def main():
             except OSError:
                 return False
             text = body.decode()
-            return all(f'vpn_up{{device="{d}"' in text
-                       for d in ("asa-fra1", "asa-ams1", "asa-lon1"))
+            return all(re.search(rf'^vpn_up{{device="{d}"[^}}]*}} 1$', text,
+                                 re.M)
+                       for d in ("asa-fra1", "asa-ams1", "asa-lon1",
+                                 "asa-par1"))
         wait_until(polled, timeout=60, what="the lab's first polls")
         print(f"""
 vpn_exporter demo lab is running (work directory {workdir}).

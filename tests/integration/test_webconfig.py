@@ -11,7 +11,7 @@ import ssl
 import subprocess
 import urllib.error
 
-from vxtest import (Exporter, TmpDirTest, http_get, main, need_binary,
+from vxtest import (VX_BIN, Exporter, TmpDirTest, http_get, main, need_binary,
                     wait_until)
 
 CONFIG = "devices: []\n"
@@ -239,6 +239,19 @@ class WebConfig(TmpDirTest):
                 self.assertRegex(log, p)
             self.assertNotIn("al1ce-pw", log)  # never quoted
             self.assertNotIn("listening on", log)
+            # --dry-run checks the web configuration too.
+            cfg = os.path.join(self.workdir, "dry.yml")
+            with open(cfg, "w") as f:
+                f.write(CONFIG)
+            r = subprocess.run(
+                [VX_BIN, f"--config.file={cfg}", "--dry-run",
+                 "--web.config.file=" + os.path.join(self.workdir,
+                                                     "web.yml")],
+                capture_output=True, text=True, timeout=30)
+            self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+            for p in patterns:
+                self.assertRegex(r.stderr, p)
+            self.assertNotIn("configuration OK", r.stdout)
 
 
 if __name__ == "__main__":

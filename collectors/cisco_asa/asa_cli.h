@@ -1,0 +1,163 @@
+#ifndef VX_ASA_CLI_H
+#define VX_ASA_CLI_H
+
+/*
+ * Cisco ASA CLI output parsers.  Each is a vx_parse_fn: pure (no I/O, no
+ * globals, no logging), deterministic, and safe on any input.  text is
+ * not NUL-terminated.  Every parser tolerates CRLF, tabs, trailing or
+ * collapsed blanks, blank lines, a leading echoed command line and a
+ * trailing prompt line ("asa-1# ", "asa-1/ctx#").
+ *
+ * Each returns 0, or with err filled in:
+ *   -VX_E_PROTOCOL  the device answered with an error ("ERROR: ...",
+ *                   "% Invalid input detected ...") or the pager was on
+ *                   ("<--- More --->" in the output);
+ *   -VX_E_PARSE     the text is not the command's output, or a line the
+ *                   parser needs cannot be read (err names the line);
+ *   -VX_E_NOMEM     the snapshot's arena is exhausted.
+ * On failure the snapshot may hold part of the output; the caller
+ * discards it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "collector.h"
+
+/*
+ * "show asp drop": every (section, keyword) counter via
+ * vx_snapshot_add_drop(); "np-sp-invalid-spi" of the Frame section as
+ * VX_DV_INVALID_SPI (0 when the Frame section is complete and the line is
+ * absent: the ASA omits zero counters); "Last clearing:" as
+ * VX_DV_DROPS_CLEARED_TS when the time is in UTC/GMT.
+ */
+int	asa_parse_asp_drop(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * "show crypto ipsec sa" and "show crypto ipsec sa detail": one tunnel
+ * per current_peer with summed packet and error counters, the SA pairs
+ * (current pair active, older ones expiring), the current SA's remaining
+ * lifetime and the interface, crypto map, local address, NAT-T, IKE
+ * version and mode attributes.
+ */
+int	asa_parse_ipsec_sa(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * "show crypto ikev1 sa" / "show crypto isakmp sa" (8.4+ blocks, older
+ * one-line table, "detail" variants): one IKE SA per peer, up when any of
+ * its SAs is MM_ACTIVE or AM_ACTIVE.  Sets snap->ike_known.
+ */
+int	asa_parse_ikev1_sa(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * "show crypto ikev2 sa" (and "detail"): one IKE SA per remote address,
+ * remaining lifetime from "Life/Active Time", and the child SAs' ESP SPI
+ * pairs on the peer's tunnel.  Sets snap->ike_known.
+ */
+int	asa_parse_ikev2_sa(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * "show vpn-sessiondb detail l2l" (7.x to 9.x): per session bytes,
+ * packets and remaining IPsec lifetimes on the tunnel named by "IP Addr",
+ * and the IKE sub-section's remaining lifetime on the peer's IKE SA.
+ */
+int	asa_parse_sessiondb_l2l(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * "show asp table vpn-context detail": per-SA "Bad SPI" counts summed
+ * into VX_TC_ERR_INVALID_SPI of the tunnel named by "Peer IP".
+ */
+int	asa_parse_vpn_context(const char *text, size_t len,
+	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * Text helpers shared by the asa_parse_*.c files (asa_parse_text.c).
+ * Not for collectors: use the parsers above.
+ */
+
+/* One line of input, blanks and the CR of CRLF trimmed from both ends. */
+struct asa_line {
+	const char	*s;
+	size_t		 len;
+	int		 no;		/* 1-based line number */
+};
+
+struct asa_lines {
+	const char	*p;
+	const char	*end;
+	int		 no;
+	bool		 content;	/* a content line was returned */
+};
+
+struct asa_tok {
+	const char	*s;
+	size_t		 len;
+};
+
+#define ASA_TOK_MAX	64
+
+/*
+ * Starts reading text: returns 0, or -VX_E_PROTOCOL if any line is a
+ * device error message or a pager prompt.
+ */
+int	asa_lines_begin(struct asa_lines *it, const char *text, size_t len,
+	    struct vx_err *err);
+/*
+ * The next content line: blank lines, prompt lines and a leading echoed
+ * command are skipped.  False at the end.
+ */
+bool	asa_lines_next(struct asa_lines *it, struct asa_line *l);
+
+/* Space, tab, CR, VT or FF. */
+bool	asa_txt_blank(char c);
+/* Case-insensitive: s[0..len) equals lit / starts with lit. */
+bool	asa_txt_eq(const char *s, size_t len, const char *lit);
+bool	asa_txt_prefix(const char *s, size_t len, const char *lit);
+/*
+ * Case-insensitive, blank-insensitive equality: runs of blanks in s match
+ * one blank in lit, blanks before ':' or ',' in s are ignored.
+ */
+bool	asa_txt_eq_ws(const char *s, size_t len, const char *lit);
+/* Case-sensitive substring search; NULL if absent. */
+const char *asa_txt_find(const char *s, size_t len, const char *lit);
+/* Trims blanks from both ends of s[0..*len); returns the new start. */
+const char *asa_txt_trim(const char *s, size_t *len);
+/* True if every byte is printable ASCII other than a blank, and len > 0. */
+bool	asa_txt_word(const char *s, size_t len);
+/* Splits s on blanks into at most max tokens; returns the count. */
+size_t	asa_txt_split(const char *s, size_t len, struct asa_tok *t,
+	    size_t max);
+/*
+ * As asa_txt_split, and a ':' ending a token (but not "::", which ends
+ * an IPv6 address) becomes a token of its own, so "Key  : v" and
+ * "Key: v" tokenize alike.
+ */
+size_t	asa_txt_split_kv(const char *s, size_t len, struct asa_tok *t,
+	    size_t max);
+/*
+ * In tokens from asa_txt_split_kv, finds the words of key (blank
+ * separated, case-insensitive) followed by ":".  Returns the index of the
+ * value token (== n when the key ends the line), or -1 if key is absent.
+ */
+int	asa_txt_kv(const struct asa_tok *t, size_t n, const char *key);
+/*
+ * The next sep-separated item of [*p, end), blanks trimmed (possibly
+ * empty); advances *p past it.  False when nothing is left.
+ */
+bool	asa_txt_item(const char **p, const char *end, char sep,
+	    struct asa_tok *item);
+/* NUL-terminated copy of s[0..len) cut to size - 1 bytes. */
+void	asa_txt_cstr(char *buf, size_t size, const char *s, size_t len);
+/* asa_txt_cstr() if asa_txt_word(s, len), else false. */
+bool	asa_txt_copy_word(char *buf, size_t size, const char *s,
+	    size_t len);
+/* Fills err with "line N: <reason> '<line text>'" and returns -code. */
+int	asa_txt_err(struct vx_err *err, enum vx_errcode code,
+	    const struct asa_line *l, const char *reason);
+
+#endif

@@ -1,0 +1,372 @@
+/*
+ * The cisco_asa_ssh collector: runs the ASA's show commands over one
+ * persistent SSH CLI session (collectors/transport/ssh.c) and hands each
+ * output to its pure parser (asa_parse_*.c).  It is the only source of
+ * the ASA's invalid-SPI drop counter (np-sp-invalid-spi), of per-peer SPIs
+ * in both directions and of remaining key lifetimes.
+ *
+ * Each command's output is parsed into a snapshot of its own and merged
+ * into the poll's snapshot in command order; merging keeps what is
+ * already there, so a value two commands report (packets from "show
+ * crypto ipsec sa" and from the session database) is counted once, from
+ * the first.
+ */
+#include "asa.h"
+#include "asa_cli.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ssh.h"
+
+#include "banned.h"
+
+/* Memory kept between polls for output; more is given back. */
+#define KEEP_OUTPUT	(1024 * 1024)
+
+struct asa_ssh_cfg {
+	int64_t			 port;
+	char			*username;
+	struct vx_secret	 password;
+	char			*private_key_file;
+	char			*known_hosts_file;
+	int			 host_key_policy;
+	struct vx_secret	 enable_password;
+	char			*context;
+	bool			 sessiondb;
+	bool			 vpn_context;
+};
+
+struct asa_ssh_state {
+	struct asa_ssh_cfg	 cfg;
+	char			*key_path;	/* relative to the config */
+	char			*known_hosts_path;
+	char			*context_cmd;	/* "changeto context NAME" */
+	const char		*setup[3];
+	bool			 setup_optional[3];
+	struct vx_ssh		*ssh;
+	struct vx_strbuf	 out;
+};
+
+static const char *const host_key_policies[] = {
+	"strict", "accept-new", NULL,
+};
+
+#define F(m)	offsetof(struct asa_ssh_cfg, m)
+static const struct vx_cfg_key asa_ssh_keys[] = {
+	{ "port", VX_CFG_T_INT, F(port), false, 1, 65535, NULL },
+	{ "username", VX_CFG_T_STRING, F(username), true, 0, 0, NULL },
+	{ "password", VX_CFG_T_SECRET, F(password), false, 0, 0, NULL },
+	{ "private_key_file", VX_CFG_T_STRING, F(private_key_file), false, 0,
+	    0, NULL },
+	{ "known_hosts_file", VX_CFG_T_STRING, F(known_hosts_file), true, 0,
+	    0, NULL },
+	{ "host_key_policy", VX_CFG_T_ENUM, F(host_key_policy), false, 0, 0,
+	    host_key_policies },
+	{ "enable_password", VX_CFG_T_SECRET, F(enable_password), false, 0, 0,
+	    NULL },
+	{ "context", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
+	{ "sessiondb", VX_CFG_T_BOOL, F(sessiondb), false, 0, 0, NULL },
+	{ "vpn_context", VX_CFG_T_BOOL, F(vpn_context), false, 0, 0, NULL },
+	{ NULL, 0, 0, false, 0, 0, NULL },
+};
+#undef F
+
+/* Indexes into asa_ssh_keys, for the "seen" bits of vx_cfg_apply. */
+enum { K_PASSWORD = 2, K_PRIVATE_KEY = 3, K_ENABLE = 6 };
+#define KEY_BIT(k)	(UINT64_C(1) << (k))
+
+enum asa_cmd_when {
+	ASA_ALWAYS,
+	ASA_IF_SESSIONDB,
+	ASA_IF_VPN_CONTEXT,
+};
+
+/*
+ * The commands of a poll, in merge order.  When the CLI rejects a
+ * command ("% Invalid input detected"), its fallback is tried (releases
+ * before 8.4 call IKEv1 "isakmp"); an optional one is skipped (they have
+ * no IKEv2 at all).  Any other rejection fails the poll.
+ */
+static const struct asa_cmd {
+	const char		*cmd;
+	vx_parse_fn		 parse;
+	enum asa_cmd_when	 when;
+	const char		*fallback;
+	bool			 optional;
+} asa_cmds[] = {
+	{ "show asp drop", asa_parse_asp_drop, ASA_ALWAYS, NULL, false },
+	{ "show crypto ipsec sa", asa_parse_ipsec_sa, ASA_ALWAYS, NULL,
+	    false },
+	{ "show crypto ikev1 sa", asa_parse_ikev1_sa, ASA_ALWAYS,
+	    "show crypto isakmp sa", false },
+	{ "show crypto ikev2 sa", asa_parse_ikev2_sa, ASA_ALWAYS, NULL, true },
+	{ "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l,
+	    ASA_IF_SESSIONDB, NULL, false },
+	{ "show asp table vpn-context detail", asa_parse_vpn_context,
+	    ASA_IF_VPN_CONTEXT, NULL, false },
+};
+
+static void
+asa_ssh_free(void *arg)
+{
+	struct asa_ssh_state *st = arg;
+
+	if (st == NULL)
+		return;
+	vx_ssh_free(st->ssh);
+	vx_strbuf_release(&st->out);
+	vx_cfg_free_fields(asa_ssh_keys, &st->cfg);
+	free(st->key_path);
+	free(st->known_hosts_path);
+	free(st->context_cmd);
+	free(st);
+}
+
+/* path, or doc's directory + path when relative (as secret files are). */
+static char *
+resolve_path(const struct vx_cfg_doc *doc, const char *path)
+{
+	char	*out;
+	size_t	 n;
+
+	if (path[0] == '/' || doc == NULL || doc->dir == NULL)
+		return strdup(path);
+	n = strlen(doc->dir) + 1 + strlen(path) + 1;
+	out = malloc(n);
+	if (out != NULL)
+		snprintf(out, n, "%s/%s", doc->dir, path);
+	return out;
+}
+
+static bool
+has_line_break(const char *s)
+{
+	return s != NULL && strpbrk(s, "\r\n") != NULL;
+}
+
+/* A context name we may paste into a command line. */
+static bool
+context_name_ok(const char *s)
+{
+	if (s[0] == '\0' || strlen(s) > 64)
+		return false;
+	for (; *s != '\0'; s++) {
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' &&
+		    *s != '.')
+			return false;
+	}
+	return true;
+}
+
+static size_t
+check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *opts, struct asa_ssh_state *st,
+    const char *where, uint64_t seen)
+{
+	struct asa_ssh_cfg	*c = &st->cfg;
+	size_t			 nerr = 0;
+
+	if (c->password.value == NULL && c->private_key_file == NULL &&
+	    !(seen & (KEY_BIT(K_PASSWORD) | KEY_BIT(K_PRIVATE_KEY)))) {
+		vx_cfg_error(errs, opts, "%s: needs 'private_key_file' or "
+		    "'password' (or password_file / password_env)", where);
+		nerr++;
+	}
+	if (has_line_break(c->password.value) ||
+	    has_line_break(c->enable_password.value)) {
+		vx_cfg_error(errs, opts, "%s: a password contains a line "
+		    "break", where);
+		nerr++;
+	}
+	if (c->private_key_file != NULL) {
+		st->key_path = resolve_path(doc, c->private_key_file);
+		if (st->key_path == NULL)
+			nerr++;
+		else if (access(st->key_path, R_OK) != 0) {
+			vx_cfg_error(errs, vx_cfg_map_get(opts,
+			    "private_key_file"), "%s: cannot read "
+			    "private_key_file '%s'", where, st->key_path);
+			nerr++;
+		}
+	}
+	if (c->known_hosts_file != NULL) {
+		st->known_hosts_path = resolve_path(doc, c->known_hosts_file);
+		if (st->known_hosts_path == NULL)
+			nerr++;
+		else if (c->host_key_policy == VX_SSH_HOST_KEY_STRICT &&
+		    access(st->known_hosts_path, R_OK) != 0) {
+			vx_cfg_error(errs, vx_cfg_map_get(opts,
+			    "known_hosts_file"), "%s: cannot read "
+			    "known_hosts_file '%s' (with host_key_policy "
+			    "strict the device's key must be listed there; "
+			    "accept-new records it on first use)", where,
+			    st->known_hosts_path);
+			nerr++;
+		}
+	}
+	if (c->context != NULL) {
+		if (!context_name_ok(c->context)) {
+			vx_cfg_error(errs, vx_cfg_map_get(opts, "context"),
+			    "%s: context '%s' is not a context name (letters, "
+			    "digits, '-', '_', '.')", where, c->context);
+			nerr++;
+		} else {
+			size_t n = strlen(c->context) + 18;
+
+			st->context_cmd = malloc(n);
+			if (st->context_cmd == NULL)
+				nerr++;
+			else
+				snprintf(st->context_cmd, n,
+				    "changeto context %s", c->context);
+		}
+	}
+	return nerr;
+}
+
+static int
+asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
+{
+	struct asa_ssh_state	*st;
+	char			 where[300];
+	size_t			 nerr, ns = 0;
+	uint64_t		 seen = 0;
+
+	snprintf(where, sizeof(where), "cisco_asa_ssh of device '%s'",
+	    target->device);
+	if (opts == NULL) {
+		vx_cfg_error(errs, key, "%s: needs options (username, "
+		    "private_key_file or password, known_hosts_file)", where);
+		return -1;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL)
+		return -1;
+	vx_strbuf_init(&st->out, 0);
+	st->cfg.port = 22;
+	nerr = vx_cfg_apply(errs, doc, asa_ssh_keys, opts, &st->cfg, where,
+	    &seen);
+	nerr += check_options(errs, doc, opts, st, where, seen);
+	if (nerr > 0) {
+		asa_ssh_free(st);
+		return -1;
+	}
+	/*
+	 * changeto first: in multiple context mode the pager setting that
+	 * counts is the one of the session in the context we end up in.
+	 */
+	if (st->context_cmd != NULL)
+		st->setup[ns++] = st->context_cmd;
+	st->setup_optional[ns] = true;	/* the pager is handled anyway */
+	st->setup[ns++] = "terminal pager 0";
+	st->setup[ns] = NULL;
+	*state = st;
+	return 0;
+}
+
+static void
+asa_ssh_reset(void *arg)
+{
+	struct asa_ssh_state *st = arg;
+
+	/*
+	 * A failed poll leaves the session in an unknown state, unless the
+	 * CLI merely refused a command: then it sits at its prompt, and a
+	 * new login per poll would flood the device's AAA log.
+	 */
+	if (!vx_ssh_rejected(st->ssh))
+		vx_ssh_close(st->ssh);
+}
+
+static int
+run_command(struct asa_ssh_state *st, const struct asa_cmd *c,
+    const struct vx_target *target, struct vx_deadline deadline,
+    struct vx_snapshot *snap, struct vx_err *err)
+{
+	struct vx_snapshot	*sub;
+	const char		*cmd = c->cmd;
+	int			 rc;
+
+	rc = vx_ssh_run(st->ssh, cmd, &st->out, deadline, err);
+	if (rc != 0 && c->fallback != NULL && vx_ssh_rejected(st->ssh)) {
+		cmd = c->fallback;
+		rc = vx_ssh_run(st->ssh, cmd, &st->out, deadline, err);
+	}
+	if (rc != 0 && c->optional && vx_ssh_rejected(st->ssh)) {
+		vx_err_clear(err);
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	sub = vx_snapshot_new(target->device);
+	if (sub == NULL)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	rc = c->parse(st->out.buf, st->out.len, sub, err);
+	if (rc != 0)
+		vx_err_prefix(err, "'%s'", cmd);
+	else if (vx_snapshot_merge(snap, sub) != 0)
+		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
+	vx_snapshot_unref(sub);
+	return rc;
+}
+
+static int
+asa_ssh_collect(void *arg, const struct vx_target *target,
+    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
+{
+	struct asa_ssh_state	*st = arg;
+	int			 rc = 0;
+
+	if (st->ssh == NULL) {
+		struct asa_ssh_cfg	*c = &st->cfg;
+		struct vx_ssh_params	 p = {
+			.address = target->address,
+			.port = (unsigned)c->port,
+			.username = c->username,
+			.password = c->password.value,
+			.private_key_file = st->key_path,
+			.known_hosts_file = st->known_hosts_path,
+			.host_key_policy =
+			    (enum vx_ssh_host_key_policy)c->host_key_policy,
+			.enable_password = c->enable_password.value,
+			.setup = st->setup,
+			.setup_optional = st->setup_optional,
+		};
+
+		st->ssh = vx_ssh_new(&p);
+		if (st->ssh == NULL)
+			return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; rc == 0 && i < sizeof(asa_cmds) /
+	    sizeof(asa_cmds[0]); i++) {
+		const struct asa_cmd *c = &asa_cmds[i];
+
+		if ((c->when == ASA_IF_SESSIONDB && !st->cfg.sessiondb) ||
+		    (c->when == ASA_IF_VPN_CONTEXT && !st->cfg.vpn_context))
+			continue;
+		rc = run_command(st, c, target, deadline, snap, err);
+	}
+	if (st->out.alloc > KEEP_OUTPUT) {
+		vx_strbuf_release(&st->out);
+		vx_strbuf_init(&st->out, 0);
+	}
+	return rc;
+}
+
+const struct vx_collector_ops asa_ssh_ops = {
+	.name = "cisco_asa_ssh",
+	.vendor = "cisco_asa",
+	.transport = VX_TRANSPORT_SSH,
+	.priority = VX_PRIO_AUTHORITATIVE,
+	.configure = asa_ssh_configure,
+	.collect = asa_ssh_collect,
+	.reset = asa_ssh_reset,
+	.free = asa_ssh_free,
+};

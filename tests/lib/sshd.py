@@ -1,0 +1,318 @@
+"""A real OpenSSH sshd on loopback whose forced command is the ASA CLI
+emulator (tests/emulators/asa_cli/asa_cli.py).
+
+  sshd = Sshd(workdir, scenario="lab", knobs={"invalid_spi_step": 5})
+  ... connect to 127.0.0.1:sshd.port as sshd.user with sshd.client_key,
+      checking the host key against sshd.known_hosts ...
+  sshd.logins()          successful authentications in sshd's log
+  sshd.commands()        what the emulator was asked, [(pid, ctx, cmd)]
+  sshd.stop()
+
+sshd runs unprivileged: as the current user, or, when the tests run as
+root (CI does), as the dedicated user VXTEST_USER ("vxtest", created with a
+real shell if missing), since sshd runs a ForceCommand through the user's
+shell.  An unprivileged sshd cannot read /etc/shadow, so it refuses every
+password: the positive tests log in with a key, and a wrong password is
+still refused by sshd itself.  The emulator and its scenario are copied
+into the work directory, which that user can read even when the source
+tree is not.
+
+A missing sshd or ssh-keygen skips the test, or fails it under CI=true.
+"""
+
+import getpass
+import grp
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+
+from vxtest import (EMULATORS, FIXTURES, free_port, need_binary, skip_or_die,
+                    wait_until)
+
+VXTEST_USER = os.environ.get("VXTEST_USER", "vxtest")
+EMULATOR = os.path.join(EMULATORS, "asa_cli", "asa_cli.py")
+SCENARIOS = os.path.join(FIXTURES, "asa_cli")
+# The sshd user may not see a virtualenv's interpreter; Debian's it can.
+PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
+    else sys.executable
+
+
+def _ensure_user(name):
+    """The unprivileged account sshd runs as when we are root."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        pass
+    useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+    subprocess.run([useradd, "--system", "--create-home", "--shell",
+                    "/bin/bash", name], check=True, capture_output=True)
+    return pwd.getpwnam(name)
+
+
+def require():
+    """Skips the test file (or fails it under CI=true) when an sshd cannot
+    be run here.  Call it from setUpClass."""
+    need_binary("sshd")
+    need_binary("ssh-keygen")
+    if os.geteuid() != 0 and not _can_own_ptys():
+        skip_or_die("an unprivileged sshd cannot hand out ptys here "
+                    "(/dev/pts lacks gid=5 and this user is not in group "
+                    f"tty); run as root, which uses the user {VXTEST_USER}")
+
+
+def _can_own_ptys():
+    """Whether sshd, running as us, can give a new pty to group tty."""
+    try:
+        tty = grp.getgrnam("tty").gr_gid
+    except KeyError:
+        return True  # sshd then keeps the user's own group
+    if tty in os.getgroups():
+        return True
+    try:
+        with open("/proc/mounts") as f:
+            for line in f:
+                fields = line.split()
+                if len(fields) > 3 and fields[2] == "devpts" and \
+                        fields[1] == "/dev/pts":
+                    return f"gid={tty}" in fields[3].split(",")
+    except OSError:
+        pass
+    return True
+
+
+def keygen(path, kind="ed25519"):
+    """A key pair without passphrase at path / path.pub."""
+    subprocess.run([need_binary("ssh-keygen"), "-q", "-t", kind, "-N", "",
+                    "-C", "vxtest", "-f", path], check=True)
+    return path
+
+
+def host_key_line(port, pubkey_path, host="127.0.0.1"):
+    """A known_hosts line for host:port with the key in pubkey_path."""
+    with open(pubkey_path) as f:
+        kind, b64 = f.read().split()[:2]
+    name = host if port == 22 else f"[{host}]:{port}"
+    return f"{name} {kind} {b64}\n"
+
+
+def fingerprint(pubkey_path):
+    """'SHA256:...' of a public key file."""
+    r = subprocess.run([need_binary("ssh-keygen"), "-l", "-E", "sha256",
+                        "-f", pubkey_path], capture_output=True, text=True,
+                       check=True)
+    return r.stdout.split()[1]
+
+
+class Sshd:
+    def __init__(self, workdir, scenario="lab", knobs=None, port=None,
+                 name=None, host_key_kind="ed25519"):
+        self.sshd_bin = need_binary("sshd")
+        need_binary("ssh-keygen")
+        if not os.path.exists(EMULATOR):
+            raise RuntimeError(f"missing {EMULATOR}")
+        self.port = port or free_port()
+        self.name = name or f"sshd-{self.port}"
+        self.dir = os.path.join(workdir, self.name)
+        os.makedirs(self.dir)
+        os.chmod(self.dir, 0o755)
+        if os.geteuid() == 0:
+            pw = _ensure_user(VXTEST_USER)
+            self.user, self.uid, self.gid = pw.pw_name, pw.pw_uid, pw.pw_gid
+        else:
+            self.user = getpass.getuser()
+            self.uid, self.gid = os.getuid(), os.getgid()
+
+        # The emulator and its scenario, readable by the sshd user.
+        self.emulator = os.path.join(self.dir, "asa_cli.py")
+        shutil.copy(EMULATOR, self.emulator)
+        self.scenario = os.path.join(self.dir, "scenario")
+        src = scenario if os.path.isabs(scenario) else os.path.join(
+            SCENARIOS, scenario)
+        shutil.copytree(src, self.scenario)
+        self.state = os.path.join(self.scenario, "state")
+        os.makedirs(self.state, exist_ok=True)
+        self.set_knobs(knobs or {})
+
+        # Keys: the server's own host key, and one client key.
+        self.host_key = keygen(os.path.join(self.dir, "host_key"),
+                               host_key_kind)
+        self.client_key = keygen(os.path.join(self.dir, "id_ed25519"))
+        self.authorized_keys = os.path.join(self.dir, "authorized_keys")
+        shutil.copy(self.client_key + ".pub", self.authorized_keys)
+        self.known_hosts = os.path.join(self.dir, "known_hosts")
+        with open(self.known_hosts, "w") as f:
+            f.write(host_key_line(self.port, self.host_key + ".pub"))
+        self.host_fingerprint = fingerprint(self.host_key + ".pub")
+
+        self.run_dir = os.path.join(self.dir, "run")
+        os.makedirs(self.run_dir)
+        self.config = os.path.join(self.dir, "sshd_config")
+        with open(self.config, "w") as f:
+            f.write(f"""# Written by tests/lib/sshd.py
+ListenAddress 127.0.0.1:{self.port}
+HostKey {self.host_key}
+PidFile {self.run_dir}/sshd.pid
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+PermitEmptyPasswords no
+AuthorizedKeysFile {self.authorized_keys}
+StrictModes no
+AllowUsers {self.user}
+MaxAuthTries 6
+LogLevel VERBOSE
+PrintMotd no
+PrintLastLog no
+UseDNS no
+ClientAliveInterval 0
+Subsystem sftp internal-sftp
+ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
+""")
+        # Everything the sshd user writes or must own.
+        for p in (self.host_key, self.host_key + ".pub", self.run_dir,
+                  self.state):
+            os.chown(p, self.uid, self.gid)
+        for root, dirs, files in os.walk(self.scenario):
+            for d in dirs:
+                os.chmod(os.path.join(root, d), 0o755)
+        for root, dirs, files in os.walk(self.state):
+            os.chown(root, self.uid, self.gid)
+        self.proc = None
+        self.start()
+
+    def set_knobs(self, knobs):
+        """Rewrites scenario.json with these keys changed (None deletes)."""
+        path = os.path.join(self.scenario, "scenario.json")
+        conf = {}
+        if os.path.exists(path):
+            with open(path) as f:
+                conf = json.load(f)
+        for k, v in knobs.items():
+            if v is None:
+                conf.pop(k, None)
+            else:
+                conf[k] = v
+        with open(path, "w") as f:
+            json.dump(conf, f, indent=2)
+        os.chmod(path, 0o644)
+
+    def collector_yaml(self, enable_password_file=None, indent=8,
+                       extra=None):
+        """The cisco_asa_ssh options that reach this server (key login),
+        for a device's "collectors:" mapping, e.g. in the demo lab."""
+        opts = {"port": self.port, "username": self.user,
+                "private_key_file": self.client_key,
+                "known_hosts_file": self.known_hosts}
+        if enable_password_file:
+            opts["enable_password_file"] = enable_password_file
+        opts.update(extra or {})
+        pad = " " * indent
+        return "".join(
+            f"{pad}{k}: {str(v).lower() if isinstance(v, bool) else v}\n"
+            for k, v in opts.items())
+
+    def _demote(self):
+        if os.geteuid() == 0:
+            # sshd gives each pty to group tty; where devpts is mounted
+            # without gid=5 (containers), only a member may do that.
+            try:
+                os.setgroups([grp.getgrnam("tty").gr_gid])
+            except KeyError:
+                os.setgroups([])
+            os.setgid(self.gid)
+            os.setuid(self.uid)
+
+    def start(self):
+        argv = [self.sshd_bin, "-D", "-e", "-f", self.config]
+        self.log_path = os.path.join(self.dir, "sshd.log")
+        self._log = open(self.log_path, "ab")
+        env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C"}
+        self.proc = subprocess.Popen(argv, stdout=self._log,
+                                     stderr=subprocess.STDOUT, env=env,
+                                     start_new_session=True,
+                                     preexec_fn=self._demote)
+        wait_until(self._listening, timeout=20,
+                   what=f"sshd on 127.0.0.1:{self.port}")
+
+    def _listening(self):
+        if self.proc.poll() is not None:
+            raise AssertionError(f"sshd exited with {self.proc.returncode}:"
+                                 f"\n{self.log()}")
+        if "Server listening" not in self.log():
+            return False
+        with socket.socket() as s:
+            s.settimeout(1)
+            try:
+                s.connect(("127.0.0.1", self.port))
+                return True
+            except OSError:
+                return False
+
+    def log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def logins(self):
+        """Successful authentications so far."""
+        return len(re.findall(r"^Accepted \S+ for ", self.log(), re.M))
+
+    def failed_passwords(self):
+        return len(re.findall(r"^Failed password for ", self.log(), re.M))
+
+    def commands(self):
+        """[(pid, context or '-', command)] the emulator received."""
+        path = os.path.join(self.state, "commands.log")
+        if not os.path.exists(path):
+            return []
+        out = []
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split(" ", 2)
+                if len(parts) == 3:
+                    out.append((int(parts[0]), parts[1], parts[2]))
+        return out
+
+    def session_pids(self):
+        """Emulator processes running right now."""
+        d = os.path.join(self.state, "pids")
+        return [int(p) for p in os.listdir(d)] if os.path.isdir(d) else []
+
+    def kill_sessions(self, sig=signal.SIGKILL):
+        """Kills the running emulator sessions (a session dropped by the
+        device, from the client's point of view)."""
+        pids = self.session_pids()
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+            try:
+                os.unlink(os.path.join(self.state, "pids", str(pid)))
+            except OSError:
+                pass
+        return pids
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+        # Sessions live in their own process groups (one per pty).
+        self.kill_sessions(signal.SIGTERM)
+        if hasattr(self, "_log"):
+            self._log.close()
+
