@@ -1,6 +1,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,8 @@ vx_arena_alloc(struct vx_arena *a, size_t size)
 	struct vx_arena_chunk	*c = a->head;
 	size_t			 need = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 
-	if (need < size || need > SIZE_MAX - sizeof(*c))
+	/* No object is larger than PTRDIFF_MAX (malloc refuses them too). */
+	if (need < size || need > PTRDIFF_MAX - sizeof(*c))
 		return NULL;
 	if (a->limit != 0 && a->total + need > a->limit)
 		return NULL;

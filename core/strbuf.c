@@ -1,6 +1,7 @@
 #include "strbuf.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -73,7 +74,8 @@ strbuf_reserve(struct vx_strbuf *sb, size_t extra)
 	if (sb->failed)
 		return false;
 	need = sb->len + extra + 1;
-	if (need < extra) {
+	/* No object is larger than PTRDIFF_MAX (malloc refuses them too). */
+	if (need < extra || need > PTRDIFF_MAX) {
 		sb->failed = true;
 		return false;
 	}
