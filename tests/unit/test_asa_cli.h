@@ -21,6 +21,8 @@
 #include "asa_cli.h"
 #include "testutil.h"
 
+#define ASAT_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 enum asat_mangle {
 	ASAT_RAW,
 	ASAT_CRLF,	/* "\n" -> "\r\n" */
@@ -332,6 +334,130 @@ asat_prefixes(vx_parse_fn fn, const char *text, size_t len,
 			check(s, text, n);
 		vx_snapshot_unref(s);
 	}
+}
+
+/* A parse that must succeed; the caller unrefs the snapshot. */
+static inline struct vx_snapshot *
+asat_parse_ok(vx_parse_fn fn, const char *text, size_t len)
+{
+	struct vx_err		 err;
+	struct vx_snapshot	*s;
+	int			 rc;
+
+	s = asat_parse(fn, text, len, &rc, &err);
+	asat_ok(rc, &err);
+	return s;
+}
+
+/* A parse that must fail as asat_err() says. */
+static inline void
+asat_parse_err(vx_parse_fn fn, const char *text, size_t len,
+    enum vx_errcode code, int line, const char *want)
+{
+	struct vx_err		 err;
+	struct vx_snapshot	*s;
+	int			 rc;
+
+	s = asat_parse(fn, text, len, &rc, &err);
+	asat_err(rc, &err, code, line, want);
+	vx_snapshot_unref(s);
+}
+
+/* Row i of a table of outputs that must parse, named "i: name". */
+static inline struct vx_snapshot *
+asat_row_ok(vx_parse_fn fn, size_t i, const char *name, const char *text)
+{
+	asat_case("%zu: %s", i, name);
+	return asat_parse_ok(fn, text, strlen(text));
+}
+
+/*
+ * Every variant of text (cmd is the echoed command) must parse, and
+ * check() then looks at the result; the case is named "name, variant",
+ * so a failure says which input and which variant broke.
+ */
+static inline void
+asat_text_variants(vx_parse_fn fn, const char *name, const char *text,
+    size_t len, const char *cmd, void (*check)(const struct vx_snapshot *))
+{
+	for (int how = 0; how < ASAT__COUNT; how++) {
+		struct vx_strbuf	 m;
+		struct vx_snapshot	*s;
+
+		asat_case("%s, %s", name, asat_mangle_name[how]);
+		asat_mangle(text, len, (enum asat_mangle)how, cmd, &m);
+		s = asat_parse_ok(fn, m.buf, m.len);
+		vx_strbuf_release(&m);
+		check(s);
+		vx_snapshot_unref(s);
+	}
+}
+
+/* asat_text_variants() over the fixture rel. */
+static inline void
+asat_variants(vx_parse_fn fn, const char *rel, const char *cmd,
+    void (*check)(const struct vx_snapshot *))
+{
+	struct vx_strbuf in;
+
+	vxt_read_fixture(rel, &in);
+	asat_text_variants(fn, rel, in.buf, in.len, cmd, check);
+	vx_strbuf_release(&in);
+}
+
+/* Error paths, one row a case; len 0 means strlen(text). */
+struct asat_error_case {
+	const char	*name;
+	const char	*text;
+	enum vx_errcode	 code;
+	int		 line;
+	const char	*msg;
+	size_t		 len;
+};
+
+/*
+ * Every row must fail as it says; check(), if given, looks at what the
+ * failed parse left in the snapshot.
+ */
+static inline void
+asat_error_cases(vx_parse_fn fn, const struct asat_error_case *c, size_t n,
+    void (*check)(const struct vx_snapshot *))
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vx_snapshot	*s;
+		struct vx_err		 err;
+		int			 rc;
+		size_t			 len = c[i].len;
+
+		if (len == 0)
+			len = strlen(c[i].text);
+		s = asat_parse(fn, c[i].text, len, &rc, &err);
+		asat_case("%zu: %s", i, c[i].name);
+		asat_err(rc, &err, c[i].code, c[i].line, c[i].msg);
+		if (check != NULL)
+			check(s);
+		vx_snapshot_unref(s);
+	}
+}
+
+/* A failed parse must not claim it knows the IKE SAs. */
+static inline void
+asat_no_ike(const struct vx_snapshot *s)
+{
+	if (s->ike_known)
+		ASAT_FAIL("ike_known set on failure");
+}
+
+/* asat_prefixes() over the fixture rel. */
+static inline void
+asat_prefixes_fixture(vx_parse_fn fn, const char *rel,
+    void (*check)(const struct vx_snapshot *, const char *, size_t))
+{
+	struct vx_strbuf in;
+
+	vxt_read_fixture(rel, &in);
+	asat_prefixes(fn, in.buf, in.len, check);
+	vx_strbuf_release(&in);
 }
 
 #endif

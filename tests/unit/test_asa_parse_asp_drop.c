@@ -42,27 +42,9 @@ check_section(const struct vx_snapshot *s, const char *section, size_t n,
 	asat_u64(total, sum, section);
 }
 
-static struct vx_snapshot *
-parse_variant(const char *fixture, enum asat_mangle how)
-{
-	struct vx_strbuf	 in, text;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
-
-	asat_case("%s, %s", fixture, asat_mangle_name[how]);
-	vxt_read_fixture(fixture, &in);
-	asat_mangle(in.buf, in.len, how, CMD, &text);
-	s = asat_parse(asa_parse_asp_drop, text.buf, text.len, &rc, &err);
-	asat_ok(rc, &err);
-	vx_strbuf_release(&in);
-	vx_strbuf_release(&text);
-	return s;
-}
-
 /* genie: 5 frame + 3 flow drops, no invalid-SPI line, EDT clearing time. */
 static void
-test_genie(void **state)
+check_genie(const struct vx_snapshot *s)
 {
 	static const struct drop_want want[] = {
 		{ "frame", "rpf-violated", 23 },
@@ -75,23 +57,24 @@ test_genie(void **state)
 		{ "flow", "ssl-received-close-alert", 9 },
 	};
 
-	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_asp_drop_genie.txt", (enum asat_mangle)how);
+	asat_u64(s->ndrops, 8, "ndrops");
+	for (size_t i = 0; i < ASAT_NELEM(want); i++)
+		check_drop(s, &want[i]);
+	/* Absent line, complete Frame section: 0, authoritative. */
+	asat_dev(s, VX_DV_INVALID_SPI, 0);
+	asat_u64(s->dev_prio[VX_DV_INVALID_SPI], VX_PRIO_AUTHORITATIVE,
+	    "priority");
+	/* "EDT" is a free-form zone name: no timestamp. */
+	asat_dev_absent(s, VX_DV_DROPS_CLEARED_TS);
+	asat_u64(s->ntunnels, 0, "ntunnels");
+}
 
-		asat_u64(s->ndrops, 8, "ndrops");
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-			check_drop(s, &want[i]);
-		/* Absent line, complete Frame section: 0, authoritative. */
-		asat_dev(s, VX_DV_INVALID_SPI, 0);
-		asat_u64(s->dev_prio[VX_DV_INVALID_SPI], VX_PRIO_AUTHORITATIVE,
-		    "priority");
-		/* "EDT" is a free-form zone name: no timestamp. */
-		asat_dev_absent(s, VX_DV_DROPS_CLEARED_TS);
-		asat_u64(s->ntunnels, 0, "ntunnels");
-		vx_snapshot_unref(s);
-	}
+static void
+test_genie(void **state)
+{
+	(void)state;
+	asat_variants(asa_parse_asp_drop,
+	    "cisco_asa/show_asp_drop_genie.txt", CMD, check_genie);
 }
 
 /*
@@ -100,7 +83,7 @@ test_genie(void **state)
  * the Flow section.
  */
 static void
-test_ntc1(void **state)
+check_ntc1(const struct vx_snapshot *s)
 {
 	static const struct drop_want want[] = {
 		{ "frame", "unsupported-ip-version", 111 },
@@ -119,28 +102,29 @@ test_ntc1(void **state)
 		{ "flow", "acl-drop", 192350 },
 	};
 
-	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_asp_drop_ntc1.txt", (enum asat_mangle)how);
+	asat_u64(s->ndrops, 93, "ndrops");
+	check_section(s, "frame", 75, 249096);
+	check_section(s, "flow", 18, 196660);
+	for (size_t i = 0; i < ASAT_NELEM(want); i++)
+		check_drop(s, &want[i]);
+	if (vx_snapshot_find_drop(s, "frame",
+	    "np-socket-lock-failure") != NULL)
+		ASAT_FAIL("truncated keyword was completed");
+	asat_dev(s, VX_DV_INVALID_SPI, 0);
+	asat_dev_absent(s, VX_DV_DROPS_CLEARED_TS);
+}
 
-		asat_u64(s->ndrops, 93, "ndrops");
-		check_section(s, "frame", 75, 249096);
-		check_section(s, "flow", 18, 196660);
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-			check_drop(s, &want[i]);
-		if (vx_snapshot_find_drop(s, "frame",
-		    "np-socket-lock-failure") != NULL)
-			ASAT_FAIL("truncated keyword was completed");
-		asat_dev(s, VX_DV_INVALID_SPI, 0);
-		asat_dev_absent(s, VX_DV_DROPS_CLEARED_TS);
-		vx_snapshot_unref(s);
-	}
+static void
+test_ntc1(void **state)
+{
+	(void)state;
+	asat_variants(asa_parse_asp_drop,
+	    "cisco_asa/show_asp_drop_ntc1.txt", CMD, check_ntc1);
 }
 
 /* The headline counter, a "(show arp)" description, UTC clearing time. */
 static void
-test_invalid_spi(void **state)
+check_invalid_spi(const struct vx_snapshot *s)
 {
 	static const struct drop_want want[] = {
 		{ "frame", "np-sp-invalid-spi", 480826360 },
@@ -149,22 +133,23 @@ test_invalid_spi(void **state)
 		{ "flow", "inspect-fail", 67870 },
 	};
 
-	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_asp_drop_invalid_spi_derived.txt",
-		    (enum asat_mangle)how);
+	asat_u64(s->ndrops, 10, "ndrops");
+	for (size_t i = 0; i < ASAT_NELEM(want); i++)
+		check_drop(s, &want[i]);
+	if (vx_snapshot_find_drop(s, "frame", "show arp") != NULL)
+		ASAT_FAIL("took the description's parenthesis");
+	asat_dev(s, VX_DV_INVALID_SPI, 480826360);
+	/* 2019-03-27 10:43:33 UTC */
+	asat_dev(s, VX_DV_DROPS_CLEARED_TS, 1553683413);
+}
 
-		asat_u64(s->ndrops, 10, "ndrops");
-		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-			check_drop(s, &want[i]);
-		if (vx_snapshot_find_drop(s, "frame", "show arp") != NULL)
-			ASAT_FAIL("took the description's parenthesis");
-		asat_dev(s, VX_DV_INVALID_SPI, 480826360);
-		/* 2019-03-27 10:43:33 UTC */
-		asat_dev(s, VX_DV_DROPS_CLEARED_TS, 1553683413);
-		vx_snapshot_unref(s);
-	}
+static void
+test_invalid_spi(void **state)
+{
+	(void)state;
+	asat_variants(asa_parse_asp_drop,
+	    "cisco_asa/show_asp_drop_invalid_spi_derived.txt", CMD,
+	    check_invalid_spi);
 }
 
 /* Hand-written outputs: one case each, value checks in the table. */
@@ -234,15 +219,10 @@ static void
 test_cases(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
+	for (size_t i = 0; i < ASAT_NELEM(cases); i++) {
+		struct vx_snapshot *s = asat_row_ok(asa_parse_asp_drop, i,
+		    cases[i].name, cases[i].text);
 
-		s = asat_parse(asa_parse_asp_drop, cases[i].text,
-		    strlen(cases[i].text), &rc, &err);
-		asat_case("%zu: %s", i, cases[i].name);
-		asat_ok(rc, &err);
 		asat_u64(s->ndrops, cases[i].ndrops, "ndrops");
 		if (cases[i].spi == -1)
 			asat_dev_absent(s, VX_DV_INVALID_SPI);
@@ -258,14 +238,7 @@ test_cases(void **state)
 	}
 }
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-	size_t		 len;		/* 0: strlen(text) */
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show asp dorp\n"
 	  "                  ^\nERROR: % Invalid input detected at '^' "
 	  "marker.\n", VX_E_PROTOCOL, 3, "Invalid input detected" },
@@ -319,21 +292,7 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-		size_t			 len = errors[i].len;
-
-		if (len == 0)
-			len = strlen(errors[i].text);
-		s = asat_parse(asa_parse_asp_drop, errors[i].text, len, &rc,
-		    &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_asp_drop, errors, ASAT_NELEM(errors), NULL);
 }
 
 /* ntc1 cut on and inside line boundaries (line 76 ends the Frame list). */
@@ -342,10 +301,8 @@ test_truncated(void **state)
 {
 	struct vx_strbuf	 in;
 	struct vx_snapshot	*s;
-	struct vx_err		 err;
 	const char		*p;
 	size_t			 end76, mid75;
-	int			 rc;
 
 	(void)state;
 	vxt_read_fixture("cisco_asa/show_asp_drop_ntc1.txt", &in);
@@ -355,13 +312,11 @@ test_truncated(void **state)
 	mid75 = (size_t)(strstr(in.buf, "(bad-tcp-fl") - in.buf) + 11;
 
 	asat_case("cut inside line 75");
-	s = asat_parse(asa_parse_asp_drop, in.buf, mid75, &rc, &err);
-	asat_err(rc, &err, VX_E_PARSE, 75, "no drop count");
-	vx_snapshot_unref(s);
+	asat_parse_err(asa_parse_asp_drop, in.buf, mid75, VX_E_PARSE, 75,
+	    "no drop count");
 
 	asat_case("cut after line 76, before Last clearing");
-	s = asat_parse(asa_parse_asp_drop, in.buf, end76, &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_asp_drop, in.buf, end76);
 	check_section(s, "frame", 75, 249096);
 	asat_dev_absent(s, VX_DV_INVALID_SPI);
 	vx_snapshot_unref(s);
@@ -369,10 +324,8 @@ test_truncated(void **state)
 	asat_case("cut after Last clearing, Flow section missing");
 	p = strstr(in.buf, "Last clearing: Never\n");
 	assert_non_null(p);
-	s = asat_parse(asa_parse_asp_drop, in.buf,
-	    (size_t)(p - in.buf) + strlen("Last clearing: Never\n"), &rc,
-	    &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_asp_drop, in.buf,
+	    (size_t)(p - in.buf) + strlen("Last clearing: Never\n"));
 	check_section(s, "frame", 75, 249096);
 	check_section(s, "flow", 0, 0);
 	asat_dev(s, VX_DV_INVALID_SPI, 0);
@@ -389,6 +342,8 @@ check_zero_rule(const struct vx_snapshot *s, const char *text, size_t n)
 
 	if (!vx_snapshot_get_dev(s, VX_DV_INVALID_SPI, &v) || v != 0)
 		return;
+	/* The prefix is copied to be searched: it must fit whole. */
+	assert_true(n < sizeof(buf));
 	snprintf(buf, sizeof(buf), "%.*s", (int)n, text);
 	if (strstr(buf, "Last clearing:") == NULL &&
 	    strstr(buf, "Flow drop:") == NULL)
@@ -404,15 +359,9 @@ test_every_prefix(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct vx_strbuf in;
-
-		vxt_read_fixture(files[i], &in);
-		assert_true(in.len < 4096);
-		asat_prefixes(asa_parse_asp_drop, in.buf, in.len,
+	for (size_t i = 0; i < ASAT_NELEM(files); i++)
+		asat_prefixes_fixture(asa_parse_asp_drop, files[i],
 		    check_zero_rule);
-		vx_strbuf_release(&in);
-	}
 }
 
 int

@@ -7,71 +7,55 @@
 
 #include "test_asa_cli.h"
 
-static struct vx_snapshot *
-parse_variant(const char *fixture, enum asat_mangle how)
-{
-	struct vx_strbuf	 in, text;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
+#define CMD	"show crypto ikev1 sa detail"
 
-	asat_case("%s, %s", fixture, asat_mangle_name[how]);
-	vxt_read_fixture(fixture, &in);
-	asat_mangle(in.buf, in.len, how, "show crypto ikev1 sa detail",
-	    &text);
-	s = asat_parse(asa_parse_ikev1_sa, text.buf, text.len, &rc, &err);
-	asat_ok(rc, &err);
-	vx_strbuf_release(&in);
-	vx_strbuf_release(&text);
-	return s;
+static void
+check_table(const struct vx_snapshot *s)
+{
+	assert_true(s->ike_known);
+	asat_u64(s->nike, 4, "nike");
+	asat_u64(s->ntunnels, 0, "ntunnels");
+	/* "AM_Active": the case varies between releases. */
+	asat_ike(s, "209.165.200.225", true, "AM_Active", "responder",
+	    "1", -1);
+	asat_ike(s, "209.165.200.226", true, "AM_ACTIVE", "responder",
+	    "1", -1);
+	asat_ike(s, "209.165.200.227", true, "AM_ACTIVE", "responder",
+	    "1", -1);
+	/* The last row has no newline. */
+	asat_ike(s, "209.165.200.228", true, "AM_ACTIVE", "responder",
+	    "1", -1);
 }
 
 static void
 test_table(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ikev1_sa_detail_ntc.txt",
-		    (enum asat_mangle)how);
+	asat_variants(asa_parse_ikev1_sa,
+	    "cisco_asa/show_crypto_ikev1_sa_detail_ntc.txt", CMD, check_table);
+}
 
-		assert_true(s->ike_known);
-		asat_u64(s->nike, 4, "nike");
-		asat_u64(s->ntunnels, 0, "ntunnels");
-		/* "AM_Active": the case varies between releases. */
-		asat_ike(s, "209.165.200.225", true, "AM_Active", "responder",
-		    "1", -1);
-		asat_ike(s, "209.165.200.226", true, "AM_ACTIVE", "responder",
-		    "1", -1);
-		asat_ike(s, "209.165.200.227", true, "AM_ACTIVE", "responder",
-		    "1", -1);
-		/* The last row has no newline. */
-		asat_ike(s, "209.165.200.228", true, "AM_ACTIVE", "responder",
-		    "1", -1);
-		vx_snapshot_unref(s);
-	}
+static void
+check_blocks(const struct vx_snapshot *s)
+{
+	assert_true(s->ike_known);
+	asat_u64(s->nike, 3, "nike");
+	asat_ike(s, "203.0.113.1", true, "MM_ACTIVE", "initiator",
+	    "1", -1);
+	asat_ike(s, "203.0.113.2", false, "MM_WAIT_MSG3", "responder",
+	    "1", -1);
+	/* A failing SA and an active one: up, attributes of the up. */
+	asat_ike(s, "203.0.113.3", true, "MM_ACTIVE", "initiator",
+	    "1", -1);
 }
 
 static void
 test_blocks(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ikev1_sa_block_derived.txt",
-		    (enum asat_mangle)how);
-
-		assert_true(s->ike_known);
-		asat_u64(s->nike, 3, "nike");
-		asat_ike(s, "203.0.113.1", true, "MM_ACTIVE", "initiator",
-		    "1", -1);
-		asat_ike(s, "203.0.113.2", false, "MM_WAIT_MSG3", "responder",
-		    "1", -1);
-		/* A failing SA and an active one: up, attributes of the up. */
-		asat_ike(s, "203.0.113.3", true, "MM_ACTIVE", "initiator",
-		    "1", -1);
-		vx_snapshot_unref(s);
-	}
+	asat_variants(asa_parse_ikev1_sa,
+	    "cisco_asa/show_crypto_ikev1_sa_block_derived.txt", CMD,
+	    check_blocks);
 }
 
 static const struct {
@@ -127,15 +111,10 @@ static void
 test_cases(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
+	for (size_t i = 0; i < ASAT_NELEM(cases); i++) {
+		struct vx_snapshot *s = asat_row_ok(asa_parse_ikev1_sa, i,
+		    cases[i].name, cases[i].text);
 
-		s = asat_parse(asa_parse_ikev1_sa, cases[i].text,
-		    strlen(cases[i].text), &rc, &err);
-		asat_case("%zu: %s", i, cases[i].name);
-		asat_ok(rc, &err);
 		if (!s->ike_known)
 			ASAT_FAIL("ike_known not set");
 		asat_u64(s->nike, cases[i].nike, "nike");
@@ -146,13 +125,7 @@ test_cases(void **state)
 	}
 }
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show crypto ikev1 sz\n      ^\nERROR: % "
 	  "Invalid input detected at '^' marker.\n", VX_E_PROTOCOL, 3,
 	  "Invalid input" },
@@ -185,20 +158,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-
-		s = asat_parse(asa_parse_ikev1_sa, errors[i].text,
-		    strlen(errors[i].text), &rc, &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		if (s->ike_known)
-			ASAT_FAIL("ike_known set on failure");
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_ikev1_sa, errors, ASAT_NELEM(errors),
+	    asat_no_ike);
 }
 
 /* up if and only if the recorded state is an ACTIVE one. */
@@ -230,14 +191,9 @@ test_every_prefix(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct vx_strbuf in;
-
-		vxt_read_fixture(files[i], &in);
-		asat_prefixes(asa_parse_ikev1_sa, in.buf, in.len,
+	for (size_t i = 0; i < ASAT_NELEM(files); i++)
+		asat_prefixes_fixture(asa_parse_ikev1_sa, files[i],
 		    check_up_state);
-		vx_strbuf_release(&in);
-	}
 }
 
 int

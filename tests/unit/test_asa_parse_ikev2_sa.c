@@ -7,68 +7,52 @@
 
 #define CMD	"show crypto ikev2 sa"
 
-static struct vx_snapshot *
-parse_variant(const char *fixture, enum asat_mangle how)
+static void
+check_genie1(const struct vx_snapshot *s)
 {
-	struct vx_strbuf	 in, text;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
+	const struct vx_ike_sa *ike;
+	struct vx_tunnel *t;
 
-	asat_case("%s, %s", fixture, asat_mangle_name[how]);
-	vxt_read_fixture(fixture, &in);
-	asat_mangle(in.buf, in.len, how, CMD, &text);
-	s = asat_parse(asa_parse_ikev2_sa, text.buf, text.len, &rc, &err);
-	asat_ok(rc, &err);
-	vx_strbuf_release(&in);
-	vx_strbuf_release(&text);
-	return s;
+	assert_true(s->ike_known);
+	asat_u64(s->nike, 1, "nike");
+	/* Life/Active Time: 43200/880 sec. */
+	asat_ike(s, "2001:db8:2:1::2", true, "READY", "initiator", "2",
+	    43200 - 880);
+	ike = vx_snapshot_find_ike_sa(s, "2001:db8:2:1::2");
+	asat_str(ike->attr[VX_IA_LOCAL_ADDR], "2001:db8:2:1::1",
+	    "local address");
+	asat_u64(s->ntunnels, 1, "ntunnels");
+	t = asat_tunnel(s, "2001:db8:2:1::2");
+	asat_str(t->attr[VX_TA_IKE_VERSION], "2", "IKE version");
+	asat_u64(t->nsas, 2, "nsas");
+	asat_sa(t, "0xbe064bdc", "0x5db6eff3", VX_SA_ACTIVE);
+	asat_sa(t, "0x69b865f8", "0x978dbbe5", VX_SA_ACTIVE);
+	asat_u64(t->ctr_set, 0, "counters set");
+	asat_life(t, -1, -1);
 }
 
 static void
 test_genie1(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ikev2_sa_genie1.txt", (enum asat_mangle)how);
-		const struct vx_ike_sa *ike;
-		struct vx_tunnel *t;
+	asat_variants(asa_parse_ikev2_sa,
+	    "cisco_asa/show_crypto_ikev2_sa_genie1.txt", CMD, check_genie1);
+}
 
-		assert_true(s->ike_known);
-		asat_u64(s->nike, 1, "nike");
-		/* Life/Active Time: 43200/880 sec. */
-		asat_ike(s, "2001:db8:2:1::2", true, "READY", "initiator", "2",
-		    43200 - 880);
-		ike = vx_snapshot_find_ike_sa(s, "2001:db8:2:1::2");
-		asat_str(ike->attr[VX_IA_LOCAL_ADDR], "2001:db8:2:1::1",
-		    "local address");
-		asat_u64(s->ntunnels, 1, "ntunnels");
-		t = asat_tunnel(s, "2001:db8:2:1::2");
-		asat_str(t->attr[VX_TA_IKE_VERSION], "2", "IKE version");
-		asat_u64(t->nsas, 2, "nsas");
-		asat_sa(t, "0xbe064bdc", "0x5db6eff3", VX_SA_ACTIVE);
-		asat_sa(t, "0x69b865f8", "0x978dbbe5", VX_SA_ACTIVE);
-		asat_u64(t->ctr_set, 0, "counters set");
-		asat_life(t, -1, -1);
-		vx_snapshot_unref(s);
-	}
+static void
+check_empty(const struct vx_snapshot *s)
+{
+	assert_true(s->ike_known);
+	asat_u64(s->nike, 0, "nike");
+	asat_u64(s->ntunnels, 0, "ntunnels");
 }
 
 static void
 test_empty(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ikev2_sa_genie_empty.txt",
-		    (enum asat_mangle)how);
-
-		assert_true(s->ike_known);
-		asat_u64(s->nike, 0, "nike");
-		asat_u64(s->ntunnels, 0, "ntunnels");
-		vx_snapshot_unref(s);
-	}
+	asat_variants(asa_parse_ikev2_sa,
+	    "cisco_asa/show_crypto_ikev2_sa_genie_empty.txt", CMD, check_empty);
 }
 
 #define HDR	"IKEv2 SAs:\n\n"
@@ -142,16 +126,12 @@ static void
 test_cases(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ASAT_NELEM(cases); i++) {
 		struct vx_snapshot	*s;
 		struct vx_tunnel	*t;
-		struct vx_err		 err;
-		int			 rc;
 
-		s = asat_parse(asa_parse_ikev2_sa, cases[i].text,
-		    strlen(cases[i].text), &rc, &err);
-		asat_case("%zu: %s", i, cases[i].name);
-		asat_ok(rc, &err);
+		s = asat_row_ok(asa_parse_ikev2_sa, i, cases[i].name,
+		    cases[i].text);
 		asat_u64(s->nike, 1, "nike");
 		asat_ike(s, cases[i].peer, cases[i].up, cases[i].state,
 		    cases[i].role, "2", cases[i].life);
@@ -170,23 +150,19 @@ test_cases(void **state)
 static void
 test_child_spis(void **state)
 {
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
+	struct vx_snapshot *s;
 
 	(void)state;
 	asat_case("rekeying child");
-	s = asat_parse(asa_parse_ikev2_sa, cases[1].text,
-	    strlen(cases[1].text), &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ikev2_sa, cases[1].text,
+	    strlen(cases[1].text));
 	asat_sa(asat_tunnel(s, "198.51.100.9"), "0xdeadbeef", "0x00000001",
 	    VX_SA_ACTIVE);
 	vx_snapshot_unref(s);
 
 	asat_case("detail child, AH and CPI skipped");
-	s = asat_parse(asa_parse_ikev2_sa, cases[5].text,
-	    strlen(cases[5].text), &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ikev2_sa, cases[5].text,
+	    strlen(cases[5].text));
 	asat_sa(asat_tunnel(s, "198.51.100.9"), "0x4b4e4c6b", "0x8c3d8a26",
 	    VX_SA_ACTIVE);
 	vx_snapshot_unref(s);
@@ -205,14 +181,11 @@ test_two_sessions(void **state)
 	    "Session-id:2, Status:DELETED, IKE count:1, CHILD count:0\n"
 	    COLS "  2 192.0.2.1/500 198.51.100.2/500 DELETE RESPONDER\n"
 	    "      Life/Active Time: 28800/28000 sec\n";
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
+	struct vx_snapshot *s;
 
 	(void)state;
 	asat_case("two sessions");
-	s = asat_parse(asa_parse_ikev2_sa, text, sizeof(text) - 1, &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ikev2_sa, text, sizeof(text) - 1);
 	asat_u64(s->nike, 2, "nike");
 	asat_ike(s, "198.51.100.1", true, "READY", "initiator", "2", 28000);
 	asat_ike(s, "198.51.100.2", false, "DELETE", "responder", "2", 800);
@@ -222,13 +195,7 @@ test_two_sessions(void **state)
 	vx_snapshot_unref(s);
 }
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show crypto ikev3 sa\n       ^\n"
 	  "ERROR: % Invalid input detected at '^' marker.\n", VX_E_PROTOCOL,
 	  3, "Invalid input" },
@@ -275,20 +242,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-
-		s = asat_parse(asa_parse_ikev2_sa, errors[i].text,
-		    strlen(errors[i].text), &rc, &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		if (s->ike_known)
-			ASAT_FAIL("ike_known set on failure");
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_ikev2_sa, errors, ASAT_NELEM(errors),
+	    asat_no_ike);
 }
 
 /* Whatever parses: child SAs are active and marked IKEv2. */
@@ -311,12 +266,9 @@ check_children(const struct vx_snapshot *s, const char *text, size_t n)
 static void
 test_every_prefix(void **state)
 {
-	struct vx_strbuf in;
-
 	(void)state;
-	vxt_read_fixture("cisco_asa/show_crypto_ikev2_sa_genie1.txt", &in);
-	asat_prefixes(asa_parse_ikev2_sa, in.buf, in.len, check_children);
-	vx_strbuf_release(&in);
+	asat_prefixes_fixture(asa_parse_ikev2_sa,
+	    "cisco_asa/show_crypto_ikev2_sa_genie1.txt", check_children);
 	asat_prefixes(asa_parse_ikev2_sa, cases[5].text, strlen(cases[5].text),
 	    check_children);
 }

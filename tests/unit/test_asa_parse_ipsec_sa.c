@@ -7,24 +7,6 @@
 
 #define CMD	"show crypto ipsec sa"
 
-static struct vx_snapshot *
-parse_variant(const char *fixture, enum asat_mangle how)
-{
-	struct vx_strbuf	 in, text;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
-
-	asat_case("%s, %s", fixture, asat_mangle_name[how]);
-	vxt_read_fixture(fixture, &in);
-	asat_mangle(in.buf, in.len, how, CMD, &text);
-	s = asat_parse(asa_parse_ipsec_sa, text.buf, text.len, &rc, &err);
-	asat_ok(rc, &err);
-	vx_strbuf_release(&in);
-	vx_strbuf_release(&text);
-	return s;
-}
-
 static void
 check_attrs(const struct vx_tunnel *t, const char *local, const char *ike,
     const char *nat_t, const char *iface, const char *map, const char *mode)
@@ -48,121 +30,125 @@ check_no_detail(const struct vx_tunnel *t)
 		VX_TC_ERR_AUTH_OUT,
 	};
 
-	for (size_t i = 0; i < sizeof(detail) / sizeof(detail[0]); i++)
+	for (size_t i = 0; i < ASAT_NELEM(detail); i++)
 		asat_ctr_absent(t, detail[i]);
 }
 
 /* ntc_multi: an 8.x RA SA and two 9.x L2L SAs, one NAT-T. */
 static void
+check_ntc_multi(const struct vx_snapshot *s)
+{
+	struct vx_tunnel *t;
+
+	asat_u64(s->ntunnels, 3, "ntunnels");
+	asat_u64(s->nike, 0, "nike");
+	asat_u64(s->ndrops, 0, "ndrops");
+
+	t = asat_tunnel(s, "172.20.0.21");
+	asat_str(t->name, "172.20.0.21", "tunnel name");
+	asat_ctr(t, VX_TC_PKTS_IN, 1145);
+	asat_ctr(t, VX_TC_PKTS_OUT, 0);
+	asat_ctr(t, VX_TC_ERR_SEND, 0);
+	asat_ctr(t, VX_TC_ERR_RECV, 0);
+	check_no_detail(t);
+	/* Old format: seconds only. */
+	asat_life(t, 548, -1);
+	check_attrs(t, "10.132.0.17", NULL, "false", "outside2", "def",
+	    "tunnel");
+	/* No "current inbound spi": the lone inbound SA is current. */
+	asat_u64(t->nsas, 1, "nsas");
+	asat_sa(t, "0x1e8246fc", "0xdc15bf68", VX_SA_ACTIVE);
+
+	t = asat_tunnel(s, "8.8.8.8");
+	asat_ctr(t, VX_TC_PKTS_IN, 23606461);
+	asat_ctr(t, VX_TC_PKTS_OUT, 13915315);
+	asat_ctr(t, VX_TC_ERR_SEND, 0);
+	asat_ctr(t, VX_TC_ERR_RECV, 0);
+	check_no_detail(t);
+	/* In (2699423/25461), out (3892153/25461): the smaller. */
+	asat_life(t, 25461, 2699423);
+	check_attrs(t, "172.16.248.119", "1", "true", "COLO",
+	    "COLO-MAP:2", "tunnel");
+	asat_u64(t->nsas, 1, "nsas");
+	asat_sa(t, "0x32f752ff", "0x50023ddc", VX_SA_ACTIVE);
+
+	t = asat_tunnel(s, "REMOTE-PEER-8.8.4.4");
+	asat_ctr(t, VX_TC_PKTS_IN, 0);
+	asat_ctr(t, VX_TC_PKTS_OUT, 0);
+	asat_life(t, 70749, 2038431743);
+	check_attrs(t, "LOCAL-ADDR-172.20.248.119", "1", "false",
+	    "COLO", "COLO-MAP:3", "tunnel");
+	asat_u64(t->nsas, 1, "nsas");
+	asat_sa(t, "0x6a7391e0", "0xea40155f", VX_SA_ACTIVE);
+}
+
+static void
 test_ntc_multi(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ipsec_sa_ntc_multi.txt",
-		    (enum asat_mangle)how);
-		struct vx_tunnel *t;
-
-		asat_u64(s->ntunnels, 3, "ntunnels");
-		asat_u64(s->nike, 0, "nike");
-		asat_u64(s->ndrops, 0, "ndrops");
-
-		t = asat_tunnel(s, "172.20.0.21");
-		asat_str(t->name, "172.20.0.21", "tunnel name");
-		asat_ctr(t, VX_TC_PKTS_IN, 1145);
-		asat_ctr(t, VX_TC_PKTS_OUT, 0);
-		asat_ctr(t, VX_TC_ERR_SEND, 0);
-		asat_ctr(t, VX_TC_ERR_RECV, 0);
-		check_no_detail(t);
-		/* Old format: seconds only. */
-		asat_life(t, 548, -1);
-		check_attrs(t, "10.132.0.17", NULL, "false", "outside2", "def",
-		    "tunnel");
-		/* No "current inbound spi": the lone inbound SA is current. */
-		asat_u64(t->nsas, 1, "nsas");
-		asat_sa(t, "0x1e8246fc", "0xdc15bf68", VX_SA_ACTIVE);
-
-		t = asat_tunnel(s, "8.8.8.8");
-		asat_ctr(t, VX_TC_PKTS_IN, 23606461);
-		asat_ctr(t, VX_TC_PKTS_OUT, 13915315);
-		asat_ctr(t, VX_TC_ERR_SEND, 0);
-		asat_ctr(t, VX_TC_ERR_RECV, 0);
-		check_no_detail(t);
-		/* In (2699423/25461), out (3892153/25461): the smaller. */
-		asat_life(t, 25461, 2699423);
-		check_attrs(t, "172.16.248.119", "1", "true", "COLO",
-		    "COLO-MAP:2", "tunnel");
-		asat_u64(t->nsas, 1, "nsas");
-		asat_sa(t, "0x32f752ff", "0x50023ddc", VX_SA_ACTIVE);
-
-		t = asat_tunnel(s, "REMOTE-PEER-8.8.4.4");
-		asat_ctr(t, VX_TC_PKTS_IN, 0);
-		asat_ctr(t, VX_TC_PKTS_OUT, 0);
-		asat_life(t, 70749, 2038431743);
-		check_attrs(t, "LOCAL-ADDR-172.20.248.119", "1", "false",
-		    "COLO", "COLO-MAP:3", "tunnel");
-		asat_u64(t->nsas, 1, "nsas");
-		asat_sa(t, "0x6a7391e0", "0xea40155f", VX_SA_ACTIVE);
-		vx_snapshot_unref(s);
-	}
+	asat_variants(asa_parse_ipsec_sa,
+	    "cisco_asa/show_crypto_ipsec_sa_ntc_multi.txt", CMD,
+	    check_ntc_multi);
 }
 
 /* Detail counters, a rekey, two bundles of one peer, an old-format SA. */
 static void
+check_detail_rekey(const struct vx_snapshot *s)
+{
+	struct vx_tunnel *t;
+
+	asat_u64(s->ntunnels, 2, "ntunnels");
+
+	t = asat_tunnel(s, "8.8.8.8");
+	/* Both bundles summed. */
+	asat_ctr(t, VX_TC_PKTS_OUT, 1001);
+	asat_ctr(t, VX_TC_PKTS_IN, 2002);
+	asat_ctr(t, VX_TC_ERR_SEND, 1);
+	asat_ctr(t, VX_TC_ERR_RECV, 2);
+	asat_ctr(t, VX_TC_ERR_ENCRYPT, 4);
+	asat_ctr(t, VX_TC_ERR_DECRYPT, 5);
+	asat_ctr(t, VX_TC_ERR_AUTH, 7);
+	asat_ctr(t, VX_TC_ERR_REPLAY, 12);
+	asat_ctr(t, VX_TC_ERR_INVALID_SPI, 17);
+	/* prot 6 + identity 8 + len 9 + pad 10 + ip version 11 +
+	 * frag offset 14 + internal 16 */
+	asat_ctr(t, VX_TC_ERR_DROP_IN, 74);
+	/* no sa 3 + min mtu 13 + internal 15 */
+	asat_ctr(t, VX_TC_ERR_DROP_OUT, 31);
+	asat_ctr_absent(t, VX_TC_ERR_AUTH_OUT);
+	/*
+	 * Current SAs only: (2699423/25461), (3892153/25461) and the
+	 * second bundle's (4000/30000); not the expiring (12/15).
+	 */
+	asat_life(t, 25461, 4000);
+	check_attrs(t, "172.16.248.119", "1", "true", "COLO",
+	    "COLO-MAP:2", "tunnel");
+	asat_u64(t->nsas, 3, "nsas");
+	asat_sa(t, "0x32f752ff", "0x50023ddc", VX_SA_ACTIVE);
+	asat_sa(t, "0x1a2b3c4d", "0x0badf00d", VX_SA_EXPIRING);
+	asat_sa(t, "0xbbbb0002", "0xaaaa0001", VX_SA_ACTIVE);
+
+	t = asat_tunnel(s, "192.0.2.9");
+	asat_ctr(t, VX_TC_PKTS_OUT, 5);
+	asat_ctr(t, VX_TC_PKTS_IN, 6);
+	asat_ctr_absent(t, VX_TC_ERR_INVALID_SPI);
+	/* Only the outbound SA is known to be current. */
+	asat_life(t, 2999, -1);
+	check_attrs(t, "192.0.2.1", "2", "false", "outside", "MAP2",
+	    "transport");
+	asat_u64(t->nsas, 3, "nsas");
+	asat_sa(t, NULL, "0x00f61780", VX_SA_ACTIVE);
+	asat_sa(t, "0x11111111", NULL, VX_SA_UNKNOWN);
+	asat_sa(t, "0x22222222", NULL, VX_SA_UNKNOWN);
+}
+
+static void
 test_detail_rekey(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_crypto_ipsec_sa_detail_rekey_derived.txt",
-		    (enum asat_mangle)how);
-		struct vx_tunnel *t;
-
-		asat_u64(s->ntunnels, 2, "ntunnels");
-
-		t = asat_tunnel(s, "8.8.8.8");
-		/* Both bundles summed. */
-		asat_ctr(t, VX_TC_PKTS_OUT, 1001);
-		asat_ctr(t, VX_TC_PKTS_IN, 2002);
-		asat_ctr(t, VX_TC_ERR_SEND, 1);
-		asat_ctr(t, VX_TC_ERR_RECV, 2);
-		asat_ctr(t, VX_TC_ERR_ENCRYPT, 4);
-		asat_ctr(t, VX_TC_ERR_DECRYPT, 5);
-		asat_ctr(t, VX_TC_ERR_AUTH, 7);
-		asat_ctr(t, VX_TC_ERR_REPLAY, 12);
-		asat_ctr(t, VX_TC_ERR_INVALID_SPI, 17);
-		/* prot 6 + identity 8 + len 9 + pad 10 + ip version 11 +
-		 * frag offset 14 + internal 16 */
-		asat_ctr(t, VX_TC_ERR_DROP_IN, 74);
-		/* no sa 3 + min mtu 13 + internal 15 */
-		asat_ctr(t, VX_TC_ERR_DROP_OUT, 31);
-		asat_ctr_absent(t, VX_TC_ERR_AUTH_OUT);
-		/*
-		 * Current SAs only: (2699423/25461), (3892153/25461) and the
-		 * second bundle's (4000/30000); not the expiring (12/15).
-		 */
-		asat_life(t, 25461, 4000);
-		check_attrs(t, "172.16.248.119", "1", "true", "COLO",
-		    "COLO-MAP:2", "tunnel");
-		asat_u64(t->nsas, 3, "nsas");
-		asat_sa(t, "0x32f752ff", "0x50023ddc", VX_SA_ACTIVE);
-		asat_sa(t, "0x1a2b3c4d", "0x0badf00d", VX_SA_EXPIRING);
-		asat_sa(t, "0xbbbb0002", "0xaaaa0001", VX_SA_ACTIVE);
-
-		t = asat_tunnel(s, "192.0.2.9");
-		asat_ctr(t, VX_TC_PKTS_OUT, 5);
-		asat_ctr(t, VX_TC_PKTS_IN, 6);
-		asat_ctr_absent(t, VX_TC_ERR_INVALID_SPI);
-		/* Only the outbound SA is known to be current. */
-		asat_life(t, 2999, -1);
-		check_attrs(t, "192.0.2.1", "2", "false", "outside", "MAP2",
-		    "transport");
-		asat_u64(t->nsas, 3, "nsas");
-		asat_sa(t, NULL, "0x00f61780", VX_SA_ACTIVE);
-		asat_sa(t, "0x11111111", NULL, VX_SA_UNKNOWN);
-		asat_sa(t, "0x22222222", NULL, VX_SA_UNKNOWN);
-		vx_snapshot_unref(s);
-	}
+	asat_variants(asa_parse_ipsec_sa,
+	    "cisco_asa/show_crypto_ipsec_sa_detail_rekey_derived.txt", CMD,
+	    check_detail_rekey);
 }
 
 static void
@@ -176,15 +162,12 @@ test_no_sas(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		struct vx_err		 err;
-		int			 rc;
-		struct vx_snapshot	*s = asat_parse(asa_parse_ipsec_sa,
-					    texts[i], strlen(texts[i]), &rc,
-					    &err);
+	for (size_t i = 0; i < ASAT_NELEM(texts); i++) {
+		struct vx_snapshot *s;
 
 		asat_case("no SAs %zu", i);
-		asat_ok(rc, &err);
+		s = asat_parse_ok(asa_parse_ipsec_sa, texts[i],
+		    strlen(texts[i]));
 		asat_u64(s->ntunnels, 0, "ntunnels");
 		vx_snapshot_unref(s);
 	}
@@ -222,13 +205,10 @@ test_cases(void **state)
 	    "endpt.: 198.51.100.4/500\n";
 	struct vx_snapshot	*s;
 	struct vx_tunnel	*t;
-	struct vx_err		 err;
-	int			 rc;
 
 	(void)state;
 	asat_case("IOS-style items");
-	s = asat_parse(asa_parse_ipsec_sa, ios, sizeof(ios) - 1, &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ipsec_sa, ios, sizeof(ios) - 1);
 	t = asat_tunnel(s, "198.51.100.1");
 	asat_ctr(t, VX_TC_PKTS_OUT, 4);
 	asat_ctr(t, VX_TC_ERR_DROP_OUT, 2);
@@ -242,8 +222,7 @@ test_cases(void **state)
 	vx_snapshot_unref(s);
 
 	asat_case("peer address form, zero SPIs, ESP pair");
-	s = asat_parse(asa_parse_ipsec_sa, peer, sizeof(peer) - 1, &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ipsec_sa, peer, sizeof(peer) - 1);
 	t = asat_tunnel(s, "198.51.100.2");
 	asat_ctr(t, VX_TC_PKTS_IN, 8);
 	asat_u64(t->nsas, 1, "nsas");
@@ -252,9 +231,7 @@ test_cases(void **state)
 	vx_snapshot_unref(s);
 
 	asat_case("two peers under one interface");
-	s = asat_parse(asa_parse_ipsec_sa, two_peers, sizeof(two_peers) - 1,
-	    &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ipsec_sa, two_peers, sizeof(two_peers) - 1);
 	asat_u64(s->ntunnels, 2, "ntunnels");
 	t = asat_tunnel(s, "198.51.100.3");
 	asat_ctr(t, VX_TC_PKTS_OUT, 1);
@@ -267,13 +244,7 @@ test_cases(void **state)
 	vx_snapshot_unref(s);
 }
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show crypto ipsec sz\n"
 	  "                              ^\nERROR: % Invalid input detected "
 	  "at '^' marker.\n", VX_E_PROTOCOL, 3, "Invalid input detected" },
@@ -338,28 +309,14 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-
-		s = asat_parse(asa_parse_ipsec_sa, errors[i].text,
-		    strlen(errors[i].text), &rc, &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_ipsec_sa, errors, ASAT_NELEM(errors), NULL);
 }
 
 /* A bundle with more SAs than the parser keeps is refused, not cut. */
 static void
 test_too_many_sas(void **state)
 {
-	struct vx_strbuf	 sb;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
+	struct vx_strbuf sb;
 
 	(void)state;
 	vx_strbuf_init(&sb, 2048);
@@ -368,9 +325,8 @@ test_too_many_sas(void **state)
 	for (int i = 1; i <= 33; i++)
 		vx_strbuf_addf(&sb, "  spi: 0x%08X (%d)\n", i, i);
 	asat_case("33 inbound SAs");
-	s = asat_parse(asa_parse_ipsec_sa, sb.buf, sb.len, &rc, &err);
-	asat_err(rc, &err, VX_E_PARSE, 36, "too many SAs");
-	vx_snapshot_unref(s);
+	asat_parse_err(asa_parse_ipsec_sa, sb.buf, sb.len, VX_E_PARSE, 36,
+	    "too many SAs");
 	vx_strbuf_release(&sb);
 }
 
@@ -381,9 +337,7 @@ test_truncated(void **state)
 	struct vx_strbuf	 in;
 	struct vx_snapshot	*s;
 	struct vx_tunnel	*t;
-	struct vx_err		 err;
 	const char		*p;
-	int			 rc;
 
 	(void)state;
 	vxt_read_fixture("cisco_asa/show_crypto_ipsec_sa_ntc_multi.txt", &in);
@@ -392,16 +346,12 @@ test_truncated(void **state)
 	p = strstr(p, "#pkts decaps");
 	assert_non_null(p);
 	asat_case("cut inside the 8.8.8.8 counters");
-	s = asat_parse(asa_parse_ipsec_sa, in.buf, (size_t)(p - in.buf) + 14,
-	    &rc, &err);
-	asat_err(rc, &err, VX_E_PARSE, 44, "bad counter value");
-	vx_snapshot_unref(s);
+	asat_parse_err(asa_parse_ipsec_sa, in.buf, (size_t)(p - in.buf) + 14,
+	    VX_E_PARSE, 44, "bad counter value");
 
 	asat_case("cut after the 8.8.8.8 counters");
 	p = strchr(p, '\n');
-	s = asat_parse(asa_parse_ipsec_sa, in.buf, (size_t)(p - in.buf) + 1,
-	    &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ipsec_sa, in.buf, (size_t)(p - in.buf) + 1);
 	asat_u64(s->ntunnels, 2, "ntunnels");
 	t = asat_tunnel(s, "172.20.0.21");
 	asat_sa(t, "0x1e8246fc", "0xdc15bf68", VX_SA_ACTIVE);
@@ -424,13 +374,8 @@ test_every_prefix(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct vx_strbuf in;
-
-		vxt_read_fixture(files[i], &in);
-		asat_prefixes(asa_parse_ipsec_sa, in.buf, in.len, NULL);
-		vx_strbuf_release(&in);
-	}
+	for (size_t i = 0; i < ASAT_NELEM(files); i++)
+		asat_prefixes_fixture(asa_parse_ipsec_sa, files[i], NULL);
 }
 
 int

@@ -7,25 +7,6 @@
 
 #define CMD	"show vpn-sessiondb detail l2l"
 
-static struct vx_snapshot *
-parse_variant(const char *fixture, enum asat_mangle how)
-{
-	struct vx_strbuf	 in, text;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
-	int			 rc;
-
-	asat_case("%s, %s", fixture, asat_mangle_name[how]);
-	vxt_read_fixture(fixture, &in);
-	asat_mangle(in.buf, in.len, how, CMD, &text);
-	s = asat_parse(asa_parse_sessiondb_l2l, text.buf, text.len, &rc,
-	    &err);
-	asat_ok(rc, &err);
-	vx_strbuf_release(&in);
-	vx_strbuf_release(&text);
-	return s;
-}
-
 static const struct {
 	const char	*peer;
 	uint64_t	 bytes_out, bytes_in, pkts_out, pkts_in;
@@ -47,63 +28,66 @@ static const struct {
 };
 
 static void
+check_ntc2(const struct vx_snapshot *s)
+{
+	asat_u64(s->ntunnels, 5, "ntunnels");
+	asat_u64(s->nike, 5, "nike");
+	asat_u64(s->ndrops, 0, "ndrops");
+	assert_false(s->ike_known);
+	for (size_t i = 0; i < ASAT_NELEM(ntc2); i++) {
+		struct vx_tunnel *t = asat_tunnel(s, ntc2[i].peer);
+
+		asat_ctr(t, VX_TC_BYTES_OUT, ntc2[i].bytes_out);
+		asat_ctr(t, VX_TC_BYTES_IN, ntc2[i].bytes_in);
+		asat_ctr(t, VX_TC_PKTS_OUT, ntc2[i].pkts_out);
+		asat_ctr(t, VX_TC_PKTS_IN, ntc2[i].pkts_in);
+		asat_ctr_absent(t, VX_TC_ERR_INVALID_SPI);
+		asat_life(t, ntc2[i].life_s, ntc2[i].life_kb);
+		asat_str(t->attr[VX_TA_IKE_VERSION], ntc2[i].ike,
+		    "tunnel IKE version");
+		asat_u64(t->nsas, 0, "nsas");
+		asat_ike(s, ntc2[i].peer, true, NULL, NULL,
+		    ntc2[i].ike, ntc2[i].ike_life);
+	}
+}
+
+static void
 test_ntc2(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_vpn-sessiondb_detail_l2l_ntc2.txt",
-		    (enum asat_mangle)how);
+	asat_variants(asa_parse_sessiondb_l2l,
+	    "cisco_asa/show_vpn-sessiondb_detail_l2l_ntc2.txt", CMD,
+	    check_ntc2);
+}
 
-		asat_u64(s->ntunnels, 5, "ntunnels");
-		asat_u64(s->nike, 5, "nike");
-		asat_u64(s->ndrops, 0, "ndrops");
-		assert_false(s->ike_known);
-		for (size_t i = 0; i < sizeof(ntc2) / sizeof(ntc2[0]); i++) {
-			struct vx_tunnel *t = asat_tunnel(s, ntc2[i].peer);
+static void
+check_ikev2_natt(const struct vx_snapshot *s)
+{
+	struct vx_tunnel *t;
 
-			asat_ctr(t, VX_TC_BYTES_OUT, ntc2[i].bytes_out);
-			asat_ctr(t, VX_TC_BYTES_IN, ntc2[i].bytes_in);
-			asat_ctr(t, VX_TC_PKTS_OUT, ntc2[i].pkts_out);
-			asat_ctr(t, VX_TC_PKTS_IN, ntc2[i].pkts_in);
-			asat_ctr_absent(t, VX_TC_ERR_INVALID_SPI);
-			asat_life(t, ntc2[i].life_s, ntc2[i].life_kb);
-			asat_str(t->attr[VX_TA_IKE_VERSION], ntc2[i].ike,
-			    "tunnel IKE version");
-			asat_u64(t->nsas, 0, "nsas");
-			asat_ike(s, ntc2[i].peer, true, NULL, NULL,
-			    ntc2[i].ike, ntc2[i].ike_life);
-		}
-		vx_snapshot_unref(s);
-	}
+	asat_u64(s->ntunnels, 1, "ntunnels");
+	/* The object name in "IP Addr", not the Connection name. */
+	t = asat_tunnel(s, "BRANCH-OBJ-20");
+	if (vx_snapshot_find_tunnel(s, NULL, "198.51.100.20") != NULL)
+		ASAT_FAIL("tunnel named after the connection");
+	/* Session totals (above 2^32), not the sum of sub-sections. */
+	asat_ctr(t, VX_TC_BYTES_OUT, 1280775975169ULL);
+	asat_ctr(t, VX_TC_BYTES_IN, 574642385274ULL);
+	asat_ctr(t, VX_TC_PKTS_OUT, 1906513623ULL + 2);
+	asat_ctr(t, VX_TC_PKTS_IN, 1363147628ULL + 3);
+	/* Both sub-sections say "0 K-Bytes": no volume lifetime. */
+	asat_life(t, 4953, -1);
+	asat_str(t->attr[VX_TA_IKE_VERSION], "2", "tunnel IKE version");
+	asat_ike(s, "BRANCH-OBJ-20", true, NULL, NULL, "2", 59552);
 }
 
 static void
 test_ikev2_natt(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_snapshot *s = parse_variant("cisco_asa/"
-		    "show_vpn-sessiondb_detail_l2l_ikev2_natt_derived.txt",
-		    (enum asat_mangle)how);
-		struct vx_tunnel *t;
-
-		asat_u64(s->ntunnels, 1, "ntunnels");
-		/* The object name in "IP Addr", not the Connection name. */
-		t = asat_tunnel(s, "BRANCH-OBJ-20");
-		if (vx_snapshot_find_tunnel(s, NULL, "198.51.100.20") != NULL)
-			ASAT_FAIL("tunnel named after the connection");
-		/* Session totals (above 2^32), not the sum of sub-sections. */
-		asat_ctr(t, VX_TC_BYTES_OUT, 1280775975169ULL);
-		asat_ctr(t, VX_TC_BYTES_IN, 574642385274ULL);
-		asat_ctr(t, VX_TC_PKTS_OUT, 1906513623ULL + 2);
-		asat_ctr(t, VX_TC_PKTS_IN, 1363147628ULL + 3);
-		/* Both sub-sections say "0 K-Bytes": no volume lifetime. */
-		asat_life(t, 4953, -1);
-		asat_str(t->attr[VX_TA_IKE_VERSION], "2", "tunnel IKE version");
-		asat_ike(s, "BRANCH-OBJ-20", true, NULL, NULL, "2", 59552);
-		vx_snapshot_unref(s);
-	}
+	asat_variants(asa_parse_sessiondb_l2l,
+	    "cisco_asa/show_vpn-sessiondb_detail_l2l_ikev2_natt_derived.txt",
+	    CMD, check_ikev2_natt);
 }
 
 /* 7.x: "IKE:"/"IPSec:", "Session ID", indented, no volume lifetime. */
@@ -143,44 +127,36 @@ static const char v7[] =
     "   Pkts Tx      : 1                      Pkts Rx      : 2\n";
 
 static void
+check_v7(const struct vx_snapshot *s)
+{
+	struct vx_tunnel *t;
+
+	asat_u64(s->ntunnels, 2, "ntunnels");
+	t = asat_tunnel(s, "192.0.2.30");
+	asat_ctr(t, VX_TC_BYTES_OUT, 100);
+	asat_ctr(t, VX_TC_BYTES_IN, 200);
+	asat_ctr(t, VX_TC_PKTS_OUT, 10);
+	asat_ctr(t, VX_TC_PKTS_IN, 20);
+	asat_life(t, 6282, -1);
+	asat_str(t->attr[VX_TA_IKE_VERSION], NULL, "IKE version");
+	asat_ike(s, "192.0.2.30", true, NULL, NULL, NULL, 63814);
+	/* No IP address: the connection name; no session bytes. */
+	t = asat_tunnel(s, "vpn-hq");
+	asat_ctr(t, VX_TC_BYTES_OUT, 7);
+	asat_ctr(t, VX_TC_BYTES_IN, 8);
+	asat_ctr(t, VX_TC_PKTS_OUT, 1);
+	asat_ctr(t, VX_TC_PKTS_IN, 2);
+	asat_life(t, -1, -1);
+	if (vx_snapshot_find_ike_sa(s, "vpn-hq") != NULL)
+		ASAT_FAIL("IKE SA without an IKE sub-section");
+}
+
+static void
 test_v7(void **state)
 {
-	struct vx_snapshot	*s;
-	struct vx_tunnel	*t;
-	struct vx_err		 err;
-	int			 rc;
-
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_strbuf text;
-
-		asat_mangle(v7, sizeof(v7) - 1, (enum asat_mangle)how, CMD,
-		    &text);
-		s = asat_parse(asa_parse_sessiondb_l2l, text.buf, text.len, &rc,
-		    &err);
-		asat_case("7.x, %s", asat_mangle_name[how]);
-		asat_ok(rc, &err);
-		asat_u64(s->ntunnels, 2, "ntunnels");
-		t = asat_tunnel(s, "192.0.2.30");
-		asat_ctr(t, VX_TC_BYTES_OUT, 100);
-		asat_ctr(t, VX_TC_BYTES_IN, 200);
-		asat_ctr(t, VX_TC_PKTS_OUT, 10);
-		asat_ctr(t, VX_TC_PKTS_IN, 20);
-		asat_life(t, 6282, -1);
-		asat_str(t->attr[VX_TA_IKE_VERSION], NULL, "IKE version");
-		asat_ike(s, "192.0.2.30", true, NULL, NULL, NULL, 63814);
-		/* No IP address: the connection name; no session bytes. */
-		t = asat_tunnel(s, "vpn-hq");
-		asat_ctr(t, VX_TC_BYTES_OUT, 7);
-		asat_ctr(t, VX_TC_BYTES_IN, 8);
-		asat_ctr(t, VX_TC_PKTS_OUT, 1);
-		asat_ctr(t, VX_TC_PKTS_IN, 2);
-		asat_life(t, -1, -1);
-		if (vx_snapshot_find_ike_sa(s, "vpn-hq") != NULL)
-			ASAT_FAIL("IKE SA without an IKE sub-section");
-		vx_snapshot_unref(s);
-		vx_strbuf_release(&text);
-	}
+	asat_text_variants(asa_parse_sessiondb_l2l, "7.x", v7, sizeof(v7) - 1,
+	    CMD, check_v7);
 }
 
 static void
@@ -195,16 +171,12 @@ test_no_sessions(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		struct vx_err		 err;
-		int			 rc;
-		struct vx_snapshot	*s;
-
-		s = asat_parse(asa_parse_sessiondb_l2l, texts[i],
-		    strlen(texts[i]), &rc, &err);
+	for (size_t i = 0; i < ASAT_NELEM(texts); i++) {
+		struct vx_snapshot *s;
 
 		asat_case("no sessions %zu", i);
-		asat_ok(rc, &err);
+		s = asat_parse_ok(asa_parse_sessiondb_l2l, texts[i],
+		    strlen(texts[i]));
 		asat_u64(s->ntunnels, 0, "ntunnels");
 		asat_u64(s->nike, 0, "nike");
 		vx_snapshot_unref(s);
@@ -213,13 +185,7 @@ test_no_sessions(void **state)
 
 #define ST	"Session Type: LAN-to-LAN Detailed\n"
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show vpn-sessiondb detail l2x\n   ^\n"
 	  "ERROR: % Invalid input detected at '^' marker.\n", VX_E_PROTOCOL,
 	  3, "Invalid input" },
@@ -253,18 +219,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-
-		s = asat_parse(asa_parse_sessiondb_l2l, errors[i].text,
-		    strlen(errors[i].text), &rc, &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_sessiondb_l2l, errors, ASAT_NELEM(errors),
+	    NULL);
 }
 
 /* Cut after the first session's last sub-section: its values stand. */
@@ -274,9 +230,7 @@ test_truncated(void **state)
 	struct vx_strbuf	 in;
 	struct vx_snapshot	*s;
 	struct vx_tunnel	*t;
-	struct vx_err		 err;
 	const char		*p;
-	int			 rc;
 
 	(void)state;
 	vxt_read_fixture("cisco_asa/show_vpn-sessiondb_detail_l2l_ntc2.txt",
@@ -284,9 +238,8 @@ test_truncated(void **state)
 	p = strstr(in.buf, "NAC:");
 	assert_non_null(p);
 	asat_case("cut before the first NAC section");
-	s = asat_parse(asa_parse_sessiondb_l2l, in.buf, (size_t)(p - in.buf),
-	    &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_sessiondb_l2l, in.buf,
+	    (size_t)(p - in.buf));
 	asat_u64(s->ntunnels, 1, "ntunnels");
 	t = asat_tunnel(s, "169.254.107.1");
 	asat_ctr(t, VX_TC_PKTS_OUT, 4539818 + 136730);
@@ -305,13 +258,8 @@ test_every_prefix(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		struct vx_strbuf in;
-
-		vxt_read_fixture(files[i], &in);
-		asat_prefixes(asa_parse_sessiondb_l2l, in.buf, in.len, NULL);
-		vx_strbuf_release(&in);
-	}
+	for (size_t i = 0; i < ASAT_NELEM(files); i++)
+		asat_prefixes_fixture(asa_parse_sessiondb_l2l, files[i], NULL);
 	asat_prefixes(asa_parse_sessiondb_l2l, v7, sizeof(v7) - 1, NULL);
 }
 

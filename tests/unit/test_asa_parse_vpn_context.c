@@ -8,39 +8,31 @@
 #define CMD	"show asp table vpn-context detail"
 
 static void
+check_ntc(const struct vx_snapshot *s)
+{
+	struct vx_tunnel *t;
+
+	asat_u64(s->ntunnels, 3, "ntunnels");
+	/* DECR and ENCR contexts, "Bad SPI = 1" each. */
+	t = asat_tunnel(s, "10.10.200.25");
+	asat_ctr(t, VX_TC_ERR_INVALID_SPI, 2);
+	asat_u64(t->ctr_set, 1u << VX_TC_ERR_INVALID_SPI, "counters");
+	asat_u64(t->nsas, 0, "nsas");
+	/* A reported 0 is a 0, not absent. */
+	t = asat_tunnel(s, "10.11.200.23");
+	asat_ctr(t, VX_TC_ERR_INVALID_SPI, 0);
+	t = asat_tunnel(s, "10.12.200.22");
+	asat_ctr(t, VX_TC_ERR_INVALID_SPI, 0);
+	asat_dev_absent(s, VX_DV_INVALID_SPI);
+}
+
+static void
 test_ntc(void **state)
 {
 	(void)state;
-	for (int how = 0; how < ASAT__COUNT; how++) {
-		struct vx_strbuf	 in, text;
-		struct vx_snapshot	*s;
-		struct vx_tunnel	*t;
-		struct vx_err		 err;
-		int			 rc;
-
-		asat_case("vpn-context ntc, %s", asat_mangle_name[how]);
-		vxt_read_fixture("cisco_asa/"
-		    "show_asp_table_vpn-context_detail_ntc.txt", &in);
-		asat_mangle(in.buf, in.len, (enum asat_mangle)how, CMD, &text);
-		s = asat_parse(asa_parse_vpn_context, text.buf, text.len, &rc,
-		    &err);
-		asat_ok(rc, &err);
-		asat_u64(s->ntunnels, 3, "ntunnels");
-		/* DECR and ENCR contexts, "Bad SPI = 1" each. */
-		t = asat_tunnel(s, "10.10.200.25");
-		asat_ctr(t, VX_TC_ERR_INVALID_SPI, 2);
-		asat_u64(t->ctr_set, 1u << VX_TC_ERR_INVALID_SPI, "counters");
-		asat_u64(t->nsas, 0, "nsas");
-		/* A reported 0 is a 0, not absent. */
-		t = asat_tunnel(s, "10.11.200.23");
-		asat_ctr(t, VX_TC_ERR_INVALID_SPI, 0);
-		t = asat_tunnel(s, "10.12.200.22");
-		asat_ctr(t, VX_TC_ERR_INVALID_SPI, 0);
-		asat_dev_absent(s, VX_DV_INVALID_SPI);
-		vx_snapshot_unref(s);
-		vx_strbuf_release(&in);
-		vx_strbuf_release(&text);
-	}
+	asat_variants(asa_parse_vpn_context,
+	    "cisco_asa/show_asp_table_vpn-context_detail_ntc.txt", CMD,
+	    check_ntc);
 }
 
 /*
@@ -74,8 +66,8 @@ test_spi_only(void **state)
 	(void)state;
 	vxt_read_fixture("cisco_asa/show_crypto_ipsec_sa_ntc_multi.txt", &in);
 	asat_case("SPI-only entries");
-	s = asat_parse(asa_parse_ipsec_sa, in.buf, in.len, &rc, &err);
-	asat_ok(rc, &err);
+	s = asat_parse_ok(asa_parse_ipsec_sa, in.buf, in.len);
+	vx_err_clear(&err);
 	rc = asa_parse_vpn_context(ctx, sizeof(ctx) - 1, s, &err);
 	asat_ok(rc, &err);
 	asat_u64(s->ntunnels, 3, "ntunnels");
@@ -134,27 +126,16 @@ static void
 test_oks(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(oks) / sizeof(oks[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
+	for (size_t i = 0; i < ASAT_NELEM(oks); i++) {
+		struct vx_snapshot *s = asat_row_ok(asa_parse_vpn_context, i,
+		    oks[i].name, oks[i].text);
 
-		s = asat_parse(asa_parse_vpn_context, oks[i].text,
-		    strlen(oks[i].text), &rc, &err);
-		asat_case("%zu: %s", i, oks[i].name);
-		asat_ok(rc, &err);
 		asat_u64(s->ntunnels, oks[i].ntunnels, "ntunnels");
 		vx_snapshot_unref(s);
 	}
 }
 
-static const struct {
-	const char	*name;
-	const char	*text;
-	enum vx_errcode	 code;
-	int		 line;
-	const char	*msg;
-} errors[] = {
+static const struct asat_error_case errors[] = {
 	{ "invalid input", "asa-1# show asp table vpn-contxt detail\n  ^\n"
 	  "ERROR: % Invalid input detected at '^' marker.\n", VX_E_PROTOCOL,
 	  3, "Invalid input" },
@@ -181,18 +162,8 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		struct vx_snapshot	*s;
-		struct vx_err		 err;
-		int			 rc;
-
-		s = asat_parse(asa_parse_vpn_context, errors[i].text,
-		    strlen(errors[i].text), &rc, &err);
-		asat_case("%zu: %s", i, errors[i].name);
-		asat_err(rc, &err, errors[i].code, errors[i].line,
-		    errors[i].msg);
-		vx_snapshot_unref(s);
-	}
+	asat_error_cases(asa_parse_vpn_context, errors, ASAT_NELEM(errors),
+	    NULL);
 }
 
 /* The fixture cut before the last entry's "Bad SPI" line. */
@@ -200,10 +171,7 @@ static void
 test_truncated(void **state)
 {
 	struct vx_strbuf	 in;
-	struct vx_snapshot	*s;
-	struct vx_err		 err;
 	const char		*p;
-	int			 rc;
 
 	(void)state;
 	vxt_read_fixture("cisco_asa/show_asp_table_vpn-context_detail_ntc.txt",
@@ -213,10 +181,8 @@ test_truncated(void **state)
 	p = strstr(p, "Bad SPI");
 	assert_non_null(p);
 	asat_case("cut before the last Bad SPI");
-	s = asat_parse(asa_parse_vpn_context, in.buf, (size_t)(p - in.buf),
-	    &rc, &err);
-	asat_err(rc, &err, VX_E_PARSE, 73, "without 'Bad SPI'");
-	vx_snapshot_unref(s);
+	asat_parse_err(asa_parse_vpn_context, in.buf, (size_t)(p - in.buf),
+	    VX_E_PARSE, 73, "without 'Bad SPI'");
 	vx_strbuf_release(&in);
 }
 
@@ -234,13 +200,10 @@ check_counted(const struct vx_snapshot *s, const char *text, size_t n)
 static void
 test_every_prefix(void **state)
 {
-	struct vx_strbuf in;
-
 	(void)state;
-	vxt_read_fixture("cisco_asa/show_asp_table_vpn-context_detail_ntc.txt",
-	    &in);
-	asat_prefixes(asa_parse_vpn_context, in.buf, in.len, check_counted);
-	vx_strbuf_release(&in);
+	asat_prefixes_fixture(asa_parse_vpn_context,
+	    "cisco_asa/show_asp_table_vpn-context_detail_ntc.txt",
+	    check_counted);
 }
 
 int
