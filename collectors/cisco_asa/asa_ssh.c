@@ -235,7 +235,7 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct asa_ssh_state	*st;
-	char			 where[300];
+	char			 where[300], lib[256];
 	size_t			 nerr, ns = 0;
 	uint64_t		 seen = 0;
 
@@ -244,6 +244,10 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	if (opts == NULL) {
 		vx_cfg_error(errs, key, "%s: needs options (username, "
 		    "private_key_file or password, known_hosts_file)", where);
+		return -1;
+	}
+	if (!vx_ssh_available(lib, sizeof(lib))) {
+		vx_cfg_error(errs, key, "%s: %s", where, lib);
 		return -1;
 	}
 	st = calloc(1, sizeof(*st));

@@ -10,6 +10,14 @@
 #include <net-snmp/library/snmpusm.h>
 
 #define WALK_COLS_MAX	64
+/*
+ * At most this many varbinds are asked for per GETBULK request (columns x
+ * repetitions).  net-snmp decodes a whole response at once, at 1,136
+ * bytes a varbind, so a request for 25 repetitions of 30 columns from an
+ * agent with large messages would hold 850 KB per poll; a real device's
+ * response holds a few dozen varbinds anyway.
+ */
+#define WALK_VARBINDS_MAX	128
 
 struct vx_snmp {
 	void		*handle;	/* snmp_sess_open() */
@@ -528,6 +536,9 @@ vx_snmp_walk_columns(struct vx_snmp *s, const struct vx_oid *cols,
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
 		pdu->max_repetitions = max_reps;
+		if ((size_t)max_reps * nactive > WALK_VARBINDS_MAX)
+			pdu->max_repetitions = nactive >= WALK_VARBINDS_MAX ?
+			    1 : (long)(WALK_VARBINDS_MAX / nactive);
 		for (i = 0; i < nactive; i++)
 			snmp_add_null_var(pdu, c[active[i]].last,
 			    c[active[i]].last_len);

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libssh/libssh.h>
+#include "ssh_lib.h"
 
 #include "banned.h"
 
@@ -533,6 +533,12 @@ vx_ssh_free(struct vx_ssh *s)
 	vx_ssh_close(s);
 	vx_strbuf_release(&s->raw);
 	free(s);
+}
+
+bool
+vx_ssh_available(char *msg, size_t size)
+{
+	return vx_libssh_load(msg, size);
 }
 
 bool
@@ -1154,10 +1160,13 @@ int
 vx_ssh_open(struct vx_ssh *s, struct vx_deadline d, struct vx_err *err)
 {
 	struct vx_strbuf	out;
+	char			lib[256];
 	int			rc;
 
 	if (s->chan != NULL)
 		return 0;
+	if (!vx_ssh_available(lib, sizeof(lib)))
+		return vx_err_set(err, VX_E_INTERNAL, "%s", lib);
 	vx_ssh_close(s);
 	vx_strbuf_init(&out, 256);
 	rc = connect_session(s, d, err);
