@@ -320,6 +320,19 @@ sa_same(const struct vx_sa *a, const struct vx_sa *b)
 	    (!a->has_out || a->spi_out == b->spi_out);
 }
 
+/* Fills dst's unknown traffic selectors from src, copied into s. */
+static int
+sa_idents(struct vx_snapshot *s, struct vx_sa *dst, const struct vx_sa *src)
+{
+	if (dst->local_ident == NULL && src->local_ident != NULL &&
+	    (dst->local_ident = snap_strdup(s, src->local_ident)) == NULL)
+		return -VX_E_NOMEM;
+	if (dst->remote_ident == NULL && src->remote_ident != NULL &&
+	    (dst->remote_ident = snap_strdup(s, src->remote_ident)) == NULL)
+		return -VX_E_NOMEM;
+	return 0;
+}
+
 int
 vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
     const struct vx_sa *sa)
@@ -328,14 +341,15 @@ vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
 		if (sa_same(&t->sas[i], sa)) {
 			if (t->sas[i].state == VX_SA_UNKNOWN)
 				t->sas[i].state = sa->state;
-			return 0;
+			return sa_idents(s, &t->sas[i], sa);
 		}
 	}
 	if (!grow_array(&s->arena, (void **)&t->sas, t->nsas, &t->sas_cap,
 	    sizeof(*t->sas)))
 		return -VX_E_NOMEM;
-	t->sas[t->nsas++] = *sa;
-	return 0;
+	t->sas[t->nsas] = *sa;
+	t->sas[t->nsas].local_ident = t->sas[t->nsas].remote_ident = NULL;
+	return sa_idents(s, &t->sas[t->nsas++], sa);
 }
 
 struct vx_ike_sa *

@@ -99,6 +99,12 @@ struct vx_sa {
 	bool			has_in;
 	bool			has_out;
 	enum vx_sa_state	state;
+	/*
+	 * The SA's traffic selectors ("10.1.0.0/255.255.255.0/0/0"), or NULL
+	 * if unknown.  vx_tunnel_add_sa copies them into the snapshot.
+	 */
+	const char		*local_ident;
+	const char		*remote_ident;
 };
 
 struct vx_tunnel {

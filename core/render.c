@@ -384,6 +384,8 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		}
 	}
 
+	/* The tunnel labels, then the attributes or the 4 SA labels. */
+	_Static_assert(VX_TA__COUNT >= 4, "no room for the SA labels");
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		const struct vx_tunnel	*t = s->tunnels[i];
 		struct lbl		 l[2 + VX_TA__COUNT] = {
@@ -435,7 +437,11 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 				l[2].value = t->sas[k].has_in ? in : NULL;
 				l[3].name = "spi_out";
 				l[3].value = t->sas[k].has_out ? outspi : NULL;
-				add_sample(out, id, s, l, 4, "1");
+				l[4].name = "local_ident";
+				l[4].value = t->sas[k].local_ident;
+				l[5].name = "remote_ident";
+				l[5].value = t->sas[k].remote_ident;
+				add_sample(out, id, s, l, 6, "1");
 			}
 			break;
 		default:

@@ -95,12 +95,17 @@ struct ipsec_ctx {
 	char	iface[VX_MODEL_STR_MAX + 1];
 	char	map[VX_MODEL_STR_MAX + 1];
 	char	local[VX_MODEL_STR_MAX + 1];
+	/* The selectors ("ident" lines) come before their current_peer. */
+	char	lident[VX_MODEL_STR_MAX + 1];
+	char	rident[VX_MODEL_STR_MAX + 1];
 };
 
 struct bundle {
 	bool		 active;
 	char		 peer[VX_MODEL_STR_MAX + 1];
 	char		 endpt[VX_MODEL_STR_MAX + 1];
+	char		 lident[VX_MODEL_STR_MAX + 1];
+	char		 rident[VX_MODEL_STR_MAX + 1];
 	uint64_t	 ctr[VX_TC__COUNT];
 	uint32_t	 ctr_set;
 	uint32_t	 cur_in, cur_out;
@@ -180,6 +185,18 @@ spi_value(const char *s, size_t len, uint32_t *spi)
 	return vx_parse_spi_hex(s, first_word(s, len, '('), spi);
 }
 
+/*
+ * "(10.1.0.0/255.255.255.0/0/0)" -> "10.1.0.0/255.255.255.0/0/0" in dst,
+ * cut to size; empty if the value is not one bracketed word.
+ */
+static void
+ident_value(char *dst, size_t size, const char *v, size_t vlen)
+{
+	dst[0] = '\0';
+	if (vlen >= 2 && v[0] == '(' && v[vlen - 1] == ')')
+		asa_txt_copy_word(dst, size, v + 1, vlen - 2);
+}
+
 /* An address with its "/port" removed: "192.0.2.1/4500" -> "192.0.2.1". */
 static size_t
 strip_port(const char *s, size_t len)
@@ -194,12 +211,14 @@ strip_port(const char *s, size_t len)
 }
 
 static int
-add_sa(struct vx_snapshot *snap, struct vx_tunnel *t, bool has_in,
-    uint32_t in, bool has_out, uint32_t out, enum vx_sa_state state,
-    struct vx_err *err)
+add_sa(struct vx_snapshot *snap, struct vx_tunnel *t, const struct bundle *b,
+    bool has_in, uint32_t in, bool has_out, uint32_t out,
+    enum vx_sa_state state, struct vx_err *err)
 {
 	struct vx_sa sa = { .spi_in = in, .spi_out = out, .has_in = has_in,
-	    .has_out = has_out, .state = state };
+	    .has_out = has_out, .state = state,
+	    .local_ident = b->lident[0] != '\0' ? b->lident : NULL,
+	    .remote_ident = b->rident[0] != '\0' ? b->rident : NULL };
 
 	if (vx_tunnel_add_sa(snap, t, &sa) != 0)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -290,7 +309,7 @@ bundle_flush(struct bundle *b, const struct ipsec_ctx *ctx,
 		b->cur_out_set = true;
 	}
 	if (b->cur_in_set || b->cur_out_set) {
-		rc = add_sa(snap, t, b->cur_in_set, b->cur_in, b->cur_out_set,
+		rc = add_sa(snap, t, b, b->cur_in_set, b->cur_in, b->cur_out_set,
 		    b->cur_out, VX_SA_ACTIVE, err);
 		if (rc != 0)
 			return rc;
@@ -301,7 +320,7 @@ bundle_flush(struct bundle *b, const struct ipsec_ctx *ctx,
 		bool in_known = i >= nin || b->cur_in_set;
 		bool out_known = i >= nout || b->cur_out_set;
 
-		rc = add_sa(snap, t, i < nin, i < nin ? oin[i] : 0, i < nout,
+		rc = add_sa(snap, t, b, i < nin, i < nin ? oin[i] : 0, i < nout,
 		    i < nout ? oout[i] : 0, in_known && out_known ?
 		    VX_SA_EXPIRING : VX_SA_UNKNOWN, err);
 		if (rc != 0)
@@ -587,6 +606,9 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			    t[i].s, t[i].len))
 				return asa_txt_err(err, VX_E_PARSE, &l,
 				    "bad current_peer");
+			memcpy(b.lident, ctx.lident, sizeof(b.lident));
+			memcpy(b.rident, ctx.rident, sizeof(b.rident));
+			ctx.lident[0] = ctx.rident[0] = '\0';
 			b.active = true;
 			started = true;
 			continue;
@@ -595,12 +617,21 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show "
 			    "crypto ipsec sa' output");
 		/* A new bundle's selectors end the previous bundle. */
-		if (asa_txt_prefix(l.s, l.len, "access-list ") ||
-		    (kv && (asa_txt_eq_ws(k, klen, "local ident "
-		    "(addr/mask/prot/port)") || asa_txt_eq_ws(k, klen,
-		    "remote ident (addr/mask/prot/port)")))) {
+		if (asa_txt_prefix(l.s, l.len, "access-list ")) {
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
+			ctx.lident[0] = ctx.rident[0] = '\0';
+			continue;
+		}
+		if (kv && (asa_txt_eq_ws(k, klen, "local ident "
+		    "(addr/mask/prot/port)") || asa_txt_eq_ws(k, klen,
+		    "remote ident (addr/mask/prot/port)"))) {
+			char *dst = (k[0] == 'l' || k[0] == 'L') ? ctx.lident :
+			    ctx.rident;
+
+			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
+				return rc;
+			ident_value(dst, VX_MODEL_STR_MAX + 1, v, vlen);
 			continue;
 		}
 		if (l.s[0] == '#') {

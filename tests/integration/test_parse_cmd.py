@@ -91,6 +91,16 @@ class ParseCmd(TmpDirTest):
         got_in = {l.get("spi_in") for n, l, _ in smp
                   if n == "vpn_ipsec_sa_info"}
         self.assertTrue(spis_in <= got_in, (spis_in, got_in))
+        # Every bundle's traffic selectors label its SAs.
+        idents = set(zip(
+            re.findall(r"local ident \(addr/mask/prot/port\): \((\S+)\)",
+                       text),
+            re.findall(r"remote ident \(addr/mask/prot/port\): \((\S+)\)",
+                       text)))
+        got_idents = {(l.get("local_ident"), l.get("remote_ident"))
+                      for n, l, _ in smp if n == "vpn_ipsec_sa_info"}
+        self.assertTrue(idents)
+        self.assertEqual(got_idents, idents)
         # Both forms of "remaining key lifetime": (kB/sec) and (sec).
         secs = find(smp, "vpn_ipsec_sa_lifetime_remaining_seconds")
         self.assertEqual(len(secs), len(peers))

@@ -263,6 +263,37 @@ asat_sa(const struct vx_tunnel *t, const char *in, const char *out,
 	    in ? in : "-", out ? out : "-", t->nsas);
 }
 
+/* The SA with these SPIs carries these traffic selectors (NULL: none). */
+static inline void
+asat_sa_idents(const struct vx_tunnel *t, const char *in, const char *out,
+    const char *lident, const char *rident)
+{
+	for (size_t i = 0; i < t->nsas; i++) {
+		const struct vx_sa	*sa = &t->sas[i];
+		char			 bi[11], bo[11];
+
+		vx_spi_format(sa->spi_in, bi);
+		vx_spi_format(sa->spi_out, bo);
+		if (sa->has_in != (in != NULL) || sa->has_out != (out != NULL) ||
+		    (in != NULL && strcmp(bi, in) != 0) ||
+		    (out != NULL && strcmp(bo, out) != 0))
+			continue;
+		if ((lident == NULL) != (sa->local_ident == NULL) ||
+		    (lident != NULL && strcmp(lident, sa->local_ident) != 0) ||
+		    (rident == NULL) != (sa->remote_ident == NULL) ||
+		    (rident != NULL && strcmp(rident, sa->remote_ident) != 0))
+			ASAT_FAIL("tunnel '%s': SA %s/%s idents %s / %s, want "
+			    "%s / %s", t->peer, in ? in : "-", out ? out : "-",
+			    sa->local_ident ? sa->local_ident : "(none)",
+			    sa->remote_ident ? sa->remote_ident : "(none)",
+			    lident ? lident : "(none)",
+			    rident ? rident : "(none)");
+		return;
+	}
+	ASAT_FAIL("tunnel '%s': no SA %s/%s among %zu", t->peer,
+	    in ? in : "-", out ? out : "-", t->nsas);
+}
+
 static inline void
 asat_dev(const struct vx_snapshot *s, enum vx_dev_val v, uint64_t want)
 {

@@ -127,6 +127,16 @@ check_detail_rekey(const struct vx_snapshot *s)
 	asat_sa(t, "0x32f752ff", "0x50023ddc", VX_SA_ACTIVE);
 	asat_sa(t, "0x1a2b3c4d", "0x0badf00d", VX_SA_EXPIRING);
 	asat_sa(t, "0xbbbb0002", "0xaaaa0001", VX_SA_ACTIVE);
+	/* Each SA carries the selectors of its own bundle. */
+	asat_sa_idents(t, "0x32f752ff", "0x50023ddc",
+	    "172.16.122.32/255.255.255.240/0/0",
+	    "172.30.1.153/255.255.255.255/0/0");
+	asat_sa_idents(t, "0x1a2b3c4d", "0x0badf00d",
+	    "172.16.122.32/255.255.255.240/0/0",
+	    "172.30.1.153/255.255.255.255/0/0");
+	asat_sa_idents(t, "0xbbbb0002", "0xaaaa0001",
+	    "172.16.122.48/255.255.255.240/0/0",
+	    "172.30.1.153/255.255.255.255/0/0");
 
 	t = asat_tunnel(s, "192.0.2.9");
 	asat_ctr(t, VX_TC_PKTS_OUT, 5);
@@ -140,6 +150,8 @@ check_detail_rekey(const struct vx_snapshot *s)
 	asat_sa(t, NULL, "0x00f61780", VX_SA_ACTIVE);
 	asat_sa(t, "0x11111111", NULL, VX_SA_UNKNOWN);
 	asat_sa(t, "0x22222222", NULL, VX_SA_UNKNOWN);
+	asat_sa_idents(t, NULL, "0x00f61780", "192.0.2.1/255.255.255.255/47/0",
+	    "192.0.2.9/255.255.255.255/47/0");
 }
 
 static void

@@ -161,7 +161,7 @@ static const char small_text[] =
 "# HELP vpn_ipsec_errors_total IPsec errors on the tunnel, by type.\n"
 "# TYPE vpn_ipsec_errors_total counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
-"# HELP vpn_ipsec_sa_info SPIs of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
+"# HELP vpn_ipsec_sa_info SPIs and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
 "# TYPE vpn_ipsec_sa_info gauge\n"
 "vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\"} 1\n"
 "# HELP vpn_ipsec_rekeys_total Changes of the tunnel's SPI pair seen by the exporter.\n"
@@ -231,7 +231,7 @@ static const char small_om[] =
 "# HELP vpn_ipsec_errors IPsec errors on the tunnel, by type.\n"
 "# TYPE vpn_ipsec_errors counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
-"# HELP vpn_ipsec_sa SPIs of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
+"# HELP vpn_ipsec_sa SPIs and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
 "# TYPE vpn_ipsec_sa info\n"
 "vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\"} 1\n"
 "# HELP vpn_ipsec_rekeys Changes of the tunnel's SPI pair seen by the exporter.\n"
@@ -678,6 +678,29 @@ test_lifetime_volume_in_bytes(void **state)
 	vx_snapshot_unref(s);
 }
 
+/* Traffic selectors label their SA's series, copied into the snapshot. */
+static void
+test_sa_idents(void **state)
+{
+	struct vx_snapshot	*s = vx_snapshot_new("d");
+	struct vx_tunnel	*t = vx_snapshot_tunnel(s, "t", "p");
+	char			 lid[] = "10.0.0.0/255.0.0.0/0/0";
+	struct vx_sa		 sa = { 0x1u, 0x2u, true, true, VX_SA_ACTIVE,
+				    lid, "192.168.0.0/255.255.0.0/0/0" };
+	char			*got;
+
+	(void)state;
+	assert_int_equal(vx_tunnel_add_sa(s, t, &sa), 0);
+	lid[0] = 'X';	/* the snapshot has its own copy */
+	got = render(VX_FMT_TEXT, &s, 1, NULL);
+	expect_contains("idents", got, "vpn_ipsec_sa_info{device=\"d\","
+	    "tunnel=\"t\",peer=\"p\",spi_in=\"0x00000001\","
+	    "spi_out=\"0x00000002\",local_ident=\"10.0.0.0/255.0.0.0/0/0\","
+	    "remote_ident=\"192.168.0.0/255.255.0.0/0/0\"} 1\n");
+	free(got);
+	vx_snapshot_unref(s);
+}
+
 /*
  * A stale snapshot (the device stopped answering) keeps its bookkeeping
  * but says vpn_up 0, collector_up 0, and shows no device data.
@@ -891,6 +914,7 @@ main(void)
 		cmocka_unit_test(test_extra_labels_everywhere),
 		cmocka_unit_test(test_spis),
 		cmocka_unit_test(test_lifetime_volume_in_bytes),
+		cmocka_unit_test(test_sa_idents),
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_families_contiguous),
