@@ -16,6 +16,7 @@
 
 #include "model.h"
 #include "render.h"
+#include "test_snapshots.h"
 #include "strbuf.h"
 
 /* Renders snaps (and self) into a malloc'd string. */
@@ -763,70 +764,6 @@ test_offline(void **state)
 	vx_snapshot_unref(s);
 }
 
-/* A device whose snapshot is 3 tunnels, named after index i. */
-static struct vx_snapshot *
-device_snapshot(int i)
-{
-	char			 name[32];
-	struct vx_snapshot	*s;
-
-	snprintf(name, sizeof(name), "asa-%d", i);
-	s = vx_snapshot_new(name);
-	s->up = i != 1;
-	s->collected_ms = INT64_C(1700000000000) + i;
-	s->runs = vx_arena_alloc(&s->arena, 2 * sizeof(*s->runs));
-	s->runs[0] = (struct vx_collector_run){ "cisco_asa_snmp", 10 * i,
-	    i == 1 ? VX_E_TIMEOUT : VX_E_OK };
-	s->runs[1] = (struct vx_collector_run){ "cisco_asa_ssh", 2000,
-	    VX_E_OK };
-	s->nruns = 2;
-	s->errors_total[VX_E_TIMEOUT] = (uint64_t)i;
-	vx_snapshot_add_label(s, "site", i % 2 ? "fra1" : "ams2");
-	vx_snapshot_set_dev(s, VX_DV_INVALID_SPI, 100u * (unsigned)i,
-	    VX_PRIO_NORMAL);
-	vx_snapshot_set_dev(s, VX_DV_L2L_SESSIONS_TOTAL, 5, VX_PRIO_NORMAL);
-	vx_snapshot_set_dev(s, VX_DV_DROPS_CLEARED_TS, 1699990000,
-	    VX_PRIO_NORMAL);
-	vx_snapshot_add_drop(s, "frame", "np-sp-invalid-spi", 100u * (unsigned)i);
-	vx_snapshot_add_drop(s, "flow", "acl-drop", 3);
-	s->ike_known = true;
-	for (int k = 0; k < 3; k++) {
-		char			 peer[32];
-		struct vx_tunnel	*t;
-		struct vx_ike_sa	*ike;
-		struct vx_sa		 sa = { 0x100u * (unsigned)(k + 1),
-					    0x200u * (unsigned)(k + 1), true,
-					    true, VX_SA_ACTIVE };
-
-		snprintf(peer, sizeof(peer), "198.51.100.%d", k + 1);
-		t = vx_snapshot_tunnel(s, NULL, peer);
-		vx_tunnel_add(t, VX_TC_PKTS_IN, 1000);
-		vx_tunnel_add(t, VX_TC_PKTS_OUT, 900);
-		vx_tunnel_add(t, VX_TC_BYTES_IN, 100000);
-		vx_tunnel_add(t, VX_TC_BYTES_OUT, 90000);
-		vx_tunnel_add(t, VX_TC_ERR_REPLAY, 1);
-		vx_tunnel_add(t, VX_TC_ERR_INVALID_SPI, 2);
-		vx_tunnel_note_life_s(t, 1000 + k);
-		vx_tunnel_note_life_kb(t, 4000000);
-		vx_tunnel_set_attr(s, t, VX_TA_LOCAL_ADDR, "192.0.2.1");
-		vx_tunnel_set_attr(s, t, VX_TA_IKE_VERSION, "2");
-		vx_tunnel_set_attr(s, t, VX_TA_NAT_T, "false");
-		vx_tunnel_set_attr(s, t, VX_TA_MODE, "tunnel");
-		vx_tunnel_add_sa(s, t, &sa);
-		t->rekeys = (uint64_t)k;
-		t->rekeys_set = true;
-		ike = vx_snapshot_ike_sa(s, peer);
-		ike->up = true;
-		ike->life_s = 80000;
-		ike->life_s_set = true;
-		vx_ike_sa_set_attr(s, ike, VX_IA_STATE, "READY");
-		vx_ike_sa_set_attr(s, ike, VX_IA_VERSION, "2");
-		vx_ike_sa_set_attr(s, ike, VX_IA_ROLE, "initiator");
-	}
-	vx_snapshot_expect_peer(s, "203.0.113.9");
-	return s;
-}
-
 /* The metric name of a sample line (up to '{' or ' '). */
 static size_t
 sample_name(const char *line, char *buf, size_t size)
@@ -856,7 +793,7 @@ test_families_contiguous(void **state)
 
 	(void)state;
 	for (int i = 0; i < 3; i++)
-		snaps[i] = device_snapshot(i);
+		snaps[i] = vxt_busy_snapshot(i);
 	got = render(VX_FMT_TEXT, snaps, 3, &self_stats);
 	for (line = strtok_r(got, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
