@@ -22,6 +22,17 @@
 #define VX_REVISION "unknown"
 #endif
 
+/* Prints every error of a refused file, then a count, and releases them. */
+static void
+print_errors(struct vx_cfg_errors *errs, const char *path, const char *what)
+{
+	for (size_t i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->msgs[i]);
+	fprintf(stderr, "%s: %s has %zu error%s\n", path, what, errs->n,
+	    errs->n == 1 ? "" : "s");
+	vx_cfg_errors_release(errs);
+}
+
 /* --dry-run: checks the configuration and the web configuration, if any. */
 static int
 dry_run(const char *path, const char *web_path)
@@ -32,21 +43,14 @@ dry_run(const char *path, const char *web_path)
 	int			 rc = 0;
 
 	if (cfg == NULL) {
-		for (size_t i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msgs[i]);
-		fprintf(stderr, "%s: configuration has %zu error%s\n", path,
-		    errs.n, errs.n == 1 ? "" : "s");
+		print_errors(&errs, path, "configuration");
 		rc = 1;
 	}
 	vx_cfg_errors_release(&errs);
 	if (web_path != NULL) {
 		web = vx_webcfg_load(web_path, &errs);
 		if (web == NULL) {
-			for (size_t i = 0; i < errs.n; i++)
-				fprintf(stderr, "%s\n", errs.msgs[i]);
-			fprintf(stderr, "%s: web configuration has %zu "
-			    "error%s\n", web_path, errs.n,
-			    errs.n == 1 ? "" : "s");
+			print_errors(&errs, web_path, "web configuration");
 			rc = 1;
 		}
 		vx_cfg_errors_release(&errs);
