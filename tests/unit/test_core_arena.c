@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_child.h"
+
 #include "arena.h"
 
 #define ALIGN	_Alignof(max_align_t)
@@ -187,17 +189,13 @@ test_reuse(void **state)
 	}
 }
 
-/*
- * In a forked child, crash signals must kill the child (cmocka's handlers
- * would otherwise catch them and run the remaining tests in the child).
- */
-static void
-child_default_signals(void)
+/* 0 if vx_arena_alloc refuses *size with NULL. */
+static int
+huge_alloc_refused(const void *size)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct vx_arena a = VX_ARENA_INIT;
 
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
+	return vx_arena_alloc(&a, *(const size_t *)size) == NULL ? 0 : 1;
 }
 
 /*
@@ -213,25 +211,13 @@ test_huge_sizes_fail(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(deltas) / sizeof(deltas[0]); i++) {
-		pid_t	pid = fork();
-		int	status;
+		size_t	size = SIZE_MAX - deltas[i];
+		char	why[64];
 
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct vx_arena a = VX_ARENA_INIT;
-
-			alarm(10);
-			child_default_signals();
-			_exit(vx_arena_alloc(&a, SIZE_MAX - deltas[i]) == NULL ?
-			    0 : 1);
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		if (!vxt_in_child(huge_alloc_refused, &size, 10, why,
+		    sizeof(why)))
 			fail_msg("case %zu: vx_arena_alloc(SIZE_MAX - %zu) did "
-			    "not return NULL (%s %d)", i, deltas[i],
-			    WIFEXITED(status) ? "exit" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status) :
-			    WTERMSIG(status));
+			    "not return NULL (%s)", i, deltas[i], why);
 	}
 }
 

@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_child.h"
+
 #include "strbuf.h"
 
 /* buf is always NUL-terminated at len. */
@@ -272,17 +274,17 @@ test_detach_clears_failed(void **state)
 	vx_strbuf_release(&sb);
 }
 
-/*
- * In a forked child, crash signals must kill the child (cmocka's handlers
- * would otherwise catch them and run the remaining tests in the child).
- */
-static void
-child_default_signals(void)
+/* 0 if appending *len bytes fails cleanly (failed set, content kept). */
+static int
+huge_append_fails(const void *len)
 {
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
+	struct vx_strbuf sb;
 
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		signal(sigs[i], SIG_DFL);
+	vx_strbuf_init(&sb, 16);
+	vx_strbuf_addstr(&sb, "0123456789");
+	/* data is never read when the reservation fails. */
+	vx_strbuf_add(&sb, "x", *(const size_t *)len);
+	return sb.failed && sb.len == 10 ? 0 : 1;
 }
 
 /*
@@ -298,27 +300,12 @@ test_huge_append_fails(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
-		pid_t	pid = fork();
-		int	status;
+		char why[64];
 
-		assert_true(pid >= 0);
-		if (pid == 0) {
-			struct vx_strbuf sb;
-
-			alarm(5);
-			child_default_signals();
-			vx_strbuf_init(&sb, 16);
-			vx_strbuf_addstr(&sb, "0123456789");
-			/* data is never read when the reservation fails. */
-			vx_strbuf_add(&sb, "x", lens[i]);
-			_exit(sb.failed && sb.len == 10 ? 0 : 1);
-		}
-		assert_int_equal(waitpid(pid, &status, 0), pid);
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			fail_msg("case %zu: add of %zu bytes: %s %d", i,
-			    lens[i], WIFEXITED(status) ? "exit" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status) :
-			    WTERMSIG(status));
+		if (!vxt_in_child(huge_append_fails, &lens[i], 5, why,
+		    sizeof(why)))
+			fail_msg("case %zu: add of %zu bytes: %s", i, lens[i],
+			    why);
 	}
 }
 
