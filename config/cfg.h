@@ -63,6 +63,14 @@ struct vx_cfg_doc *vx_cfg_doc_load_buffer(const char *name, const char *buf,
 	    size_t len, struct vx_cfg_errors *errs);
 void	vx_cfg_doc_free(struct vx_cfg_doc *doc);
 
+/*
+ * A path from the configuration as it is opened: unchanged if absolute
+ * (or doc is NULL), else relative to the directory of doc's file.  Writes
+ * it to buf (cut to size - 1 bytes); false if it was cut.
+ */
+bool	vx_cfg_path(const struct vx_cfg_doc *doc, const char *path, char *buf,
+	    size_t size);
+
 /* The value of key in a mapping, or NULL. */
 const struct vx_cfg_node *vx_cfg_map_get(const struct vx_cfg_node *map,
 	    const char *key);

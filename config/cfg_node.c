@@ -327,6 +327,19 @@ vx_cfg_doc_load_file(const char *path, struct vx_cfg_errors *errs)
 	return doc;
 }
 
+bool
+vx_cfg_path(const struct vx_cfg_doc *doc, const char *path, char *buf,
+    size_t size)
+{
+	int n;
+
+	if (path[0] == '/' || doc == NULL || doc->dir == NULL)
+		n = snprintf(buf, size, "%s", path);
+	else
+		n = snprintf(buf, size, "%s/%s", doc->dir, path);
+	return n >= 0 && (size_t)n < size;
+}
+
 void
 vx_cfg_doc_free(struct vx_cfg_doc *doc)
 {

@@ -163,10 +163,7 @@ read_secret_file(const struct vx_cfg_doc *doc, const char *path,
 	char	*buf;
 	size_t	 len;
 
-	if (path[0] == '/' || doc == NULL)
-		snprintf(full, sizeof(full), "%s", path);
-	else
-		snprintf(full, sizeof(full), "%s/%s", doc->dir, path);
+	vx_cfg_path(doc, path, full, sizeof(full));
 	f = fopen(full, "rb");
 	if (f == NULL) {
 		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,

@@ -122,10 +122,7 @@ file_hash(const struct vx_cfg_doc *doc, const char *path)
 	size_t		 n;
 	FILE		*f;
 
-	if (path[0] == '/')
-		snprintf(full, sizeof(full), "%s", path);
-	else
-		snprintf(full, sizeof(full), "%s/%s", doc->dir, path);
+	vx_cfg_path(doc, path, full, sizeof(full));
 	f = fopen(full, "rb");
 	if (f == NULL)
 		return 0;

@@ -22,7 +22,7 @@
 #define VX_REVISION "unknown"
 #endif
 
-/* Prints every error of a refused file, then a count, and releases them. */
+/* Prints every error of a refused file, then a count. */
 static void
 print_errors(struct vx_cfg_errors *errs, const char *path, const char *what)
 {
@@ -30,7 +30,6 @@ print_errors(struct vx_cfg_errors *errs, const char *path, const char *what)
 		fprintf(stderr, "%s\n", errs->msgs[i]);
 	fprintf(stderr, "%s: %s has %zu error%s\n", path, what, errs->n,
 	    errs->n == 1 ? "" : "s");
-	vx_cfg_errors_release(errs);
 }
 
 /* --dry-run: checks the configuration and the web configuration, if any. */

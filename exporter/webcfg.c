@@ -265,13 +265,8 @@ read_pem_file(const struct vx_cfg_doc *doc, const struct vx_cfg_node *at,
 	FILE	*f;
 	char	*buf, *copy;
 	size_t	 len = 0;
-	int	 n;
 
-	if (path[0] == '/')
-		n = snprintf(full, sizeof(full), "%s", path);
-	else
-		n = snprintf(full, sizeof(full), "%s/%s", doc->dir, path);
-	if (n < 0 || (size_t)n >= sizeof(full)) {
+	if (!vx_cfg_path(doc, path, full, sizeof(full))) {
 		vx_cfg_error(errs, at, "%s: path is too long", key);
 		return NULL;
 	}

@@ -127,20 +127,14 @@ asa_ssh_free(void *arg)
 	free(st);
 }
 
-/* path, or doc's directory + path when relative (as secret files are). */
+/* A malloc'd vx_cfg_path(): relative paths are taken from the config's. */
 static char *
 resolve_path(const struct vx_cfg_doc *doc, const char *path)
 {
-	char	*out;
-	size_t	 n;
+	char full[4096];
 
-	if (path[0] == '/' || doc == NULL || doc->dir == NULL)
-		return strdup(path);
-	n = strlen(doc->dir) + 1 + strlen(path) + 1;
-	out = malloc(n);
-	if (out != NULL)
-		snprintf(out, n, "%s/%s", doc->dir, path);
-	return out;
+	vx_cfg_path(doc, path, full, sizeof(full));
+	return strdup(full);
 }
 
 static bool
