@@ -24,7 +24,6 @@ import argparse
 import os
 import re
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,18 +31,11 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
-from vxtest import Proc, Snmpsim, free_port, http_get, wait_until  # noqa: E402
+from vxtest import (Proc, Snmpsim, free_port, gen_asa, http_get,  # noqa: E402
+                    wait_until)
 from sshd import Sshd  # noqa: E402
 
-GEN = os.path.join(HERE, "gen_asa_snmprec.py")
 NO_SA_FAILS_OID = "1.3.6.1.4.1.9.9.171.1.3.1.29.0"
-
-
-def generate(workdir, name, *args):
-    path = os.path.join(workdir, f"{name}.snmprec")
-    subprocess.run([sys.executable, GEN, "--name", name, "-o", path, *args],
-                   check=True)
-    return path
 
 
 def rising_invalid_spi(path, per_second=4):
@@ -130,12 +122,12 @@ def main():
     workdir = args.dir or tempfile.mkdtemp(prefix="vpn_exporter-lab-")
     os.makedirs(os.path.join(workdir, "secrets"), exist_ok=True)
     os.chmod(workdir, 0o755)
-    fra1 = generate(workdir, "fra1", "--tunnels", "8", "--dead-peers", "1",
-                    "--seed", "11")
+    fra1 = gen_asa(workdir, "fra1", "--tunnels", "8", "--dead-peers", "1",
+                   "--seed", "11")[0]
     rising_invalid_spi(fra1)
-    ams1 = generate(workdir, "ams1", "--tunnels", "24", "--seed", "12",
-                    "--no-ike-table", "--no-sa-fails", "3")
-    lon1 = generate(workdir, "lon1", "--tunnels", "4", "--seed", "13")
+    ams1 = gen_asa(workdir, "ams1", "--tunnels", "24", "--seed", "12",
+                   "--no-ike-table", "--no-sa-fails", "3")[0]
+    lon1 = gen_asa(workdir, "lon1", "--tunnels", "4", "--seed", "13")[0]
     for name, secret in (("ams1.community", "ams1"),
                          ("lon1.auth", "lab-auth-secret"),
                          ("lon1.priv", "lab-priv-secret")):

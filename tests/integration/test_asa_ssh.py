@@ -5,14 +5,12 @@ loopback whose forced command is the ASA CLI emulator
 sending with an SPI the ASA no longer knows, so np-sp-invalid-spi counts.
 """
 
-import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 
-from vxtest import (EMULATORS, VX_BIN, Exporter, Snmpsim, TmpDirTest, find,
+from vxtest import (VX_BIN, Exporter, Snmpsim, TmpDirTest, find, gen_asa,
                     main, parse_metrics, promtool_check, skip_or_die, value,
                     wait_until)
 from sshd import Sshd, host_key_line, keygen
@@ -404,13 +402,9 @@ class AsaSsh(TmpDirTest):
     def test_snmp_and_ssh_merge(self):
         # The same ASA seen over SNMP (two of the lab peers and one more)
         # and over SSH: one model, no duplicate series, the SSH counter.
-        gen = os.path.join(EMULATORS, "gen_asa_snmprec.py")
-        data = os.path.join(self.workdir, "public.snmprec")
-        r = subprocess.run([sys.executable, gen, "--tunnels", "3",
-                            "--peers", "198.51.100.7,203.0.113.9",
-                            "--no-sa-fails", "42", "-o", data, "--summary"],
-                           capture_output=True, text=True, check=True)
-        truth = json.loads(r.stdout)
+        data, truth = gen_asa(self.workdir, "public", "--tunnels", "3",
+                              "--peers", "198.51.100.7,203.0.113.9",
+                              "--no-sa-fails", "42")
         agent = self.track(Snmpsim(self.workdir, {"public": data}))
         s = self.sshd()
         extra = f"""      cisco_asa_snmp:

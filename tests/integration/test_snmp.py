@@ -6,29 +6,16 @@ SPIs and remaining lifetimes, the invalid-SPI fallback counter.
 """
 
 import gzip
-import json
 import os
 import re
 import signal
 import socket
 import subprocess
-import sys
 import time
 
-from vxtest import (EMULATORS, Exporter, Snmpd, Snmpsim, TmpDirTest, find,
-                    free_port, main, parse_metrics, promtool_check,
+from vxtest import (GEN_ASA, Exporter, Snmpd, Snmpsim, TmpDirTest, find,
+                    free_port, gen_asa, main, parse_metrics, promtool_check,
                     skip_or_die, value, wait_until)
-
-GEN = os.path.join(EMULATORS, "gen_asa_snmprec.py")
-
-
-def generate(workdir, name, *args):
-    path = os.path.join(workdir, f"{name}.snmprec")
-    r = subprocess.run([sys.executable, GEN, "--name", name, "-o", path,
-                        "--summary", *args], capture_output=True, text=True,
-                       check=True)
-    return path, json.loads(r.stdout)
-
 
 def device_yaml(name, port, community="public", expected=(), extra=""):
     peers = ", ".join(expected)
@@ -66,17 +53,17 @@ def wait_up(exporter, device, want=1, timeout=20, path="/metrics"):
 class SnmpCollector(TmpDirTest):
     @classmethod
     def setUpClass(cls):
-        if not os.path.exists(GEN):
+        if not os.path.exists(GEN_ASA):
             skip_or_die("the simulated ASA generator is missing")
 
     def start_agent(self, **kw):
-        self.data_a, self.sum_a = generate(self.workdir, "public",
-                                           "--tunnels", "12", "--seed", "1",
-                                           "--dead-peers", "2")
-        self.data_b, self.sum_b = generate(self.workdir, "asab",
-                                           "--tunnels", "5", "--seed", "2",
-                                           "--no-ike-table",
-                                           "--no-sa-fails", "7")
+        self.data_a, self.sum_a = gen_asa(self.workdir, "public",
+                                          "--tunnels", "12", "--seed", "1",
+                                          "--dead-peers", "2")
+        self.data_b, self.sum_b = gen_asa(self.workdir, "asab",
+                                          "--tunnels", "5", "--seed", "2",
+                                          "--no-ike-table",
+                                          "--no-sa-fails", "7")
         return self.track(Snmpsim(self.workdir, {"public": self.data_a,
                                                  "asab": self.data_b}, **kw))
 

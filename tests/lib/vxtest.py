@@ -9,6 +9,7 @@ machine, but fails it when CI=true (git's test_skip_or_die).
 """
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -52,6 +53,19 @@ def free_port(kind=socket.SOCK_STREAM):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+GEN_ASA = os.path.join(EMULATORS, "gen_asa_snmprec.py")
+
+
+def gen_asa(workdir, name, *args):
+    """A simulated ASA (tests/emulators/gen_asa_snmprec.py) written to
+    WORKDIR/NAME.snmprec, sysName NAME: (path, ground truth as a dict)."""
+    path = os.path.join(workdir, f"{name}.snmprec")
+    r = subprocess.run([sys.executable, GEN_ASA, "--name", name, "-o", path,
+                        "--summary", *args], capture_output=True, text=True,
+                       check=True)
+    return path, json.loads(r.stdout)
 
 
 def wait_until(cond, timeout=10.0, interval=0.05, what="condition"):
