@@ -525,6 +525,7 @@ vx_snmp_walk_columns(struct vx_snmp *s, const struct vx_oid *cols,
 		netsnmp_pdu		*pdu, *resp;
 		netsnmp_variable_list	*var;
 		size_t			 nactive = 0, i;
+		int			 reps;
 		bool			 progress = false;
 
 		for (i = 0; i < ncols; i++) {
@@ -533,20 +534,22 @@ vx_snmp_walk_columns(struct vx_snmp *s, const struct vx_oid *cols,
 		}
 		if (nactive == 0)
 			return 0;
+		reps = max_reps;
+		if ((size_t)reps * nactive > WALK_VARBINDS_MAX)
+			reps = nactive >= WALK_VARBINDS_MAX ? 1 :
+			    (int)(WALK_VARBINDS_MAX / nactive);
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
-		pdu->max_repetitions = max_reps;
-		if ((size_t)max_reps * nactive > WALK_VARBINDS_MAX)
-			pdu->max_repetitions = nactive >= WALK_VARBINDS_MAX ?
-			    1 : (long)(WALK_VARBINDS_MAX / nactive);
+		pdu->max_repetitions = reps;
 		for (i = 0; i < nactive; i++)
 			snmp_add_null_var(pdu, c[active[i]].last,
 			    c[active[i]].last_len);
 		rc = transact(s, pdu, &resp, deadline, err);
 		if (rc != 0)
 			return rc;
-		if (resp->errstat == SNMP_ERR_TOOBIG && max_reps > 1) {
-			max_reps /= 2;
+		/* Halve what was asked for, not a bound it was already under. */
+		if (resp->errstat == SNMP_ERR_TOOBIG && reps > 1) {
+			max_reps = reps / 2;
 			snmp_free_pdu(resp);
 			continue;
 		}
