@@ -65,6 +65,14 @@ struct vx_collector_ops {
 		    struct vx_deadline deadline, struct vx_snapshot *snap,
 		    struct vx_err *err);
 
+	/*
+	 * The fields this collector, as configured, can report, and how
+	 * authoritative it is for each (0: never; higher wins).  The core
+	 * gives every field of a device one source collector, so that a
+	 * series never changes its source (see "sources:" in the config).
+	 */
+	void	(*fields)(const void *state, struct vx_fields *out);
+
 	/* Drops cached sessions; called after a failed collect. */
 	void	(*reset)(void *state);
 

@@ -2,6 +2,7 @@
 #include "cfg.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,7 @@ vx_cfg_free_fields(const struct vx_cfg_key *keys, void *obj)
 			break;
 		case VX_CFG_T_DURATION:
 		case VX_CFG_T_INT:
+		case VX_CFG_T_NUMBER:
 		case VX_CFG_T_BOOL:
 		case VX_CFG_T_ENUM:
 		case VX_CFG_T_NODE:
@@ -417,6 +419,31 @@ apply_one(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 			return;
 		}
 		*(int64_t *)f = n;
+		return;
+	}
+	case VX_CFG_T_NUMBER: {
+		char	*end = NULL;
+		double	 d;
+
+		if (!want_scalar(errs, v, k->value, where, "a number"))
+			return;
+		errno = 0;
+		d = v->len > 0 ? strtod(v->value, &end) : 0;
+		if (v->len == 0 || end != v->value + v->len || errno != 0 ||
+		    !isfinite(d)) {
+			vx_cfg_error(errs, v, "'%s' in %s must be a number, "
+			    "not '%s'", k->value, where, v->value);
+			return;
+		}
+		if (key->min != key->max && (d < (double)key->min ||
+		    d > (double)key->max)) {
+			vx_cfg_error(errs, v, "'%s' in %s must be between %lld "
+			    "and %lld, not %s", k->value, where,
+			    (long long)key->min, (long long)key->max,
+			    v->value);
+			return;
+		}
+		*(double *)f = d;
 		return;
 	}
 	case VX_CFG_T_BOOL:

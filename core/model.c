@@ -4,6 +4,66 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const dev_val_names[VX_DV__COUNT] = {
+	[VX_DV_INVALID_SPI] = "invalid_spi",
+	[VX_DV_NO_SA_FAILS] = "no_sa_failures",
+	[VX_DV_IKE_ACTIVE_TUNNELS] = "ike_active_tunnels",
+	[VX_DV_IPSEC_ACTIVE_TUNNELS] = "ipsec_active_tunnels",
+	[VX_DV_L2L_SESSIONS] = "l2l_sessions",
+	[VX_DV_L2L_SESSIONS_TOTAL] = "l2l_sessions_started",
+	[VX_DV_DROPS_CLEARED_TS] = "drops_cleared",
+};
+
+static const char *const tun_ctr_names[VX_TC__COUNT] = {
+	[VX_TC_PKTS_IN] = "packets_in",
+	[VX_TC_PKTS_OUT] = "packets_out",
+	[VX_TC_BYTES_IN] = "bytes_in",
+	[VX_TC_BYTES_OUT] = "bytes_out",
+	[VX_TC_ERR_DECRYPT] = "decrypt_errors",
+	[VX_TC_ERR_ENCRYPT] = "encrypt_errors",
+	[VX_TC_ERR_AUTH] = "auth_errors",
+	[VX_TC_ERR_AUTH_OUT] = "auth_out_errors",
+	[VX_TC_ERR_REPLAY] = "replay_errors",
+	[VX_TC_ERR_SEND] = "send_errors",
+	[VX_TC_ERR_RECV] = "recv_errors",
+	[VX_TC_ERR_DROP_IN] = "drops_in",
+	[VX_TC_ERR_DROP_OUT] = "drops_out",
+	[VX_TC_ERR_INVALID_SPI] = "invalid_spi_in",
+};
+
+static const char *const ike_state_names[VX_IKE__COUNT] = {
+	[VX_IKE_UNKNOWN] = NULL,
+	[VX_IKE_ESTABLISHED] = "established",
+	[VX_IKE_NEGOTIATING] = "negotiating",
+	[VX_IKE_DELETING] = "deleting",
+	[VX_IKE_DOWN] = "down",
+};
+
+const char *
+vx_dev_val_name(enum vx_dev_val v)
+{
+	return v < VX_DV__COUNT ? dev_val_names[v] : NULL;
+}
+
+const char *
+vx_tun_ctr_name(enum vx_tun_ctr c)
+{
+	return c < VX_TC__COUNT ? tun_ctr_names[c] : NULL;
+}
+
+const char *
+vx_ike_state_name(enum vx_ike_state st)
+{
+	return st < VX_IKE__COUNT ? ike_state_names[st] : NULL;
+}
+
+bool
+vx_dev_val_is_counter(enum vx_dev_val v)
+{
+	return v == VX_DV_INVALID_SPI || v == VX_DV_NO_SA_FAILS ||
+	    v == VX_DV_L2L_SESSIONS_TOTAL;
+}
+
 struct vx_snapshot *
 vx_snapshot_new(const char *device)
 {
@@ -113,6 +173,32 @@ vx_snapshot_get_dev(const struct vx_snapshot *s, enum vx_dev_val v,
 		return false;
 	*out = s->dev[v];
 	return true;
+}
+
+void
+vx_snapshot_dev_32bit(struct vx_snapshot *s, enum vx_dev_val v)
+{
+	s->dev_32bit |= 1u << v;
+}
+
+int
+vx_snapshot_add_threshold(struct vx_snapshot *s, const char *alert,
+    const char *severity, double value)
+{
+	size_t			 n = s->nthresholds;
+	struct vx_threshold	*t = vx_arena_grow(&s->arena, s->thresholds,
+				    n * sizeof(*t), (n + 1) * sizeof(*t));
+
+	if (t == NULL)
+		return -VX_E_NOMEM;
+	s->thresholds = t;
+	t[n].alert = snap_strdup(s, alert);
+	t[n].severity = snap_strdup(s, severity);
+	t[n].value = value;
+	if (t[n].alert == NULL || t[n].severity == NULL)
+		return -VX_E_NOMEM;
+	s->nthresholds++;
+	return 0;
 }
 
 /* Index of the (section, reason) drop, or ndrops if there is none. */
@@ -276,6 +362,62 @@ vx_tunnel_add(struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t v)
 	t->ctr_set |= 1u << c;
 }
 
+struct vx_part *
+vx_tunnel_find_part(const struct vx_tunnel *t, uint64_t key)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		if (t->parts[i].key == key)
+			return &t->parts[i];
+	}
+	return NULL;
+}
+
+struct vx_part *
+vx_tunnel_part(struct vx_snapshot *s, struct vx_tunnel *t, uint64_t key)
+{
+	struct vx_part *p = vx_tunnel_find_part(t, key);
+
+	if (p != NULL)
+		return p;
+	if (!grow_array(&s->arena, (void **)&t->parts, t->nparts,
+	    &t->parts_cap, sizeof(*t->parts)))
+		return NULL;
+	p = &t->parts[t->nparts++];
+	memset(p, 0, sizeof(*p));
+	p->key = key;
+	p->age_s = -1;
+	return p;
+}
+
+uint64_t
+vx_part_key_text(const char *a, const char *b)
+{
+	uint64_t h = UINT64_C(1469598103934665603);
+
+	for (const char *p = a != NULL ? a : ""; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+	h = (h ^ 0xffu) * UINT64_C(1099511628211);
+	for (const char *p = b != NULL ? b : ""; *p != '\0'; p++)
+		h = (h ^ (unsigned char)*p) * UINT64_C(1099511628211);
+	return (UINT64_C(4) << 56) | (h & UINT64_C(0xffffffffffffff));
+}
+
+int
+vx_tunnel_count(struct vx_snapshot *s, struct vx_tunnel *t, uint64_t key,
+    enum vx_tun_ctr c, uint64_t v, unsigned flags)
+{
+	struct vx_part *p = vx_tunnel_part(s, t, key);
+
+	if (p == NULL)
+		return -VX_E_NOMEM;
+	p->ctr[c] += v;
+	p->ctr_set |= 1u << c;
+	if (flags & VX_CTR_32BIT)
+		p->ctr_32bit |= 1u << c;
+	vx_tunnel_add(t, c, v);
+	return 0;
+}
+
 bool
 vx_tunnel_get(const struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t *out)
 {
@@ -352,12 +494,47 @@ vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
 	return sa_idents(s, &t->sas[t->nsas++], sa);
 }
 
+/* FNV-1a of a peer, cut at VX_MODEL_STR_MAX bytes as stored. */
+static uint32_t
+peer_hash(const char *peer)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < VX_MODEL_STR_MAX && peer[i] != '\0'; i++)
+		h = (h ^ (unsigned char)peer[i]) * 16777619u;
+	return h;
+}
+
+static bool
+ike_index_grow(struct vx_snapshot *s)
+{
+	size_t		 cap = s->ike_index_cap == 0 ? 16 : s->ike_index_cap * 2;
+	uint32_t	*index = vx_arena_alloc(&s->arena, cap * sizeof(*index));
+
+	if (index == NULL)
+		return false;
+	for (size_t i = 0; i < s->nike; i++)
+		index_insert(index, cap, peer_hash(s->ike[i]->peer),
+		    (uint32_t)i);
+	s->ike_index = index;
+	s->ike_index_cap = cap;
+	return true;
+}
+
 struct vx_ike_sa *
 vx_snapshot_find_ike_sa(const struct vx_snapshot *s, const char *peer)
 {
-	for (size_t i = 0; i < s->nike; i++) {
-		if (strncmp(s->ike[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
-			return s->ike[i];
+	size_t i;
+
+	if (s->ike_index_cap == 0)
+		return NULL;
+	i = peer_hash(peer) & (s->ike_index_cap - 1);
+	while (s->ike_index[i] != 0) {
+		struct vx_ike_sa *ike = s->ike[s->ike_index[i] - 1];
+
+		if (strncmp(ike->peer, peer, VX_MODEL_STR_MAX) == 0)
+			return ike;
+		i = (i + 1) & (s->ike_index_cap - 1);
 	}
 	return NULL;
 }
@@ -369,6 +546,9 @@ vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
 
 	if (ike != NULL)
 		return ike;
+	/* Keep the index at most half full. */
+	if ((s->nike + 1) * 2 > s->ike_index_cap && !ike_index_grow(s))
+		return NULL;
 	if (!grow_array(&s->arena, (void **)&s->ike, s->nike, &s->ike_cap,
 	    sizeof(*s->ike)))
 		return NULL;
@@ -378,7 +558,10 @@ vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
 	ike->peer = snap_strdup(s, peer);
 	if (ike->peer == NULL)
 		return NULL;
-	s->ike[s->nike++] = ike;
+	s->ike[s->nike] = ike;
+	index_insert(s->ike_index, s->ike_index_cap, peer_hash(ike->peer),
+	    (uint32_t)s->nike);
+	s->nike++;
 	return ike;
 }
 
@@ -394,9 +577,13 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 {
 	struct vx_tunnel *t;
 
-	if (s->ike_known && vx_snapshot_find_ike_sa(s, peer) == NULL &&
-	    vx_snapshot_ike_sa(s, peer) == NULL)
-		return -VX_E_NOMEM;
+	if (s->ike_known && vx_snapshot_find_ike_sa(s, peer) == NULL) {
+		struct vx_ike_sa *ike = vx_snapshot_ike_sa(s, peer);
+
+		if (ike == NULL)
+			return -VX_E_NOMEM;
+		ike->state = VX_IKE_DOWN;
+	}
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		if (strncmp(s->tunnels[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
 			return 0;
@@ -424,9 +611,24 @@ merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 	for (int c = 0; c < VX_TC__COUNT; c++) {
 		uint32_t bit = 1u << c;
 
-		if ((st->ctr_set & bit) && !(dt->ctr_set & bit)) {
-			dt->ctr[c] = st->ctr[c];
-			dt->ctr_set |= bit;
+		if (!(st->ctr_set & bit) || (dt->ctr_set & bit))
+			continue;
+		dt->ctr[c] = st->ctr[c];
+		dt->ctr_set |= bit;
+		for (size_t i = 0; i < st->nparts; i++) {
+			const struct vx_part	*sp = &st->parts[i];
+			struct vx_part		*dp;
+
+			if (!(sp->ctr_set & bit))
+				continue;
+			dp = vx_tunnel_part(dst, dt, sp->key);
+			if (dp == NULL)
+				return -VX_E_NOMEM;
+			dp->gen = sp->gen;
+			dp->age_s = sp->age_s;
+			dp->ctr[c] = sp->ctr[c];
+			dp->ctr_set |= bit;
+			dp->ctr_32bit |= sp->ctr_32bit & bit;
 		}
 	}
 	if (st->life_s_set && !dt->life_s_set) {
@@ -464,6 +666,9 @@ merge_ike(struct vx_snapshot *dst, const struct vx_ike_sa *si)
 			return -VX_E_NOMEM;
 	}
 	di->up = di->up || si->up;
+	if (di->state == VX_IKE_UNKNOWN || (si->state == VX_IKE_ESTABLISHED &&
+	    di->state != VX_IKE_ESTABLISHED))
+		di->state = si->state != VX_IKE_UNKNOWN ? si->state : di->state;
 	if (si->life_s_set && !di->life_s_set) {
 		di->life_s = si->life_s;
 		di->life_s_set = true;
@@ -488,9 +693,12 @@ vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
 		/* At equal priority the first collector's value stands. */
 		if ((src->dev_set & (1u << v)) &&
 		    (!(dst->dev_set & (1u << v)) ||
-		    src->dev_prio[v] > dst->dev_prio[v]))
+		    src->dev_prio[v] > dst->dev_prio[v])) {
 			vx_snapshot_set_dev(dst, (enum vx_dev_val)v,
 			    src->dev[v], (enum vx_prio)src->dev_prio[v]);
+			dst->dev_32bit = (dst->dev_32bit & ~(1u << v)) |
+			    (src->dev_32bit & (1u << v));
+		}
 	}
 	for (size_t i = 0; i < src->ndrops; i++) {
 		const struct vx_drop *d = &src->drops[i];
@@ -512,6 +720,42 @@ vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
 			return rc;
 	}
 	return 0;
+}
+
+void
+vx_snapshot_restrict(struct vx_snapshot *s, const struct vx_fields *allow)
+{
+	uint32_t tun_keep = 0;
+
+	for (int v = 0; v < VX_DV__COUNT; v++) {
+		if (!allow->dev[v]) {
+			s->dev_set &= ~(1u << v);
+			s->dev_32bit &= ~(1u << v);
+		}
+	}
+	if (!allow->drops)
+		s->ndrops = 0;
+	for (int c = 0; c < VX_TC__COUNT; c++) {
+		if (allow->tun[c])
+			tun_keep |= 1u << c;
+	}
+	for (size_t i = 0; i < s->ntunnels; i++) {
+		struct vx_tunnel *t = s->tunnels[i];
+
+		for (int c = 0; c < VX_TC__COUNT; c++) {
+			if (!(tun_keep & (1u << c)))
+				t->ctr[c] = 0;
+		}
+		t->ctr_set &= tun_keep;
+		for (size_t k = 0; k < t->nparts; k++) {
+			for (int c = 0; c < VX_TC__COUNT; c++) {
+				if (!(tun_keep & (1u << c)))
+					t->parts[k].ctr[c] = 0;
+			}
+			t->parts[k].ctr_set &= tun_keep;
+			t->parts[k].ctr_32bit &= tun_keep;
+		}
+	}
 }
 
 void

@@ -57,22 +57,56 @@ enum vx_tun_attr {
 
 /* Per-IKE-SA descriptive attributes. */
 enum vx_ike_attr {
-	VX_IA_STATE,		/* raw device state, e.g. "MM_ACTIVE" */
 	VX_IA_VERSION,		/* "1" or "2" */
 	VX_IA_ROLE,		/* "initiator" / "responder" */
 	VX_IA_LOCAL_ADDR,
 	VX_IA__COUNT
 };
 
+/*
+ * The normalized state of an IKE SA: vendors' words (ASA "MM_ACTIVE",
+ * "READY", SRX "UP") are mapped by the collectors.  Rendered as a state
+ * set, one series per state.
+ */
+enum vx_ike_state {
+	VX_IKE_UNKNOWN = 0,	/* the device did not say: no state series */
+	VX_IKE_ESTABLISHED,
+	VX_IKE_NEGOTIATING,	/* phase 1 in progress (or stuck in it) */
+	VX_IKE_DELETING,
+	VX_IKE_DOWN,		/* expected, or seen before, and now absent */
+	VX_IKE__COUNT
+};
+
 /* Device-wide values. */
 enum vx_dev_val {
 	VX_DV_INVALID_SPI,		/* counter: packets dropped for invalid SPI */
+	VX_DV_NO_SA_FAILS,		/* counter: "no SA" failures (SNMP) */
 	VX_DV_IKE_ACTIVE_TUNNELS,	/* gauge */
 	VX_DV_IPSEC_ACTIVE_TUNNELS,	/* gauge */
 	VX_DV_L2L_SESSIONS,		/* gauge: active LAN-to-LAN sessions */
 	VX_DV_L2L_SESSIONS_TOTAL,	/* counter: L2L sessions since boot */
 	VX_DV_DROPS_CLEARED_TS,		/* gauge: unix time drop counters were cleared */
 	VX_DV__COUNT
+};
+
+/* Whether a device value is a counter (monotonic until a device reset). */
+bool		 vx_dev_val_is_counter(enum vx_dev_val v);
+/* Model names of fields, for configuration ("sources:") and messages. */
+const char	*vx_dev_val_name(enum vx_dev_val v);
+const char	*vx_tun_ctr_name(enum vx_tun_ctr c);
+/* The name of the drop table as a field ("drops"). */
+#define VX_FIELD_DROPS	"drops"
+
+/*
+ * Which fields one collector run may contribute to a device's snapshot
+ * (the core gives each field one source per device), or which fields a
+ * collector can report at all and how authoritatively (0 = never; higher
+ * wins when the configuration does not choose).
+ */
+struct vx_fields {
+	unsigned char	dev[VX_DV__COUNT];
+	unsigned char	tun[VX_TC__COUNT];
+	unsigned char	drops;
 };
 
 /*
@@ -91,6 +125,41 @@ enum vx_sa_state {
 	VX_SA_ACTIVE,
 	VX_SA_EXPIRING,		/* replaced by a newer SA during rekey */
 };
+
+/*
+ * One contribution to a tunnel's counters, identified by a key that is
+ * stable while it lives: an SA (by its inbound SPI), a phase-2 row of an
+ * SNMP table, a session.  A device forgets a contribution's counters when
+ * it ends (a rekey deletes the SA and its counters); the core carries them
+ * over (core/history.c) so that the tunnel's total never falls.
+ */
+struct vx_part {
+	uint64_t	key;
+	uint64_t	ctr[VX_TC__COUNT];
+	uint32_t	ctr_set;
+	uint32_t	ctr_32bit;	/* counters 32 bits wide on the device */
+	/*
+	 * Optional signs that the device started the part anew under the
+	 * same key (a reused row index, a block whose SA was replaced):
+	 * gen (0 = none) changed, or age_s (-1 = none) went backwards.  A
+	 * counter that fell then restarted with the new SA and is carried;
+	 * one that fell in the same generation was reset by the device.
+	 */
+	uint64_t	gen;
+	int64_t		age_s;
+};
+
+/* Part keys: a namespace in the high bits, an identifier below. */
+#define VX_PART_SPI(spi)	((UINT64_C(1) << 56) | (uint64_t)(uint32_t)(spi))
+#define VX_PART_INDEX(i)	((UINT64_C(2) << 56) | ((uint64_t)(i) & 0xffffffffffffffu))
+#define VX_PART_SESSION(i)	((UINT64_C(3) << 56) | ((uint64_t)(i) & 0xffffffffffffffu))
+/* A key from text that names the part (traffic selectors, a row name). */
+uint64_t	vx_part_key_text(const char *a, const char *b);
+/* The implicit part of counters added without a key (vx_tunnel_add). */
+#define VX_PART_WHOLE		UINT64_C(0)
+
+/* Flags of vx_tunnel_count. */
+#define VX_CTR_32BIT	0x1u	/* the device counts in 32 bits: it wraps */
 
 /* One IPsec SA pair (inbound and outbound SPI) of a tunnel. */
 struct vx_sa {
@@ -112,8 +181,14 @@ struct vx_tunnel {
 	const char	*peer;		/* "peer" label */
 	bool		 up;		/* false: expected but no SA present */
 
+	/*
+	 * Counter totals: the sum of the parts (plus, once the core has
+	 * applied the device's history, what earlier parts carried).
+	 */
 	uint64_t	 ctr[VX_TC__COUNT];
 	uint32_t	 ctr_set;	/* bit (1u << enum vx_tun_ctr) */
+	struct vx_part	*parts;
+	size_t		 nparts, parts_cap;
 
 	/* Remaining lifetime of the tunnel's current SA (minimum over rows). */
 	int64_t		 life_s;
@@ -133,11 +208,12 @@ struct vx_tunnel {
 };
 
 struct vx_ike_sa {
-	const char	*peer;
-	bool		 up;
-	int64_t		 life_s;	/* remaining seconds */
-	bool		 life_s_set;
-	const char	*attr[VX_IA__COUNT];
+	const char		*peer;
+	bool			 up;
+	enum vx_ike_state	 state;
+	int64_t			 life_s;	/* remaining seconds */
+	bool			 life_s_set;
+	const char		*attr[VX_IA__COUNT];
 };
 
 /* One drop reason of a device (ASA "show asp drop"). */
@@ -150,6 +226,13 @@ struct vx_drop {
 struct vx_label {
 	const char	*name;
 	const char	*value;
+};
+
+/* An alert threshold of the device, from its configuration. */
+struct vx_threshold {
+	const char	*alert;		/* "invalid_spi" */
+	const char	*severity;	/* "warning", "page" */
+	double		 value;
 };
 
 /* What one collector run did, for vpn_collect_duration_seconds. */
@@ -166,6 +249,8 @@ struct vx_snapshot {
 	const char		*device;
 	struct vx_label		*labels;	/* extra labels from config */
 	size_t			 nlabels;
+	struct vx_threshold	*thresholds;	/* from config */
+	size_t			 nthresholds;
 
 	/* Filled by the core. */
 	bool			 up;
@@ -177,7 +262,15 @@ struct vx_snapshot {
 
 	uint64_t		 dev[VX_DV__COUNT];
 	uint32_t		 dev_set;
+	uint32_t		 dev_32bit;	/* values 32 bits wide: they wrap */
 	unsigned char		 dev_prio[VX_DV__COUNT];
+	/*
+	 * Filled by the core: every collector succeeded, so a tunnel missing
+	 * from the snapshot is gone; and the tunnel counters whose source
+	 * collector succeeded, so a part missing from a tunnel has ended.
+	 */
+	bool			 complete;
+	uint32_t		 tun_ctr_known;
 
 	struct vx_drop		*drops;
 	size_t			 ndrops, drops_cap;
@@ -189,6 +282,8 @@ struct vx_snapshot {
 
 	struct vx_ike_sa	**ike;
 	size_t			 nike, ike_cap;
+	uint32_t		*ike_index;	/* open addressing, 0 = empty */
+	size_t			 ike_index_cap;
 	/*
 	 * A collector read the device's IKE SA list (even an empty one), so
 	 * an expected peer missing from it is down rather than unknown.
@@ -217,6 +312,19 @@ void	vx_snapshot_set_dev(struct vx_snapshot *s, enum vx_dev_val v,
 	    uint64_t value, enum vx_prio prio);
 bool	vx_snapshot_get_dev(const struct vx_snapshot *s, enum vx_dev_val v,
 	    uint64_t *out);
+/* Marks a device counter as 32 bits wide on the device (it wraps). */
+void	vx_snapshot_dev_32bit(struct vx_snapshot *s, enum vx_dev_val v);
+
+int	vx_snapshot_add_threshold(struct vx_snapshot *s, const char *alert,
+	    const char *severity, double value);
+
+/*
+ * Keeps only the fields allow names (non-zero entries): other device
+ * values, tunnel counters (and their parts) and drops are removed.
+ * Tunnels, SAs, lifetimes, attributes and IKE SAs are kept.
+ */
+void	vx_snapshot_restrict(struct vx_snapshot *s,
+	    const struct vx_fields *allow);
 
 /* Adds count to the (section, reason) drop counter, creating it at 0. */
 int	vx_snapshot_add_drop(struct vx_snapshot *s, const char *section,
@@ -232,7 +340,22 @@ struct vx_tunnel *vx_snapshot_tunnel(struct vx_snapshot *s, const char *name,
 	    const char *peer);
 struct vx_tunnel *vx_snapshot_find_tunnel(const struct vx_snapshot *s,
 	    const char *name, const char *peer);
-/* Adds v to a counter (rows of one tunnel are summed) and marks it set. */
+/*
+ * Adds v to counter c of the tunnel's part key (created if new) and to
+ * the tunnel's total, and marks c set.  flags: VX_CTR_32BIT.  Returns 0 or
+ * -VX_E_NOMEM.
+ */
+int	vx_tunnel_count(struct vx_snapshot *s, struct vx_tunnel *t,
+	    uint64_t key, enum vx_tun_ctr c, uint64_t v, unsigned flags);
+/* The part with key, or NULL. */
+struct vx_part *vx_tunnel_find_part(const struct vx_tunnel *t, uint64_t key);
+/* The part with key, created (nothing set, no gen, no age) if new. */
+struct vx_part *vx_tunnel_part(struct vx_snapshot *s, struct vx_tunnel *t,
+	    uint64_t key);
+/*
+ * Adds v to a counter of the tunnel as a whole (no part of its own: the
+ * total minus what the parts hold forms the VX_PART_WHOLE contribution).
+ */
 void	vx_tunnel_add(struct vx_tunnel *t, enum vx_tun_ctr c, uint64_t v);
 bool	vx_tunnel_get(const struct vx_tunnel *t, enum vx_tun_ctr c,
 	    uint64_t *out);
@@ -270,6 +393,9 @@ int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
  */
 int	vx_snapshot_merge(struct vx_snapshot *dst,
 	    const struct vx_snapshot *src);
+
+/* "established", ...: the state set's value names; NULL for UNKNOWN. */
+const char	*vx_ike_state_name(enum vx_ike_state st);
 
 /* Formats an SPI the one way we print them: "0x%08x". buf >= 11 bytes. */
 void	vx_spi_format(uint32_t spi, char buf[11]);

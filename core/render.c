@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum mtype { T_GAUGE, T_COUNTER, T_INFO };
+enum mtype { T_GAUGE, T_COUNTER, T_INFO, T_STATESET };
 
 enum metric_id {
 #define VX_METRIC(id, name, type, help) M_##id,
@@ -23,67 +23,99 @@ static const struct {
 #undef VX_METRIC
 };
 
+/*
+ * Every label name the renderer writes.  Samples name their labels by
+ * these ids only, so this table (with the state-set families below) is
+ * the complete list: user labels may not use any of them.
+ */
+enum label_id {
+	L_NONE = -1,
+	L_DEVICE, L_TUNNEL, L_PEER, L_COLLECTOR, L_REASON, L_SECTION,
+	L_DIRECTION, L_TYPE, L_SPI_IN, L_SPI_OUT, L_STATE, L_LOCAL_IDENT,
+	L_REMOTE_IDENT, L_VERSION, L_ROLE, L_LOCAL_ADDRESS, L_IKE_VERSION,
+	L_NAT_T, L_INTERFACE, L_CRYPTO_MAP, L_MODE, L_REVISION, L_COMPILER,
+	L_ALERT, L_SEVERITY, L_PEER_DEVICE,
+	L__COUNT
+};
+
+static const char *const label_names[L__COUNT] = {
+	[L_DEVICE] = "device", [L_TUNNEL] = "tunnel", [L_PEER] = "peer",
+	[L_COLLECTOR] = "collector", [L_REASON] = "reason",
+	[L_SECTION] = "section", [L_DIRECTION] = "direction",
+	[L_TYPE] = "type", [L_SPI_IN] = "spi_in", [L_SPI_OUT] = "spi_out",
+	[L_STATE] = "state", [L_LOCAL_IDENT] = "local_ident",
+	[L_REMOTE_IDENT] = "remote_ident", [L_VERSION] = "version",
+	[L_ROLE] = "role", [L_LOCAL_ADDRESS] = "local_address",
+	[L_IKE_VERSION] = "ike_version", [L_NAT_T] = "nat_t",
+	[L_INTERFACE] = "interface", [L_CRYPTO_MAP] = "crypto_map",
+	[L_MODE] = "mode", [L_REVISION] = "revision",
+	[L_COMPILER] = "compiler", [L_ALERT] = "alert",
+	[L_SEVERITY] = "severity", [L_PEER_DEVICE] = "peer_device",
+};
+
+/* Labels Prometheus attaches to every scraped series itself. */
+static const char *const target_labels[] = { "instance", "job", NULL };
+
 /* Per-tunnel counters: which metric and which distinguishing label. */
 static const struct {
 	enum metric_id	 metric;
-	const char	*label;
+	enum label_id	 label;
 	const char	*value;
 } tun_ctr_map[VX_TC__COUNT] = {
-	[VX_TC_PKTS_IN] =		{ M_PACKETS, "direction", "in" },
-	[VX_TC_PKTS_OUT] =		{ M_PACKETS, "direction", "out" },
-	[VX_TC_BYTES_IN] =		{ M_BYTES, "direction", "in" },
-	[VX_TC_BYTES_OUT] =		{ M_BYTES, "direction", "out" },
-	[VX_TC_ERR_DECRYPT] =		{ M_ERRORS, "type", "decrypt" },
-	[VX_TC_ERR_ENCRYPT] =		{ M_ERRORS, "type", "encrypt" },
-	[VX_TC_ERR_AUTH] =		{ M_ERRORS, "type", "auth" },
-	[VX_TC_ERR_AUTH_OUT] =		{ M_ERRORS, "type", "auth_out" },
-	[VX_TC_ERR_REPLAY] =		{ M_ERRORS, "type", "replay" },
-	[VX_TC_ERR_SEND] =		{ M_ERRORS, "type", "send" },
-	[VX_TC_ERR_RECV] =		{ M_ERRORS, "type", "recv" },
-	[VX_TC_ERR_DROP_IN] =		{ M_ERRORS, "type", "drop_in" },
-	[VX_TC_ERR_DROP_OUT] =		{ M_ERRORS, "type", "drop_out" },
-	[VX_TC_ERR_INVALID_SPI] =	{ M_ERRORS, "type", "invalid_spi" },
+	[VX_TC_PKTS_IN] =		{ M_PACKETS, L_DIRECTION, "in" },
+	[VX_TC_PKTS_OUT] =		{ M_PACKETS, L_DIRECTION, "out" },
+	[VX_TC_BYTES_IN] =		{ M_BYTES, L_DIRECTION, "in" },
+	[VX_TC_BYTES_OUT] =		{ M_BYTES, L_DIRECTION, "out" },
+	[VX_TC_ERR_DECRYPT] =		{ M_ERRORS, L_TYPE, "decrypt" },
+	[VX_TC_ERR_ENCRYPT] =		{ M_ERRORS, L_TYPE, "encrypt" },
+	[VX_TC_ERR_AUTH] =		{ M_ERRORS, L_TYPE, "auth" },
+	[VX_TC_ERR_AUTH_OUT] =		{ M_ERRORS, L_TYPE, "auth_out" },
+	[VX_TC_ERR_REPLAY] =		{ M_ERRORS, L_TYPE, "replay" },
+	[VX_TC_ERR_SEND] =		{ M_ERRORS, L_TYPE, "send" },
+	[VX_TC_ERR_RECV] =		{ M_ERRORS, L_TYPE, "recv" },
+	[VX_TC_ERR_DROP_IN] =		{ M_ERRORS, L_TYPE, "drop_in" },
+	[VX_TC_ERR_DROP_OUT] =		{ M_ERRORS, L_TYPE, "drop_out" },
+	[VX_TC_ERR_INVALID_SPI] =	{ M_ERRORS, L_TYPE, "invalid_spi" },
 };
 
-static const char *const tun_attr_label[VX_TA__COUNT] = {
-	[VX_TA_LOCAL_ADDR] = "local_address",
-	[VX_TA_IKE_VERSION] = "ike_version",
-	[VX_TA_NAT_T] = "nat_t",
-	[VX_TA_INTERFACE] = "interface",
-	[VX_TA_CRYPTO_MAP] = "crypto_map",
-	[VX_TA_MODE] = "mode",
+static const enum label_id tun_attr_label[VX_TA__COUNT] = {
+	[VX_TA_LOCAL_ADDR] = L_LOCAL_ADDRESS,
+	[VX_TA_IKE_VERSION] = L_IKE_VERSION,
+	[VX_TA_NAT_T] = L_NAT_T,
+	[VX_TA_INTERFACE] = L_INTERFACE,
+	[VX_TA_CRYPTO_MAP] = L_CRYPTO_MAP,
+	[VX_TA_MODE] = L_MODE,
 };
 
-static const char *const ike_attr_label[VX_IA__COUNT] = {
-	[VX_IA_STATE] = "state",
-	[VX_IA_VERSION] = "version",
-	[VX_IA_ROLE] = "role",
-	[VX_IA_LOCAL_ADDR] = "local_address",
+static const enum label_id ike_attr_label[VX_IA__COUNT] = {
+	[VX_IA_VERSION] = L_VERSION,
+	[VX_IA_ROLE] = L_ROLE,
+	[VX_IA_LOCAL_ADDR] = L_LOCAL_ADDRESS,
 };
 
-/* Device values rendered as plain gauges or counters with no label. */
+/* Device values rendered as plain gauges or counters, maybe one label. */
 static const struct {
 	enum metric_id	 metric;
-	const char	*label;
+	enum label_id	 label;
 	const char	*value;
 } dev_val_map[VX_DV__COUNT] = {
-	[VX_DV_INVALID_SPI] =		{ M_INVALID_SPI, NULL, NULL },
-	[VX_DV_IKE_ACTIVE_TUNNELS] =	{ M_IKE_ACTIVE, NULL, NULL },
-	[VX_DV_IPSEC_ACTIVE_TUNNELS] =	{ M_IPSEC_ACTIVE, NULL, NULL },
-	[VX_DV_L2L_SESSIONS] =		{ M_SESSIONS, "type", "l2l" },
-	[VX_DV_L2L_SESSIONS_TOTAL] =	{ M_SESSIONS_TOTAL, "type", "l2l" },
-	[VX_DV_DROPS_CLEARED_TS] =	{ M_DROPS_CLEARED, NULL, NULL },
+	[VX_DV_INVALID_SPI] =		{ M_INVALID_SPI, L_NONE, NULL },
+	[VX_DV_NO_SA_FAILS] =		{ M_NO_SA_FAILS, L_NONE, NULL },
+	[VX_DV_IKE_ACTIVE_TUNNELS] =	{ M_IKE_ACTIVE, L_NONE, NULL },
+	[VX_DV_IPSEC_ACTIVE_TUNNELS] =	{ M_IPSEC_ACTIVE, L_NONE, NULL },
+	[VX_DV_L2L_SESSIONS] =		{ M_SESSIONS, L_TYPE, "l2l" },
+	[VX_DV_L2L_SESSIONS_TOTAL] =	{ M_SESSIONS_TOTAL, L_TYPE, "l2l" },
+	[VX_DV_DROPS_CLEARED_TS] =	{ M_DROPS_CLEARED, L_NONE, NULL },
 };
 
-static const char *const reserved_labels[] = {
-	"device", "tunnel", "peer", "collector", "reason", "section",
-	"direction", "type", "spi_in", "spi_out", "state", "version", "role",
-	"local_address", "ike_version", "nat_t", "interface", "crypto_map",
-	"mode", "revision", "compiler", "instance", "job", NULL,
+static const char *const sa_state_names[] = {
+	[VX_SA_UNKNOWN] = "unknown",
+	[VX_SA_ACTIVE] = "active",
+	[VX_SA_EXPIRING] = "expiring",
 };
 
 struct lbl {
-	const char	*name;
+	enum label_id	 name;
 	const char	*value;
 };
 
@@ -118,11 +150,43 @@ vx_label_name_valid(const char *name)
 bool
 vx_label_name_reserved(const char *name)
 {
-	for (size_t i = 0; reserved_labels[i] != NULL; i++) {
-		if (strcmp(reserved_labels[i], name) == 0)
+	for (int i = 0; i < L__COUNT; i++) {
+		if (strcmp(label_names[i], name) == 0)
+			return true;
+	}
+	for (size_t i = 0; target_labels[i] != NULL; i++) {
+		if (strcmp(target_labels[i], name) == 0)
+			return true;
+	}
+	/* A state set's state label is named after its family. */
+	for (int id = 0; id < M__COUNT; id++) {
+		if (metrics[id].type == T_STATESET &&
+		    strcmp(metrics[id].name, name) == 0)
 			return true;
 	}
 	return false;
+}
+
+size_t
+vx_label_names_reserved(const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (int i = 0; i < L__COUNT && n < max; i++)
+		out[n++] = label_names[i];
+	for (size_t i = 0; target_labels[i] != NULL && n < max; i++)
+		out[n++] = target_labels[i];
+	for (int id = 0; id < M__COUNT && n < max; id++) {
+		if (metrics[id].type == T_STATESET)
+			out[n++] = metrics[id].name;
+	}
+	return n;
+}
+
+const char *
+vx_metric_name(enum vx_metric m)
+{
+	return (int)m >= 0 && (int)m < M__COUNT ? metrics[m].name : NULL;
 }
 
 /* Length of the valid UTF-8 sequence at p (max n bytes), or 0. */
@@ -225,6 +289,8 @@ add_header(struct vx_strbuf *out, enum metric_id id, enum vx_format fmt)
 		type = "counter";
 	else if (metrics[id].type == T_INFO && fmt == VX_FMT_OPENMETRICS)
 		type = "info";
+	else if (metrics[id].type == T_STATESET && fmt == VX_FMT_OPENMETRICS)
+		type = "stateset";
 	vx_strbuf_addstr(out, "# HELP ");
 	add_family_name(out, id, fmt);
 	vx_strbuf_addch(out, ' ');
@@ -238,12 +304,13 @@ add_header(struct vx_strbuf *out, enum metric_id id, enum vx_format fmt)
 
 /*
  * One sample line: name{device labels, extra labels} value.  Labels with a
- * NULL value are left out.
+ * NULL value (or no name) are left out.  A state set's sample gets its
+ * state label, named after the family, last.
  */
 static void
-add_sample(struct vx_strbuf *out, enum metric_id id,
+add_sample_state(struct vx_strbuf *out, enum metric_id id,
     const struct vx_snapshot *s, const struct lbl *l, size_t nl,
-    const char *value)
+    const char *state, const char *value)
 {
 	bool first = true;
 
@@ -260,12 +327,20 @@ add_sample(struct vx_strbuf *out, enum metric_id id,
 		first = false;
 	}
 	for (size_t i = 0; i < nl; i++) {
-		if (l[i].value == NULL)
+		if (l[i].value == NULL || l[i].name == L_NONE)
 			continue;
 		vx_strbuf_addstr(out, first ? "{" : ",");
-		vx_strbuf_addstr(out, l[i].name);
+		vx_strbuf_addstr(out, label_names[l[i].name]);
 		vx_strbuf_addstr(out, "=\"");
 		vx_render_escape_label(out, l[i].value);
+		vx_strbuf_addch(out, '"');
+		first = false;
+	}
+	if (state != NULL) {
+		vx_strbuf_addstr(out, first ? "{" : ",");
+		vx_strbuf_addstr(out, metrics[id].name);
+		vx_strbuf_addstr(out, "=\"");
+		vx_strbuf_addstr(out, state);
 		vx_strbuf_addch(out, '"');
 		first = false;
 	}
@@ -274,6 +349,14 @@ add_sample(struct vx_strbuf *out, enum metric_id id,
 	vx_strbuf_addch(out, ' ');
 	vx_strbuf_addstr(out, value);
 	vx_strbuf_addch(out, '\n');
+}
+
+static void
+add_sample(struct vx_strbuf *out, enum metric_id id,
+    const struct vx_snapshot *s, const struct lbl *l, size_t nl,
+    const char *value)
+{
+	add_sample_state(out, id, s, l, nl, NULL, value);
 }
 
 static const char *
@@ -294,6 +377,14 @@ static const char *
 fmt_ms_as_s(char *buf, size_t len, int64_t ms)
 {
 	snprintf(buf, len, "%" PRId64 ".%03d", ms / 1000, (int)(ms % 1000));
+	return buf;
+}
+
+/* A configured number: shortest form that reads back the same. */
+static const char *
+fmt_double(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, "%.15g", v);
 	return buf;
 }
 
@@ -325,7 +416,7 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 	case M_COLLECT_DURATION:
 	case M_COLLECTOR_UP:
 		for (size_t i = 0; i < s->nruns; i++) {
-			struct lbl l = { "collector", s->runs[i].collector };
+			struct lbl l = { L_COLLECTOR, s->runs[i].collector };
 
 			if (id == M_COLLECT_DURATION)
 				fmt_ms_as_s(buf, sizeof(buf),
@@ -345,13 +436,24 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		if (s->collected_ms == 0)
 			return;
 		for (int e = 1; e < VX_E__COUNT; e++) {
-			struct lbl l = { "reason",
+			struct lbl l = { L_REASON,
 			    vx_errcode_reason((enum vx_errcode)e) };
 
 			if (e == VX_E_CONFIG)
 				continue;
 			add_sample(out, id, s, &l, 1,
 			    fmt_u64(buf, sizeof(buf), s->errors_total[e]));
+		}
+		return;
+	case M_ALERT_THRESHOLD:
+		for (size_t i = 0; i < s->nthresholds; i++) {
+			struct lbl l[] = {
+				{ L_ALERT, s->thresholds[i].alert },
+				{ L_SEVERITY, s->thresholds[i].severity },
+			};
+
+			add_sample(out, id, s, l, 2, fmt_double(buf,
+			    sizeof(buf), s->thresholds[i].value));
 		}
 		return;
 	default:
@@ -368,15 +470,15 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		if (dev_val_map[v].metric != id ||
 		    !(s->dev_set & (1u << v)))
 			continue;
-		add_sample(out, id, s, &l, l.name != NULL,
+		add_sample(out, id, s, &l, l.name != L_NONE,
 		    fmt_u64(buf, sizeof(buf), s->dev[v]));
 	}
 
 	if (id == M_DROPPED) {
 		for (size_t i = 0; i < s->ndrops; i++) {
 			struct lbl l[] = {
-				{ "section", s->drops[i].section },
-				{ "reason", s->drops[i].reason },
+				{ L_SECTION, s->drops[i].section },
+				{ L_REASON, s->drops[i].reason },
 			};
 
 			add_sample(out, id, s, l, 2,
@@ -384,12 +486,12 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		}
 	}
 
-	/* The tunnel labels, then the attributes or the 4 SA labels. */
-	_Static_assert(VX_TA__COUNT >= 4, "no room for the SA labels");
+	/* The tunnel labels, then the attributes or the 5 SA labels. */
+	_Static_assert(VX_TA__COUNT >= 5, "no room for the SA labels");
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		const struct vx_tunnel	*t = s->tunnels[i];
 		struct lbl		 l[2 + VX_TA__COUNT] = {
-			{ "tunnel", t->name }, { "peer", t->peer },
+			{ L_TUNNEL, t->name }, { L_PEER, t->peer },
 		};
 
 		switch (id) {
@@ -433,15 +535,17 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 
 				vx_spi_format(t->sas[k].spi_in, in);
 				vx_spi_format(t->sas[k].spi_out, outspi);
-				l[2].name = "spi_in";
+				l[2].name = L_SPI_IN;
 				l[2].value = t->sas[k].has_in ? in : NULL;
-				l[3].name = "spi_out";
+				l[3].name = L_SPI_OUT;
 				l[3].value = t->sas[k].has_out ? outspi : NULL;
-				l[4].name = "local_ident";
-				l[4].value = t->sas[k].local_ident;
-				l[5].name = "remote_ident";
-				l[5].value = t->sas[k].remote_ident;
-				add_sample(out, id, s, l, 6, "1");
+				l[4].name = L_STATE;
+				l[4].value = sa_state_names[t->sas[k].state];
+				l[5].name = L_LOCAL_IDENT;
+				l[5].value = t->sas[k].local_ident;
+				l[6].name = L_REMOTE_IDENT;
+				l[6].value = t->sas[k].remote_ident;
+				add_sample(out, id, s, l, 7, "1");
 			}
 			break;
 		default:
@@ -461,11 +565,17 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 	for (size_t i = 0; i < s->nike; i++) {
 		const struct vx_ike_sa	*ike = s->ike[i];
 		struct lbl		 l[1 + VX_IA__COUNT] = {
-			{ "peer", ike->peer },
+			{ L_PEER, ike->peer },
 		};
 
 		if (id == M_IKE_SA_UP) {
 			add_sample(out, id, s, l, 1, ike->up ? "1" : "0");
+		} else if (id == M_IKE_SA_STATE &&
+		    ike->state != VX_IKE_UNKNOWN) {
+			for (int st = 1; st < VX_IKE__COUNT; st++)
+				add_sample_state(out, id, s, l, 1,
+				    vx_ike_state_name((enum vx_ike_state)st),
+				    st == (int)ike->state ? "1" : "0");
 		} else if (id == M_IKE_SA_LIFE && ike->life_s_set) {
 			add_sample(out, id, s, l, 1,
 			    fmt_i64(buf, sizeof(buf), ike->life_s));
@@ -494,9 +604,9 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 	switch (id) {
 	case M_BUILD_INFO: {
 		struct lbl l[] = {
-			{ "version", self->version },
-			{ "revision", self->revision },
-			{ "compiler", self->compiler },
+			{ L_VERSION, self->version },
+			{ L_REVISION, self->revision },
+			{ L_COMPILER, self->compiler },
 		};
 
 		add_sample(out, id, NULL, l, 3, "1");
@@ -550,9 +660,34 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 	}
 }
 
+static void
+render_checks(struct vx_strbuf *out, const struct vx_spi_check *checks,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct vx_spi_check	*c = &checks[i];
+		struct lbl			 l[] = {
+			{ L_TUNNEL, c->tunnel }, { L_PEER, c->peer },
+			{ L_PEER_DEVICE, c->peer_device },
+		};
+
+		add_sample(out, M_SPI_MISMATCH, c->snap, l, 3,
+		    c->mismatch ? "1" : "0");
+	}
+}
+
 void
 vx_render(struct vx_strbuf *out, enum vx_format fmt,
     struct vx_snapshot *const *snaps, size_t nsnaps,
+    const struct vx_selfstats *self)
+{
+	vx_render_ex(out, fmt, snaps, nsnaps, NULL, 0, self);
+}
+
+void
+vx_render_ex(struct vx_strbuf *out, enum vx_format fmt,
+    struct vx_snapshot *const *snaps, size_t nsnaps,
+    const struct vx_spi_check *checks, size_t nchecks,
     const struct vx_selfstats *self)
 {
 	struct vx_strbuf samples;
@@ -565,6 +700,8 @@ vx_render(struct vx_strbuf *out, enum vx_format fmt,
 				render_device_family(&samples,
 				    (enum metric_id)id, snaps[i]);
 		}
+		if (id == M_SPI_MISMATCH)
+			render_checks(&samples, checks, nchecks);
 		if (self != NULL)
 			render_self_family(&samples, (enum metric_id)id, self);
 		if (samples.len == 0)

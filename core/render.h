@@ -39,6 +39,18 @@ struct vx_selfstats {
 };
 
 /*
+ * Whether a tunnel's SPIs agree with those of the monitored device at its
+ * other end (exporter/correlate.c decides; the renderer only writes it).
+ */
+struct vx_spi_check {
+	const struct vx_snapshot	*snap;	/* the tunnel's device */
+	const char			*tunnel;
+	const char			*peer;
+	const char			*peer_device;
+	bool				 mismatch;
+};
+
+/*
  * Renders snapshots (and, if self is not NULL, the self-metrics) into out,
  * grouped by metric family, each with HELP and TYPE.  Families with no
  * sample are left out.  A NULL entry in snaps is skipped.
@@ -46,6 +58,23 @@ struct vx_selfstats {
 void	vx_render(struct vx_strbuf *out, enum vx_format fmt,
 	    struct vx_snapshot *const *snaps, size_t nsnaps,
 	    const struct vx_selfstats *self);
+/* vx_render, with the SPI agreement of paired tunnels. */
+void	vx_render_ex(struct vx_strbuf *out, enum vx_format fmt,
+	    struct vx_snapshot *const *snaps, size_t nsnaps,
+	    const struct vx_spi_check *checks, size_t nchecks,
+	    const struct vx_selfstats *self);
+
+/*
+ * Metric names for code that writes PromQL (the rule generator): the ids
+ * are those of metrics.def, so a renamed metric renames the rules too.
+ */
+enum vx_metric {
+#define VX_METRIC(id, name, type, help) VX_M_##id,
+#include "metrics.def"
+#undef VX_METRIC
+	VX_M__COUNT
+};
+const char	*vx_metric_name(enum vx_metric m);
 
 /*
  * Appends a label value escaped for the exposition formats: backslash,
@@ -55,7 +84,13 @@ void	vx_render_escape_label(struct vx_strbuf *out, const char *value);
 
 /* True if name is a valid Prometheus label name not starting with "__". */
 bool	vx_label_name_valid(const char *name);
-/* True if name is a label the renderer itself sets (device, peer, ...). */
+/*
+ * True if name is a label the renderer itself sets (device, peer, ...),
+ * one Prometheus sets on scrape (instance, job), or a state set's state
+ * label: derived from the renderer's own tables.
+ */
 bool	vx_label_name_reserved(const char *name);
+/* Every reserved label name, into out (at most max); returns how many. */
+size_t	vx_label_names_reserved(const char **out, size_t max);
 
 #endif

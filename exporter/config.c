@@ -16,6 +16,7 @@
 struct top_cfg {
 	const struct vx_cfg_node	*defaults;
 	const struct vx_cfg_node	*devices;
+	const struct vx_cfg_node	*alerts;
 };
 
 static const struct vx_cfg_key top_keys[] = {
@@ -23,6 +24,8 @@ static const struct vx_cfg_key top_keys[] = {
 	    false, 0, 0, NULL },
 	{ "devices", VX_CFG_T_NODE, offsetof(struct top_cfg, devices),
 	    true, 0, 0, NULL },
+	{ "alerts", VX_CFG_T_NODE, offsetof(struct top_cfg, alerts),
+	    false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 
@@ -34,6 +37,10 @@ static const struct vx_cfg_key defaults_keys[] = {
 	    NULL },
 	{ "retries", VX_CFG_T_INT, D(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, D(background), false, 0, 0, NULL },
+	{ "forget_after", VX_CFG_T_DURATION, D(forget_after_ms), false, 1000,
+	    INT64_C(31536000000), NULL },
+	{ "spi_mismatch_grace", VX_CFG_T_DURATION, D(spi_mismatch_grace_ms),
+	    false, 1000, 86400000, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef D
@@ -49,6 +56,11 @@ struct device_raw {
 	int64_t				 retries;
 	bool				 background;
 	const struct vx_cfg_node	*collectors;
+	int64_t				 forget_after_ms;
+	int64_t				 spi_mismatch_grace_ms;
+	const struct vx_cfg_node	*alerts;
+	const struct vx_cfg_node	*sources;
+	const struct vx_cfg_node	*peer_devices;
 };
 
 #define R(m)	offsetof(struct device_raw, m)
@@ -66,12 +78,22 @@ static const struct vx_cfg_key device_keys[] = {
 	{ "retries", VX_CFG_T_INT, R(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, R(background), false, 0, 0, NULL },
 	{ "collectors", VX_CFG_T_NODE, R(collectors), true, 0, 0, NULL },
+	{ "forget_after", VX_CFG_T_DURATION, R(forget_after_ms), false, 1000,
+	    INT64_C(31536000000), NULL },
+	{ "spi_mismatch_grace", VX_CFG_T_DURATION, R(spi_mismatch_grace_ms),
+	    false, 1000, 86400000, NULL },
+	{ "alerts", VX_CFG_T_NODE, R(alerts), false, 0, 0, NULL },
+	{ "sources", VX_CFG_T_NODE, R(sources), false, 0, 0, NULL },
+	{ "peer_devices", VX_CFG_T_NODE, R(peer_devices), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef R
 
 /* Bits of device_keys, for "was it set here or inherited". */
-enum { K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8 };
+enum {
+	K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8,
+	K_FORGET_AFTER = 10, K_SPI_GRACE = 11,
+};
 
 static void
 device_cfg_release(struct vx_device_cfg *d)
@@ -86,6 +108,7 @@ device_cfg_release(struct vx_device_cfg *d)
 	free(d->address);
 	vx_strlist_clear(&d->labels);
 	vx_strlist_clear(&d->expected_peers);
+	vx_strlist_clear(&d->peer_devices);
 	free(d->fingerprint);
 	memset(d, 0, sizeof(*d));
 }
@@ -99,6 +122,7 @@ vx_config_free(struct vx_config *cfg)
 		device_cfg_release(&cfg->devices[i]);
 	free(cfg->devices);
 	free(cfg->path);
+	vx_alerts_global_release(&cfg->alerts);
 	free(cfg);
 }
 
@@ -234,10 +258,206 @@ configure_collectors(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	    cmp_priority);
 }
 
+/* The field named name: 0..VX_DV__COUNT-1 device values, then tunnel
+ * counters, then the drop table; -1 if unknown. */
+static int
+field_by_name(const char *name)
+{
+	for (int v = 0; v < VX_DV__COUNT; v++) {
+		if (strcmp(vx_dev_val_name((enum vx_dev_val)v), name) == 0)
+			return v;
+	}
+	for (int c = 0; c < VX_TC__COUNT; c++) {
+		if (strcmp(vx_tun_ctr_name((enum vx_tun_ctr)c), name) == 0)
+			return VX_DV__COUNT + c;
+	}
+	if (strcmp(name, VX_FIELD_DROPS) == 0)
+		return VX_DV__COUNT + VX_TC__COUNT;
+	return -1;
+}
+
+static unsigned char *
+field_slot(struct vx_fields *f, int field)
+{
+	if (field < VX_DV__COUNT)
+		return &f->dev[field];
+	if (field < VX_DV__COUNT + VX_TC__COUNT)
+		return &f->tun[field - VX_DV__COUNT];
+	return &f->drops;
+}
+
+static void
+unknown_field(struct vx_cfg_errors *errs, const struct vx_cfg_node *k,
+    const char *device)
+{
+	struct vx_strbuf known;
+
+	vx_strbuf_init(&known, 512);
+	for (int f = 0; f < VX_DV__COUNT + VX_TC__COUNT + 1; f++)
+		vx_strbuf_addf(&known, "%s%s", f ? ", " : "",
+		    f < VX_DV__COUNT ? vx_dev_val_name((enum vx_dev_val)f) :
+		    f < VX_DV__COUNT + VX_TC__COUNT ?
+		    vx_tun_ctr_name((enum vx_tun_ctr)(f - VX_DV__COUNT)) :
+		    VX_FIELD_DROPS);
+	vx_cfg_error(errs, k, "unknown field '%s' in 'sources' of device "
+	    "'%s' (known: %s)", k->value, device, known.buf);
+	vx_strbuf_release(&known);
+}
+
+/*
+ * One source collector per field: the most authoritative configured one
+ * that can report it, unless "sources:" names one.
+ */
+static void
+resolve_sources(struct vx_cfg_errors *errs, const struct vx_cfg_node *node,
+    struct vx_device_cfg *d)
+{
+	enum { NFIELDS = VX_DV__COUNT + VX_TC__COUNT + 1 };
+	struct vx_fields	*caps;
+	int			 src[NFIELDS];
+
+	caps = calloc(d->ncollectors + 1, sizeof(*caps));
+	if (caps == NULL)
+		return;
+	for (size_t i = 0; i < d->ncollectors; i++) {
+		if (d->collectors[i].ops->fields != NULL)
+			d->collectors[i].ops->fields(d->collectors[i].state,
+			    &caps[i]);
+	}
+	for (int f = 0; f < NFIELDS; f++) {
+		unsigned char best = 0;
+
+		src[f] = -1;
+		for (size_t i = 0; i < d->ncollectors; i++) {
+			unsigned char p = *field_slot(&caps[i], f);
+
+			if (p > best) {
+				best = p;
+				src[f] = (int)i;
+			}
+		}
+	}
+	if (node != NULL && node->kind != VX_CFG_MAP) {
+		vx_cfg_error(errs, node, "'sources' of device '%s' must map "
+		    "field names to collector names, e.g. 'sources: "
+		    "{invalid_spi: cisco_asa_ssh}'", d->name);
+	} else if (node != NULL) {
+		for (size_t k = 0; k + 1 < node->n; k += 2) {
+			const struct vx_cfg_node *kn = node->items[k];
+			const struct vx_cfg_node *vn = node->items[k + 1];
+			int f = field_by_name(kn->value), ci = -1;
+
+			if (f < 0) {
+				unknown_field(errs, kn, d->name);
+				continue;
+			}
+			for (size_t i = 0; vn->kind == VX_CFG_SCALAR &&
+			    i < d->ncollectors; i++) {
+				if (strcmp(d->collectors[i].ops->name,
+				    vn->value) == 0)
+					ci = (int)i;
+			}
+			if (ci < 0) {
+				vx_cfg_error(errs, vn, "source '%s' for '%s' is "
+				    "not a collector of device '%s'",
+				    vn->kind == VX_CFG_SCALAR ? vn->value : "?",
+				    kn->value, d->name);
+				continue;
+			}
+			if (*field_slot(&caps[ci], f) == 0) {
+				vx_cfg_error(errs, vn, "collector '%s' of device "
+				    "'%s' cannot report '%s'", vn->value,
+				    d->name, kn->value);
+				continue;
+			}
+			src[f] = ci;
+		}
+	}
+	for (int f = 0; f < NFIELDS; f++) {
+		if (src[f] >= 0)
+			*field_slot(&d->collectors[src[f]].allow, f) = 1;
+	}
+	free(caps);
+}
+
+/* "peer_devices: {203.0.113.9: asa-par2}": names are checked later. */
+static void
+load_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *node,
+    struct vx_device_cfg *d)
+{
+	if (node == NULL)
+		return;
+	if (node->kind != VX_CFG_MAP) {
+		vx_cfg_error(errs, node, "'peer_devices' of device '%s' must map "
+		    "tunnel peers to device names, e.g. 'peer_devices: "
+		    "{203.0.113.9: asa-par2}'", d->name);
+		return;
+	}
+	d->peer_devices.v = calloc(node->n + 1, sizeof(char *));
+	if (d->peer_devices.v == NULL)
+		return;
+	for (size_t k = 0; k + 1 < node->n; k += 2) {
+		const struct vx_cfg_node *kn = node->items[k];
+		const struct vx_cfg_node *vn = node->items[k + 1];
+		char **v = d->peer_devices.v;
+
+		if (vn->kind != VX_CFG_SCALAR || vn->len == 0) {
+			vx_cfg_error(errs, vn, "'peer_devices' of device '%s': "
+			    "the device at the other end of '%s' must be a "
+			    "device name", d->name, kn->value);
+			continue;
+		}
+		v[d->peer_devices.n] = strdup(kn->value);
+		v[d->peer_devices.n + 1] = strdup(vn->value);
+		if (v[d->peer_devices.n] == NULL ||
+		    v[d->peer_devices.n + 1] == NULL) {
+			free(v[d->peer_devices.n]);
+			free(v[d->peer_devices.n + 1]);
+			continue;
+		}
+		d->peer_devices.n += 2;
+	}
+}
+
+/* Every peer_devices value must name another configured device. */
+static void
+check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
+    struct vx_config *cfg)
+{
+	for (size_t i = 0; i < cfg->ndevices; i++) {
+		const struct vx_device_cfg	*d = &cfg->devices[i];
+		const struct vx_cfg_node	*node = NULL;
+
+		for (size_t k = 0; k < seq->n && node == NULL; k++) {
+			const struct vx_cfg_node *nm =
+			    vx_cfg_map_get(seq->items[k], "name");
+
+			if (nm != NULL && nm->kind == VX_CFG_SCALAR &&
+			    strcmp(nm->value, d->name) == 0)
+				node = vx_cfg_map_get(seq->items[k],
+				    "peer_devices");
+		}
+		for (size_t k = 0; k + 1 < d->peer_devices.n; k += 2) {
+			const char			*want =
+							    d->peer_devices.v[k + 1];
+			const struct vx_cfg_node	*at = node != NULL ?
+			    vx_cfg_map_get(node, d->peer_devices.v[k]) : NULL;
+
+			if (strcmp(want, d->name) == 0)
+				vx_cfg_error(errs, at, "'peer_devices' of device "
+				    "'%s' names the device itself", d->name);
+			else if (vx_config_device(cfg, want) == NULL)
+				vx_cfg_error(errs, at, "'peer_devices' of device "
+				    "'%s' names '%s', which is not a configured "
+				    "device", d->name, want);
+		}
+	}
+}
+
 static void
 load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *node, const struct vx_defaults *defs,
-    struct vx_config *cfg, size_t index)
+    struct vx_alerts_cfg *ac, struct vx_config *cfg, size_t index)
 {
 	struct device_raw	 raw;
 	struct vx_device_cfg	*d = &cfg->devices[cfg->ndevices];
@@ -295,6 +515,12 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	d->retries = seen & (1u << K_RETRIES) ? raw.retries : defs->retries;
 	d->background = seen & (1u << K_BACKGROUND) ? raw.background :
 	    defs->background;
+	d->forget_after_ms = seen & (1u << K_FORGET_AFTER) ?
+	    raw.forget_after_ms : defs->forget_after_ms;
+	d->spi_mismatch_grace_ms = seen & (1u << K_SPI_GRACE) ?
+	    raw.spi_mismatch_grace_ms : defs->spi_mismatch_grace_ms;
+	if (d->spi_mismatch_grace_ms == 0)
+		d->spi_mismatch_grace_ms = 2 * d->interval_ms;
 	if (d->timeout_ms > d->interval_ms) {
 		const struct vx_cfg_node *at = vx_cfg_map_get(node, "timeout");
 
@@ -311,10 +537,24 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	cfg->ndevices++;
 
 	configure_collectors(errs, doc, &raw, d);
+	resolve_sources(errs, raw.sources, d);
+	load_peer_devices(errs, raw.peer_devices, d);
+	vx_alerts_resolve(ac, errs, doc, d->name, &d->labels, raw.alerts,
+	    d->interval_ms, &d->alerts);
+	d->nthresholds = vx_alerts_thresholds(&d->alerts, d->thresholds);
 
 	vx_strbuf_init(&fp, 256);
-	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/", (long long)d->interval_ms,
-	    (long long)d->timeout_ms, (long long)d->retries, d->background);
+	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%lld/%lld/",
+	    (long long)d->interval_ms, (long long)d->timeout_ms,
+	    (long long)d->retries, d->background,
+	    (long long)d->forget_after_ms, (long long)d->spi_mismatch_grace_ms);
+	/* Settings inherited from "alerts:" are part of the device too. */
+	for (int a = 0; a < VX_AL__COUNT; a++) {
+		vx_strbuf_addf(&fp, "%d", d->alerts.a[a].enabled);
+		for (int k = 0; k < VX_AS__COUNT; k++)
+			vx_strbuf_addf(&fp, ",%.17g", d->alerts.a[a].v[k]);
+		vx_strbuf_addch(&fp, ';');
+	}
 	fingerprint_node(&fp, doc, node);
 	d->fingerprint = vx_strbuf_detach(&fp, NULL);
 }
@@ -324,7 +564,8 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 {
 	struct vx_cfg_doc	*doc;
 	struct vx_config	*cfg;
-	struct top_cfg		 top = { NULL, NULL };
+	struct vx_alerts_cfg	*ac = NULL;
+	struct top_cfg		 top = { NULL, NULL, NULL };
 	size_t			 before = errs->n;
 
 	doc = vx_cfg_doc_load_file(path, errs);
@@ -341,6 +582,7 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 	cfg->defaults.timeout_ms = DEFAULT_TIMEOUT_MS;
 	cfg->defaults.retries = DEFAULT_RETRIES;
 	cfg->defaults.background = true;
+	cfg->defaults.forget_after_ms = VX_DEFAULT_FORGET_AFTER_MS;
 
 	if (doc->root == NULL) {
 		vx_cfg_error(errs, NULL, "%s: the file is empty (it needs at "
@@ -362,19 +604,25 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 		vx_cfg_error(errs, top.devices, "'devices' must be a list, not "
 		    "%s", vx_cfg_kind_name(top.devices->kind));
 	} else if (top.devices != NULL && top.devices->kind == VX_CFG_SEQ) {
+		ac = vx_alerts_parse(errs, doc, top.alerts);
 		cfg->devices = calloc(top.devices->n + 1,
 		    sizeof(*cfg->devices));
-		if (cfg->devices == NULL)
+		if (cfg->devices == NULL || ac == NULL)
 			goto fail;
 		for (size_t i = 0; i < top.devices->n; i++)
 			load_device(errs, doc, top.devices->items[i],
-			    &cfg->defaults, cfg, i);
+			    &cfg->defaults, ac, cfg, i);
+		vx_alerts_check_unused(ac, errs);
+		check_peer_devices(errs, top.devices, cfg);
+		vx_alerts_take_global(ac, &cfg->alerts);
 	}
 	if (errs->n > before)
 		goto fail;
+	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	return cfg;
 fail:
+	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	vx_config_free(cfg);
 	return NULL;

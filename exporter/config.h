@@ -12,19 +12,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alerts.h"
 #include "cfg.h"
 #include "collector.h"
+
+#define VX_DEFAULT_FORGET_AFTER_MS	(24 * 3600 * 1000)
 
 struct vx_defaults {
 	int64_t		interval_ms;
 	int64_t		timeout_ms;
 	int64_t		retries;
 	bool		background;
+	int64_t		forget_after_ms;
+	int64_t		spi_mismatch_grace_ms;	/* 0: 2 x interval */
 };
 
 struct vx_collector_cfg {
 	const struct vx_collector_ops	*ops;
 	void				*state;	/* from ops->configure */
+	/* The fields this collector is the device's source of. */
+	struct vx_fields		 allow;
 };
 
 struct vx_device_cfg {
@@ -37,6 +44,13 @@ struct vx_device_cfg {
 	int64_t			 timeout_ms;
 	int64_t			 retries;
 	bool			 background;
+	int64_t			 forget_after_ms;
+	int64_t			 spi_mismatch_grace_ms;
+	/* Tunnel peer -> the configured device at the other end. */
+	struct vx_strlist	 peer_devices;	/* peer, device pairs */
+	struct vx_alert_settings alerts;
+	struct vx_threshold_cfg	 thresholds[2 * VX_AL__COUNT];
+	size_t			 nthresholds;
 	struct vx_target	 target;	/* points into this struct */
 	struct vx_collector_cfg	*collectors;	/* by priority, highest first */
 	size_t			 ncollectors;
@@ -50,6 +64,7 @@ struct vx_device_cfg {
 struct vx_config {
 	char			*path;
 	struct vx_defaults	 defaults;
+	struct vx_alerts_global	 alerts;
 	struct vx_device_cfg	*devices;
 	size_t			 ndevices;
 };

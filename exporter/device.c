@@ -4,24 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "history.h"
 #include "log.h"
-#include "strmap.h"
 
 #define COMPLAIN_FIRST_MS	60000
 #define COMPLAIN_MAX_MS		3600000
-#define HIST_MAX_AGE_MS		(24 * 3600 * 1000)
-
-/* SPI pairs a tunnel had at the previous poll, and its rekey count. */
-struct tunnel_hist {
-	uint64_t	*pairs;		/* spi_in << 32 | spi_out */
-	size_t		 npairs;
-	uint64_t	 rekeys;
-	int64_t		 seen_ms;
-};
-
-struct vx_spi_hist {
-	struct vx_strmap	map;	/* "tunnel\npeer" -> tunnel_hist */
-};
 
 struct vx_device *
 vx_device_new(struct vx_device_cfg *cfg)
@@ -31,10 +18,10 @@ vx_device_new(struct vx_device_cfg *cfg)
 	if (d == NULL)
 		return NULL;
 	d->complaints = calloc(cfg->ncollectors + 1, sizeof(*d->complaints));
-	d->hist = calloc(1, sizeof(*d->hist));
+	d->hist = vx_history_new();
 	if (d->complaints == NULL || d->hist == NULL) {
 		free(d->complaints);
-		free(d->hist);
+		vx_history_free(d->hist);
 		free(d);
 		return NULL;
 	}
@@ -57,18 +44,6 @@ vx_device_ref(struct vx_device *d)
 	atomic_fetch_add(&d->refs, 1);
 }
 
-static bool
-drop_hist(void *arg, const char *key, void *value)
-{
-	struct tunnel_hist *h = value;
-
-	(void)arg;
-	(void)key;
-	free(h->pairs);
-	free(h);
-	return true;
-}
-
 void
 vx_device_unref(struct vx_device *d)
 {
@@ -87,9 +62,7 @@ vx_device_unref(struct vx_device *d)
 	vx_strlist_clear(&c->expected_peers);
 	free(c->fingerprint);
 	vx_snapshot_unref(d->latest);
-	vx_strmap_filter(&d->hist->map, drop_hist, NULL);
-	vx_strmap_release(&d->hist->map);
-	free(d->hist);
+	vx_history_free(d->hist);
 	free(d->complaints);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->done);
@@ -99,7 +72,7 @@ vx_device_unref(struct vx_device *d)
 void
 vx_device_inherit(struct vx_device *d, struct vx_device *old)
 {
-	struct vx_spi_hist *tmp;
+	struct vx_history *tmp;
 
 	pthread_mutex_lock(&old->lock);
 	if (old->latest != NULL) {
@@ -109,10 +82,15 @@ vx_device_inherit(struct vx_device *d, struct vx_device *old)
 	}
 	memcpy(d->errors_total, old->errors_total, sizeof(d->errors_total));
 	memcpy(d->last_error, old->last_error, sizeof(d->last_error));
-	/* Swap histories: the old device is retired and never polls again. */
+	/*
+	 * Swap histories: the old device is retired and never polls again.
+	 * Carried counters go on; tunnels remembered as down are forgotten,
+	 * since the configuration that made them expected changed.
+	 */
 	tmp = d->hist;
 	d->hist = old->hist;
 	old->hist = tmp;
+	vx_history_forget_absent(d->hist);
 	pthread_mutex_unlock(&old->lock);
 }
 
@@ -122,86 +100,6 @@ vx_device_last_error(struct vx_device *d, char *buf, size_t len)
 	pthread_mutex_lock(&d->lock);
 	snprintf(buf, len, "%s", d->last_error);
 	pthread_mutex_unlock(&d->lock);
-}
-
-static bool
-pair_in(const uint64_t *pairs, size_t n, uint64_t p)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (pairs[i] == p)
-			return true;
-	}
-	return false;
-}
-
-static uint64_t
-sa_pair(const struct vx_sa *sa)
-{
-	return (uint64_t)(sa->has_in ? sa->spi_in : 0) << 32 |
-	    (sa->has_out ? sa->spi_out : 0);
-}
-
-static bool
-drop_old_hist(void *arg, const char *key, void *value)
-{
-	struct tunnel_hist	*h = value;
-	const int64_t		*now = arg;
-
-	if (*now - h->seen_ms < HIST_MAX_AGE_MS)
-		return false;
-	return drop_hist(NULL, key, value);
-}
-
-/*
- * Rekey tracking: an active SA pair the tunnel did not have at the
- * previous poll is a rekey (several phase-2 children of one peer each
- * count).  Pairs are compared as sets, so the order a device lists them
- * in does not matter.  Called with the snapshot not yet published.
- */
-static void
-track_rekeys(struct vx_device *d, struct vx_snapshot *snap, int64_t now)
-{
-	struct vx_strmap	*map = &d->hist->map;
-	char			 key[2 * VX_MODEL_STR_MAX + 2];
-
-	for (size_t i = 0; i < snap->ntunnels; i++) {
-		struct vx_tunnel	*t = snap->tunnels[i];
-		struct tunnel_hist	*h;
-		uint64_t		*pairs;
-		int			 klen;
-
-		if (t->nsas == 0)
-			continue;
-		klen = snprintf(key, sizeof(key), "%s\n%s", t->name, t->peer);
-		h = vx_strmap_get(map, key, (size_t)klen);
-		pairs = malloc(t->nsas * sizeof(*pairs));
-		if (pairs == NULL)
-			continue;
-		for (size_t k = 0; k < t->nsas; k++)
-			pairs[k] = sa_pair(&t->sas[k]);
-		if (h == NULL) {
-			h = calloc(1, sizeof(*h));
-			if (h == NULL ||
-			    !vx_strmap_put(map, key, (size_t)klen, h)) {
-				free(h);
-				free(pairs);
-				continue;
-			}
-		} else if (h->npairs > 0) {
-			for (size_t k = 0; k < t->nsas; k++) {
-				if (t->sas[k].state != VX_SA_EXPIRING &&
-				    !pair_in(h->pairs, h->npairs, pairs[k]))
-					h->rekeys++;
-			}
-		}
-		free(h->pairs);
-		h->pairs = pairs;
-		h->npairs = t->nsas;
-		h->seen_ms = now;
-		t->rekeys = h->rekeys;
-		t->rekeys_set = true;
-	}
-	vx_strmap_filter(map, drop_old_hist, &now);
 }
 
 /* Logs a collector failure once, then at growing intervals. */
@@ -254,7 +152,30 @@ release(struct vx_device *d, size_t ci)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Runs every collector into one snapshot; never returns partial garbage. */
+/* Copies the device's labels and alert thresholds into snap. */
+static int
+add_config_data(const struct vx_device_cfg *c, struct vx_snapshot *snap)
+{
+	for (size_t i = 0; i + 1 < c->labels.n; i += 2) {
+		if (vx_snapshot_add_label(snap, c->labels.v[i],
+		    c->labels.v[i + 1]) != 0)
+			return -VX_E_NOMEM;
+	}
+	for (size_t i = 0; i < c->nthresholds; i++) {
+		if (vx_snapshot_add_threshold(snap, c->thresholds[i].alert,
+		    c->thresholds[i].severity, c->thresholds[i].value) != 0)
+			return -VX_E_NOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Runs every collector into one snapshot; never returns partial garbage.
+ * Each field (a device value, a tunnel counter, the drop table) comes from
+ * its one source collector: a failed source leaves the field absent for
+ * this poll instead of letting another collector's different counter
+ * fill the same series.
+ */
 static struct vx_snapshot *
 run_collectors(struct vx_device *d, struct vx_deadline deadline,
     char *errbuf, size_t errlen)
@@ -267,17 +188,15 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 	if (snap == NULL)
 		return NULL;
 	errbuf[0] = '\0';
-	for (size_t i = 0; i + 1 < c->labels.n; i += 2) {
-		if (vx_snapshot_add_label(snap, c->labels.v[i],
-		    c->labels.v[i + 1]) != 0)
-			goto oom;
-	}
+	if (add_config_data(c, snap) != 0)
+		goto oom;
 	snap->runs = vx_arena_alloc(&snap->arena,
 	    (c->ncollectors + 1) * sizeof(*snap->runs));
 	if (snap->runs == NULL)
 		goto oom;
 	for (size_t i = 0; i < c->ncollectors; i++) {
 		const struct vx_collector_ops	*ops = c->collectors[i].ops;
+		const struct vx_fields		*allow = &c->collectors[i].allow;
 		struct vx_snapshot		*sub = vx_snapshot_new(c->name);
 		struct vx_err			 err;
 		int64_t				 t0 = vx_now_mono_ms();
@@ -288,9 +207,19 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			goto oom;
 		rc = ops->collect(c->collectors[i].state, &c->target, deadline,
 		    sub, &err);
-		if (rc == 0 && vx_snapshot_merge(snap, sub) != 0)
-			rc = vx_err_set(&err, VX_E_NOMEM, "out of memory");
+		if (rc == 0) {
+			vx_snapshot_restrict(sub, allow);
+			if (vx_snapshot_merge(snap, sub) != 0)
+				rc = vx_err_set(&err, VX_E_NOMEM,
+				    "out of memory");
+		}
 		vx_snapshot_unref(sub);
+		if (rc == 0) {
+			for (int k = 0; k < VX_TC__COUNT; k++) {
+				if (allow->tun[k])
+					snap->tun_ctr_known |= 1u << k;
+			}
+		}
 		snap->runs[i].collector = ops->name;
 		snap->runs[i].duration_ms = vx_now_mono_ms() - t0;
 		snap->runs[i].code = rc == 0 ? VX_E_OK : err.code;
@@ -314,6 +243,7 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		pthread_mutex_unlock(&d->lock);
 	}
 	snap->up = ok == c->ncollectors && ok > 0;
+	snap->complete = snap->up;
 	if (ok > 0) {
 		for (size_t i = 0; i < c->expected_peers.n; i++) {
 			if (vx_snapshot_expect_peer(snap,
@@ -362,8 +292,14 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 
 	pthread_mutex_lock(&d->lock);
 	if (snap != NULL) {
-		track_rekeys(d, snap, mono);
-		snap->collected_ms = vx_now_wall_ms();
+		struct vx_history_opts	ho = { d->cfg.forget_after_ms };
+		int64_t			wall = vx_now_wall_ms();
+
+		if (vx_history_apply(d->hist, snap, &ho, wall) != 0)
+			vx_log_kv(VX_LOG_ERROR, (const char *[]){ "device",
+			    d->cfg.name, NULL }, "out of memory applying the "
+			    "device's history; counters may be off this once");
+		snap->collected_ms = wall;
 		memcpy(snap->errors_total, d->errors_total,
 		    sizeof(snap->errors_total));
 		vx_snapshot_unref(d->latest);
@@ -400,9 +336,7 @@ vx_device_latest(struct vx_device *d, int64_t max_age_ms)
 	 */
 	stale = vx_snapshot_new(d->cfg.name);
 	if (stale != NULL) {
-		for (size_t i = 0; i < snap->nlabels; i++)
-			vx_snapshot_add_label(stale, snap->labels[i].name,
-			    snap->labels[i].value);
+		add_config_data(&d->cfg, stale);
 		memcpy(stale->errors_total, snap->errors_total,
 		    sizeof(stale->errors_total));
 		stale->collected_ms = snap->collected_ms;

@@ -22,7 +22,7 @@
 #include "config.h"
 #include "model.h"
 
-struct vx_spi_hist;
+struct vx_history;
 
 /* Throttled logging of one collector's failures (collectd c_complain). */
 struct vx_complaint {
@@ -48,7 +48,7 @@ struct vx_device {
 	uint64_t		 errors_total[VX_E__COUNT];
 	char			 last_error[VX_ERR_MSG_MAX + 64];
 	struct vx_complaint	*complaints;	/* one per collector */
-	struct vx_spi_hist	*hist;		/* for vpn_ipsec_rekeys_total */
+	struct vx_history	*hist;		/* core/history.h */
 };
 
 /*
@@ -61,7 +61,8 @@ void			 vx_device_unref(struct vx_device *d);
 
 /*
  * Carries the state operators see across a reload that changed the
- * device's configuration: latest snapshot, counters, SPI history.
+ * device's configuration: latest snapshot, counters, the device's history
+ * (carried counters, rekeys), less the tunnels remembered as down.
  */
 void	vx_device_inherit(struct vx_device *d, struct vx_device *old);
 

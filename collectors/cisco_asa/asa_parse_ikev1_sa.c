@@ -72,6 +72,23 @@ role_name(const struct asa_tok *t)
 	return NULL;
 }
 
+/*
+ * IKEv1 states: MM_ACTIVE/AM_ACTIVE (any case) established; MM_NO_STATE
+ * and the MM_/AM_ exchange states (MM_WAIT_MSG2, AM_INITIAL, ...) are a
+ * negotiation in progress or stuck; anything with DEL is deleting.
+ */
+static enum vx_ike_state
+ikev1_state(const char *st)
+{
+	size_t len = strlen(st);
+
+	if (asa_txt_eq(st, len, "MM_ACTIVE") || asa_txt_eq(st, len, "AM_ACTIVE"))
+		return VX_IKE_ESTABLISHED;
+	if (asa_txt_find(st, len, "DEL") != NULL)
+		return VX_IKE_DELETING;
+	return VX_IKE_NEGOTIATING;
+}
+
 static int
 record(struct ike1 *b, struct vx_snapshot *snap, struct vx_err *err)
 {
@@ -88,12 +105,11 @@ record(struct ike1 *b, struct vx_snapshot *snap, struct vx_err *err)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	up = asa_txt_eq(b->state, strlen(b->state), "MM_ACTIVE") ||
 	    asa_txt_eq(b->state, strlen(b->state), "AM_ACTIVE");
-	if (ike->attr[VX_IA_STATE] == NULL || (up && !ike->up)) {
-		vx_ike_sa_set_attr(snap, ike, VX_IA_STATE, b->state);
+	if (ike->state == VX_IKE_UNKNOWN || (up && !ike->up)) {
+		ike->state = ikev1_state(b->state);
 		vx_ike_sa_set_attr(snap, ike, VX_IA_VERSION, "1");
 		vx_ike_sa_set_attr(snap, ike, VX_IA_ROLE, b->role);
-		if (ike->attr[VX_IA_STATE] == NULL ||
-		    ike->attr[VX_IA_VERSION] == NULL ||
+		if (ike->attr[VX_IA_VERSION] == NULL ||
 		    (b->role != NULL && ike->attr[VX_IA_ROLE] == NULL))
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	}

@@ -117,6 +117,23 @@ session_line(struct ike2 *st, const struct asa_line *l, struct vx_err *err)
 }
 
 /* "3686011 2001:db8:2:1::1/500 2001:db8:2:1::2/500 READY INITIATOR" */
+/*
+ * IKEv2 tunnel states (ASA "show crypto ikev2 sa"): READY established;
+ * DELETE deleting; IN-NEG and the other negotiation states (AUTH,
+ * INIT-...) negotiating.
+ */
+static enum vx_ike_state
+ikev2_state(const char *st)
+{
+	size_t len = strlen(st);
+
+	if (asa_txt_eq(st, len, "READY"))
+		return VX_IKE_ESTABLISHED;
+	if (asa_txt_prefix(st, len, "DELET"))
+		return VX_IKE_DELETING;
+	return VX_IKE_NEGOTIATING;
+}
+
 static int
 tunnel_row(struct ike2 *st, struct vx_snapshot *snap,
     const struct asa_line *l, const struct asa_tok *t, size_t n,
@@ -144,19 +161,17 @@ tunnel_row(struct ike2 *st, struct vx_snapshot *snap,
 	ready = asa_txt_eq(status, strlen(status), "READY");
 	up = st->session_up || ready;
 	/* Attributes of the first row, or of the first READY row. */
-	if (ike->attr[VX_IA_STATE] == NULL || (ready &&
-	    !asa_txt_eq(ike->attr[VX_IA_STATE],
-	    strlen(ike->attr[VX_IA_STATE]), "READY"))) {
+	if (ike->state == VX_IKE_UNKNOWN || (ready &&
+	    ike->state != VX_IKE_ESTABLISHED)) {
 		const char *r = asa_txt_eq(role->s, role->len, "INITIATOR") ?
 		    "initiator" : asa_txt_eq(role->s, role->len, "RESPONDER") ?
 		    "responder" : NULL;
 
-		vx_ike_sa_set_attr(snap, ike, VX_IA_STATE, status);
+		ike->state = ikev2_state(status);
 		vx_ike_sa_set_attr(snap, ike, VX_IA_VERSION, "2");
 		vx_ike_sa_set_attr(snap, ike, VX_IA_LOCAL_ADDR, local);
 		vx_ike_sa_set_attr(snap, ike, VX_IA_ROLE, r);
-		if (ike->attr[VX_IA_STATE] == NULL ||
-		    ike->attr[VX_IA_VERSION] == NULL ||
+		if (ike->attr[VX_IA_VERSION] == NULL ||
 		    ike->attr[VX_IA_LOCAL_ADDR] == NULL ||
 		    (r != NULL && ike->attr[VX_IA_ROLE] == NULL))
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");

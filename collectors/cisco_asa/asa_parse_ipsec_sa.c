@@ -25,6 +25,11 @@
  * Each access-list / ident / current_peer group is one SA bundle; the
  * tunnel is the peer (vx_snapshot_tunnel(snap, NULL, current_peer)), so
  * the bundles of one peer (one per crypto ACL line) sum into one tunnel.
+ * Each bundle is a part of the tunnel's counters (model.h), keyed by its
+ * traffic selectors (or its rank among the peer's bundles when it has
+ * none), with its current inbound SPI as generation: whether the ASA
+ * restarts a bundle's counters at a rekey or keeps counting, the core
+ * can tell that from a reset.
  *
  * Counters.  "#pkts encaps" and "#pkts decaps" are the packets that went
  * through the SA (encrypt/digest and decrypt/verify repeat them).  The
@@ -272,8 +277,10 @@ bundle_flush(struct bundle *b, const struct ipsec_ctx *ctx,
     struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct vx_tunnel	*t;
+	struct vx_part		*part;
 	uint32_t		 oin[SA_MAX], oout[SA_MAX];
 	size_t			 nin, nout;
+	uint64_t		 key;
 	int			 rc;
 
 	if (!b->active)
@@ -281,9 +288,17 @@ bundle_flush(struct bundle *b, const struct ipsec_ctx *ctx,
 	t = vx_snapshot_tunnel(snap, NULL, b->peer);
 	if (t == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	key = b->lident[0] != '\0' || b->rident[0] != '\0' ?
+	    vx_part_key_text(b->lident, b->rident) : VX_PART_INDEX(t->nparts);
+	part = vx_tunnel_part(snap, t, key);
+	if (part == NULL)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	if (b->cur_in_set)
+		part->gen = (uint64_t)b->cur_in + 1;
 	for (int c = 0; c < VX_TC__COUNT; c++) {
-		if (b->ctr_set & (1u << c))
-			vx_tunnel_add(t, (enum vx_tun_ctr)c, b->ctr[c]);
+		if ((b->ctr_set & (1u << c)) && vx_tunnel_count(snap, t, key,
+		    (enum vx_tun_ctr)c, b->ctr[c], 0) != 0)
+			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	}
 	if ((rc = set_attr(snap, t, VX_TA_INTERFACE, ctx->iface, err)) != 0 ||
 	    (rc = set_attr(snap, t, VX_TA_CRYPTO_MAP, ctx->map, err)) != 0 ||

@@ -27,7 +27,9 @@
  * name, which also works when blanks are collapsed.
  *
  * Mapping, per session:
- *   tunnel (NULL, IP Addr), or (NULL, Connection) when IP Addr is empty.
+ *   tunnel (NULL, IP Addr), or (NULL, Connection) when IP Addr is empty;
+ *     the session is one part of the tunnel's counters, keyed by its
+ *     "Index" (a re-established session has a new one).
  *     "IP Addr" may be an object name: the ASA shows names the same way
  *     in every command, so it still matches current_peer.
  *   session "Bytes Tx/Rx" -> VX_TC_BYTES_OUT/IN (the session line is the
@@ -73,6 +75,7 @@ struct l2l {
 	int		ike_version;	/* 0, 1 or 2 */
 	uint64_t	bytes_tx, bytes_rx, sub_tx, sub_rx, pkts_tx, pkts_rx;
 	bool		bytes_set, sub_bytes_set, pkts_set;
+	uint64_t	index;
 	int64_t		life_s, life_kb, ike_life_s;
 	bool		life_s_set, life_kb_set, ike_life_set, ike_seen;
 };
@@ -82,9 +85,13 @@ flush(struct l2l *s, struct vx_snapshot *snap, struct vx_err *err)
 {
 	const char		*peer;
 	struct vx_tunnel	*t;
+	uint64_t		 key, tx = 0, rx = 0;
+	bool			 bytes = false;
+	int			 rc = 0;
 
 	if (!s->active)
 		return 0;
+	key = VX_PART_SESSION(s->index);
 	peer = s->peer[0] != '\0' ? s->peer : s->conn;
 	if (peer[0] == '\0')
 		return vx_err_set(err, VX_E_PARSE, "line %d: session with no "
@@ -93,16 +100,22 @@ flush(struct l2l *s, struct vx_snapshot *snap, struct vx_err *err)
 	if (t == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	if (s->bytes_set) {
-		vx_tunnel_add(t, VX_TC_BYTES_OUT, s->bytes_tx);
-		vx_tunnel_add(t, VX_TC_BYTES_IN, s->bytes_rx);
+		tx = s->bytes_tx;
+		rx = s->bytes_rx;
+		bytes = true;
 	} else if (s->sub_bytes_set) {
-		vx_tunnel_add(t, VX_TC_BYTES_OUT, s->sub_tx);
-		vx_tunnel_add(t, VX_TC_BYTES_IN, s->sub_rx);
+		tx = s->sub_tx;
+		rx = s->sub_rx;
+		bytes = true;
 	}
-	if (s->pkts_set) {
-		vx_tunnel_add(t, VX_TC_PKTS_OUT, s->pkts_tx);
-		vx_tunnel_add(t, VX_TC_PKTS_IN, s->pkts_rx);
-	}
+	if (bytes && ((rc = vx_tunnel_count(snap, t, key, VX_TC_BYTES_OUT, tx,
+	    0)) != 0 || (rc = vx_tunnel_count(snap, t, key, VX_TC_BYTES_IN, rx,
+	    0)) != 0))
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	if (s->pkts_set && ((rc = vx_tunnel_count(snap, t, key,
+	    VX_TC_PKTS_OUT, s->pkts_tx, 0)) != 0 || (rc = vx_tunnel_count(snap,
+	    t, key, VX_TC_PKTS_IN, s->pkts_rx, 0)) != 0))
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	if (s->life_s_set)
 		vx_tunnel_note_life_s(t, s->life_s);
 	if (s->life_kb_set)
@@ -119,6 +132,7 @@ flush(struct l2l *s, struct vx_snapshot *snap, struct vx_err *err)
 		if (ike == NULL)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 		ike->up = true;
+		ike->state = VX_IKE_ESTABLISHED;
 		if (s->ike_life_set && (!ike->life_s_set ||
 		    s->ike_life_s < ike->life_s)) {
 			ike->life_s = s->ike_life_s;
@@ -200,6 +214,10 @@ line_values(struct l2l *s, const struct asa_line *l, const struct asa_tok *t,
 
 	switch (s->sub) {
 	case SUB_NONE:
+		if ((rc = num(t, n, "Index", NULL, &v, l, err)) < 0)
+			return rc;
+		if (rc == 1)
+			s->index = v;
 		if ((rc = num(t, n, "Bytes Tx", NULL, &v, l, err)) < 0)
 			return rc;
 		if (rc == 1) {

@@ -106,7 +106,11 @@ flush(struct vpn_ctx *c, struct vx_snapshot *snap, int *missing,
 	} else if (c->spi_set) {
 		t = tunnel_by_spi(snap, c->spi, c->dir);
 	}
-	if (t != NULL)
+	/* Each context (one SA) is a part of its tunnel's count. */
+	if (t != NULL && c->spi_set && vx_tunnel_count(snap, t,
+	    VX_PART_SPI(c->spi), VX_TC_ERR_INVALID_SPI, c->bad_spi, 0) != 0)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	if (t != NULL && !c->spi_set)
 		vx_tunnel_add(t, VX_TC_ERR_INVALID_SPI, c->bad_spi);
 	memset(c, 0, sizeof(*c));
 	return 0;

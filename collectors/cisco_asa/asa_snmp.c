@@ -283,6 +283,33 @@ asa_snmp_collect(void *arg, const struct vx_target *target,
 	return rc;
 }
 
+/*
+ * Everything the MIBs have, at normal authority; the invalid-SPI value
+ * (cipSecGlobalNoSaFails) only as a fallback, since the CLI's
+ * np-sp-invalid-spi is the real count.
+ */
+static void
+asa_snmp_fields(const void *state, struct vx_fields *out)
+{
+	static const enum vx_tun_ctr tun[] = {
+		VX_TC_PKTS_IN, VX_TC_PKTS_OUT, VX_TC_BYTES_IN, VX_TC_BYTES_OUT,
+		VX_TC_ERR_DECRYPT, VX_TC_ERR_ENCRYPT, VX_TC_ERR_AUTH,
+		VX_TC_ERR_AUTH_OUT, VX_TC_ERR_REPLAY, VX_TC_ERR_DROP_IN,
+		VX_TC_ERR_DROP_OUT,
+	};
+
+	(void)state;
+	memset(out, 0, sizeof(*out));
+	out->dev[VX_DV_INVALID_SPI] = VX_PRIO_FALLBACK;
+	out->dev[VX_DV_NO_SA_FAILS] = VX_PRIO_NORMAL;
+	out->dev[VX_DV_IKE_ACTIVE_TUNNELS] = VX_PRIO_NORMAL;
+	out->dev[VX_DV_IPSEC_ACTIVE_TUNNELS] = VX_PRIO_NORMAL;
+	out->dev[VX_DV_L2L_SESSIONS] = VX_PRIO_NORMAL;
+	out->dev[VX_DV_L2L_SESSIONS_TOTAL] = VX_PRIO_NORMAL;
+	for (size_t i = 0; i < sizeof(tun) / sizeof(tun[0]); i++)
+		out->tun[tun[i]] = VX_PRIO_NORMAL;
+}
+
 const struct vx_collector_ops asa_snmp_ops = {
 	.name = "cisco_asa_snmp",
 	.vendor = "cisco_asa",
@@ -290,6 +317,7 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.priority = VX_PRIO_NORMAL,
 	.configure = asa_snmp_configure,
 	.collect = asa_snmp_collect,
+	.fields = asa_snmp_fields,
 	.reset = asa_snmp_reset,
 	.free = asa_snmp_free,
 };

@@ -7,7 +7,10 @@
  * address), so the phase-2 rows of one peer are summed into one tunnel and
  * the SSH collector, which sees the same peers, merges into the same series.
  * Row indexes are not used as labels: the ASA renumbers rows at every
- * rekey.  cipSecTunStatus is not read for up/down: it is active(1) while a
+ * rekey.  Each row is a part of its tunnel's counters (model.h) keyed by
+ * its index, with its active inbound SPI as generation and its active
+ * time as age, so that the core can tell a row that ended (or an index
+ * reused by a new SA) from counters the device reset.  cipSecTunStatus is not read for up/down: it is active(1) while a
  * row exists, and the ASA deletes the rows of dead tunnels (devices.md 1.7);
  * expected_peers make those visible as down, in the core.
  */
@@ -57,7 +60,7 @@ static const uint32_t tun_field_col[TF__COUNT] = {
 	8, 9, 10, 26, 27, 28, 32, 33, 34, 36, 38, 39, 40, 41, 45, 46, 48, 50,
 };
 
-/* Counters that map one to one onto a tunnel counter. */
+/* Counters (all Counter32) that map one to one onto a tunnel counter. */
 static const struct {
 	enum tun_field	f;
 	enum vx_tun_ctr	c;
@@ -422,7 +425,7 @@ asa_snmp_map_add(void *arg, const struct vx_varbind *vb, struct vx_err *err)
 		if (slen == 2 && sfx[1] == 0 && sfx[0] == 1)
 			add_scalar(m, VX_DV_IPSEC_ACTIVE_TUNNELS, vb);
 		else if (slen == 2 && sfx[1] == 0 && sfx[0] == 29)
-			add_scalar(m, VX_DV_INVALID_SPI, vb);
+			add_scalar(m, VX_DV_NO_SA_FAILS, vb);
 	} else if (vx_oid_under(vb->oid, vb->oid_len, ras_activity,
 	    LEN(ras_activity), &sfx, &slen)) {
 		if (slen == 2 && sfx[1] == 0 && sfx[0] == 29)
@@ -458,22 +461,31 @@ static int
 map_tunnel_row(struct vx_snapshot *snap, const struct tun_row *r)
 {
 	struct vx_tunnel	*t;
-	uint64_t		 oct;
+	struct vx_part		*p;
+	uint64_t		 oct, key = VX_PART_INDEX(r->idx);
+	int			 rc = 0;
 
 	if (r->peer[0] == '\0')
 		return 0;	/* a row we only saw part of: no identity */
 	t = vx_snapshot_tunnel(snap, NULL, r->peer);
-	if (t == NULL)
+	if (t == NULL || (p = vx_tunnel_part(snap, t, key)) == NULL)
 		return -VX_E_NOMEM;
-	for (size_t i = 0; i < LEN(tun_ctr_fields); i++) {
+	if (has(r, TF_ACTIVE_CS))
+		p->age_s = (int64_t)(r->v[TF_ACTIVE_CS] / 100);
+	for (size_t i = 0; rc == 0 && i < LEN(tun_ctr_fields); i++) {
 		if (has(r, tun_ctr_fields[i].f))
-			vx_tunnel_add(t, tun_ctr_fields[i].c,
-			    r->v[tun_ctr_fields[i].f]);
+			rc = vx_tunnel_count(snap, t, key, tun_ctr_fields[i].c,
+			    r->v[tun_ctr_fields[i].f], VX_CTR_32BIT);
 	}
-	if (row_octets(r, TF_IN_OCT64, TF_IN_OCT32, TF_IN_WRAPS, &oct))
-		vx_tunnel_add(t, VX_TC_BYTES_IN, oct);
-	if (row_octets(r, TF_OUT_OCT64, TF_OUT_OCT32, TF_OUT_WRAPS, &oct))
-		vx_tunnel_add(t, VX_TC_BYTES_OUT, oct);
+	/* Octets are 64 bits wide: Counter64, or Counter32 plus wraps. */
+	if (rc == 0 && row_octets(r, TF_IN_OCT64, TF_IN_OCT32, TF_IN_WRAPS,
+	    &oct))
+		rc = vx_tunnel_count(snap, t, key, VX_TC_BYTES_IN, oct, 0);
+	if (rc == 0 && row_octets(r, TF_OUT_OCT64, TF_OUT_OCT32, TF_OUT_WRAPS,
+	    &oct))
+		rc = vx_tunnel_count(snap, t, key, VX_TC_BYTES_OUT, oct, 0);
+	if (rc != 0)
+		return rc;
 	/*
 	 * The MIB has no remaining lifetime; negotiated lifetime minus active
 	 * time (in hundredths of a second) is the best estimate.  The kB
@@ -509,6 +521,16 @@ static int
 map_spis(struct vx_snapshot *snap, struct vx_tunnel *t,
     const struct spi_row *rows, size_t n)
 {
+	struct vx_part *p = vx_tunnel_find_part(t, VX_PART_INDEX(rows[0].tun_idx));
+
+	/* The row's generation: its active inbound SA (+1: 0 is "none"). */
+	for (size_t i = 0; p != NULL && i < n; i++) {
+		if (rows[i].direction == 1 && rows[i].status == 1 &&
+		    rows[i].has_value) {
+			p->gen = rows[i].value + 1;
+			break;
+		}
+	}
 	for (int64_t status = 1; status <= 2; status++) {
 		size_t	in = 0, out = 0;
 
@@ -557,12 +579,20 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 	for (int v = 0; v < VX_DV__COUNT; v++) {
 		if (!(m->dev_set & (1u << v)))
 			continue;
-		/*
-		 * cipSecGlobalNoSaFails is only the fallback invalid-SPI
-		 * source: the CLI's np-sp-invalid-spi wins when both exist.
-		 */
 		vx_snapshot_set_dev(snap, (enum vx_dev_val)v, m->dev[v],
-		    v == VX_DV_INVALID_SPI ? VX_PRIO_FALLBACK : VX_PRIO_NORMAL);
+		    VX_PRIO_NORMAL);
+	}
+	/*
+	 * cipSecGlobalNoSaFails is a series of its own, and the invalid-SPI
+	 * value where this collector is the device's source of it (the
+	 * CLI's np-sp-invalid-spi is the better one: see asa_snmp_fields).
+	 * Both are Counter32.
+	 */
+	if (m->dev_set & (1u << VX_DV_NO_SA_FAILS)) {
+		vx_snapshot_set_dev(snap, VX_DV_INVALID_SPI,
+		    m->dev[VX_DV_NO_SA_FAILS], VX_PRIO_NORMAL);
+		vx_snapshot_dev_32bit(snap, VX_DV_NO_SA_FAILS);
+		vx_snapshot_dev_32bit(snap, VX_DV_INVALID_SPI);
 	}
 	for (i = 0; i < m->tun.n; i++) {
 		rc = map_tunnel_row(snap, (struct tun_row *)m->tun.v + i);
@@ -599,6 +629,7 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 		if (ike == NULL)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 		ike->up = true;
+		ike->state = VX_IKE_ESTABLISHED;	/* rows are active SAs */
 		if (r->has_life && r->has_active) {
 			int64_t left = r->life_s - r->active_cs / 100;
 

@@ -358,6 +358,33 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 	return rc;
 }
 
+/*
+ * The CLI's counters are the authoritative ones: np-sp-invalid-spi and
+ * the drop table; per tunnel the packets and send/receive errors of
+ * "show crypto ipsec sa" (its other error lines are "detail" only), the
+ * bytes of the session database and the per-SA Bad SPI counts.
+ */
+static void
+asa_ssh_fields(const void *state, struct vx_fields *out)
+{
+	const struct asa_ssh_state *st = state;
+
+	memset(out, 0, sizeof(*out));
+	out->dev[VX_DV_INVALID_SPI] = VX_PRIO_AUTHORITATIVE;
+	out->dev[VX_DV_DROPS_CLEARED_TS] = VX_PRIO_AUTHORITATIVE;
+	out->drops = VX_PRIO_AUTHORITATIVE;
+	out->tun[VX_TC_PKTS_IN] = VX_PRIO_AUTHORITATIVE;
+	out->tun[VX_TC_PKTS_OUT] = VX_PRIO_AUTHORITATIVE;
+	out->tun[VX_TC_ERR_SEND] = VX_PRIO_AUTHORITATIVE;
+	out->tun[VX_TC_ERR_RECV] = VX_PRIO_AUTHORITATIVE;
+	if (st->cfg.sessiondb) {
+		out->tun[VX_TC_BYTES_IN] = VX_PRIO_AUTHORITATIVE;
+		out->tun[VX_TC_BYTES_OUT] = VX_PRIO_AUTHORITATIVE;
+	}
+	if (st->cfg.vpn_context)
+		out->tun[VX_TC_ERR_INVALID_SPI] = VX_PRIO_AUTHORITATIVE;
+}
+
 const struct vx_collector_ops asa_ssh_ops = {
 	.name = "cisco_asa_ssh",
 	.vendor = "cisco_asa",
@@ -365,6 +392,7 @@ const struct vx_collector_ops asa_ssh_ops = {
 	.priority = VX_PRIO_AUTHORITATIVE,
 	.configure = asa_ssh_configure,
 	.collect = asa_ssh_collect,
+	.fields = asa_ssh_fields,
 	.reset = asa_ssh_reset,
 	.free = asa_ssh_free,
 };

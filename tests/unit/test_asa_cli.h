@@ -329,7 +329,12 @@ asat_ike(const struct vx_snapshot *s, const char *peer, bool up,
 		ASAT_FAIL("no IKE SA for '%s'", peer);
 	if (ike->up != up)
 		ASAT_FAIL("IKE SA '%s': up %d, want %d", peer, ike->up, up);
-	asat_str(ike->attr[VX_IA_STATE], state, "IKE state");
+	/* state: the normalized state's name, or NULL for "any". */
+	if (state != NULL && (vx_ike_state_name(ike->state) == NULL ||
+	    strcmp(vx_ike_state_name(ike->state), state) != 0))
+		ASAT_FAIL("IKE SA '%s': state %s, want %s", peer,
+		    vx_ike_state_name(ike->state) ? vx_ike_state_name(
+		    ike->state) : "(unknown)", state);
 	asat_str(ike->attr[VX_IA_ROLE], role, "IKE role");
 	asat_str(ike->attr[VX_IA_VERSION], version, "IKE version");
 	if ((life >= 0) != ike->life_s_set ||

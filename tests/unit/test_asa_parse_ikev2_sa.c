@@ -16,7 +16,7 @@ check_genie1(const struct vx_snapshot *s)
 	assert_true(s->ike_known);
 	asat_u64(s->nike, 1, "nike");
 	/* Life/Active Time: 43200/880 sec. */
-	asat_ike(s, "2001:db8:2:1::2", true, "READY", "initiator", "2",
+	asat_ike(s, "2001:db8:2:1::2", true, "established", "initiator", "2",
 	    43200 - 880);
 	ike = vx_snapshot_find_ike_sa(s, "2001:db8:2:1::2");
 	asat_str(ike->attr[VX_IA_LOCAL_ADDR], "2001:db8:2:1::1",
@@ -72,7 +72,7 @@ static const struct {
 	  HDR "Session-id:7, Status:UP-IN-NEG, IKE count:1, CHILD count:0\n"
 	  COLS "  11 192.0.2.1/500 198.51.100.9/500 IN-NEG RESPONDER\n"
 	  "      Life/Active Time: 86400/0 sec\n",
-	  "198.51.100.9", false, "IN-NEG", "responder", 86400, 0 },
+	  "198.51.100.9", false, "negotiating", "responder", 86400, 0 },
 	{ "session up, tunnel rekeying",
 	  HDR "Session-id:7, Status:UP-ACTIVE, IKE count:2, CHILD count:1\n"
 	  COLS "  11 192.0.2.1/4500 198.51.100.9/4500 IN-NEG RESPONDER\n"
@@ -82,21 +82,21 @@ static const struct {
 	  "Child sa: local selector  10.0.0.0/0 - 10.0.0.255/65535\n"
 	  "          remote selector 10.1.0.0/0 - 10.1.0.255/65535\n"
 	  "          ESP spi in/out: 0xDEADBEEF/0x00000001\n",
-	  "198.51.100.9", true, "READY", "initiator", 400, 1 },
+	  "198.51.100.9", true, "established", "initiator", 400, 1 },
 	{ "tunnel ready, session status unknown",
 	  HDR "Session-id:7, Status:UP-IN-NEG, IKE count:1, CHILD count:0\n"
 	  COLS "  11 192.0.2.1/500 198.51.100.9/500 READY RESPONDER\n",
-	  "198.51.100.9", true, "READY", "responder", -1, 0 },
+	  "198.51.100.9", true, "established", "responder", -1, 0 },
 	{ "remaining time given",
 	  HDR "Session-id:7, Status:UP-ACTIVE, IKE count:1, CHILD count:0\n"
 	  COLS "  11 192.0.2.1/500 198.51.100.9/500 READY RESPONDER\n"
 	  "      Life/Remaining/Active Time: 86400/86000/400 sec\n",
-	  "198.51.100.9", true, "READY", "responder", 86000, 0 },
+	  "198.51.100.9", true, "established", "responder", 86000, 0 },
 	{ "active longer than life",
 	  HDR "Session-id:7, Status:UP-ACTIVE, IKE count:1, CHILD count:0\n"
 	  COLS "  11 192.0.2.1/500 198.51.100.9/500 READY RESPONDER\n"
 	  "      Life/Active Time: 100/200 sec\n",
-	  "198.51.100.9", true, "READY", "responder", 0, 0 },
+	  "198.51.100.9", true, "established", "responder", 0, 0 },
 	{ "detail lines",
 	  "asa-1# show crypto ikev2 sa detail\n"
 	  HDR "Session-id:138, Status:UP-ACTIVE, IKE count:1, CHILD count:1\n"
@@ -119,7 +119,7 @@ static const struct {
 	  "          Encr: AES-CBC, keysize: 256, esp_hmac: SHA96\n"
 	  "          ah_hmac: None, comp: IPCOMP_NONE, mode tunnel\n"
 	  "asa-1# ",
-	  "198.51.100.9", true, "READY", "initiator", 86356, 1 },
+	  "198.51.100.9", true, "established", "initiator", 86356, 1 },
 };
 
 static void
@@ -187,8 +187,8 @@ test_two_sessions(void **state)
 	asat_case("two sessions");
 	s = asat_parse_ok(asa_parse_ikev2_sa, text, sizeof(text) - 1);
 	asat_u64(s->nike, 2, "nike");
-	asat_ike(s, "198.51.100.1", true, "READY", "initiator", "2", 28000);
-	asat_ike(s, "198.51.100.2", false, "DELETE", "responder", "2", 800);
+	asat_ike(s, "198.51.100.1", true, "established", "initiator", "2", 28000);
+	asat_ike(s, "198.51.100.2", false, "deleting", "responder", "2", 800);
 	asat_u64(s->ntunnels, 1, "ntunnels");
 	asat_sa(asat_tunnel(s, "198.51.100.1"), "0x11111111", "0x22222222",
 	    VX_SA_ACTIVE);

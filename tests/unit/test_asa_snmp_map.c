@@ -267,14 +267,16 @@ test_rendered(void **state)
 	vx_render(&out, VX_FMT_TEXT, &s, 1, NULL);
 	assert_non_null(strstr(out.buf, "vpn_ipsec_sa_info{device=\"asa-t\","
 	    "tunnel=\"198.51.100.7\",peer=\"198.51.100.7\","
-	    "spi_in=\"0x0000abcd\",spi_out=\"0xdeadbeef\"} 1\n"));
+	    "spi_in=\"0x0000abcd\",spi_out=\"0xdeadbeef\",state=\"active\"} 1\n"));
 	assert_non_null(strstr(out.buf, "vpn_ipsec_sa_info{device=\"asa-t\","
 	    "tunnel=\"203.0.113.5\",peer=\"203.0.113.5\","
-	    "spi_in=\"0x80000001\"} 1\n"));
+	    "spi_in=\"0x80000001\",state=\"active\"} 1\n"));
 	assert_non_null(strstr(out.buf, "vpn_ipsec_bytes_total{device=\"asa-t\","
 	    "tunnel=\"198.51.100.7\",peer=\"198.51.100.7\",direction=\"in\"} "
 	    "4294968301\n"));
 	assert_non_null(strstr(out.buf, "vpn_invalid_spi_packets_total{"
+	    "device=\"asa-t\"} 42\n"));
+	assert_non_null(strstr(out.buf, "vpn_ipsec_no_sa_failures_total{"
 	    "device=\"asa-t\"} 42\n"));
 	assert_non_null(strstr(out.buf, "vpn_sessions{device=\"asa-t\","
 	    "type=\"l2l\"} 2\n"));

@@ -267,9 +267,9 @@ test_ike_sas(void **state)
 	b = vx_snapshot_ike_sa(s, "192.0.2.2");
 	assert_true(a != b);
 	assert_int_equal(s->nike, 2);
-	vx_ike_sa_set_attr(s, a, VX_IA_STATE, "MM_ACTIVE");
-	vx_ike_sa_set_attr(s, a, VX_IA_STATE, "READY");
-	assert_string_equal(a->attr[VX_IA_STATE], "READY");
+	vx_ike_sa_set_attr(s, a, VX_IA_ROLE, "initiator");
+	vx_ike_sa_set_attr(s, a, VX_IA_ROLE, "responder");
+	assert_string_equal(a->attr[VX_IA_ROLE], "responder");
 	vx_ike_sa_set_attr(s, a, VX_IA_ROLE, NULL);
 	assert_null(a->attr[VX_IA_ROLE]);
 	assert_ptr_equal(vx_snapshot_find_ike_sa(s, "192.0.2.2"), b);
@@ -671,8 +671,8 @@ test_strings_cut(void **state)
 		    VX_MODEL_STR_MAX);
 		ike = vx_snapshot_ike_sa(n, big);
 		assert_int_equal(strlen(ike->peer), VX_MODEL_STR_MAX);
-		vx_ike_sa_set_attr(n, ike, VX_IA_STATE, big);
-		assert_int_equal(strlen(ike->attr[VX_IA_STATE]),
+		vx_ike_sa_set_attr(n, ike, VX_IA_ROLE, big);
+		assert_int_equal(strlen(ike->attr[VX_IA_ROLE]),
 		    VX_MODEL_STR_MAX);
 		assert_int_equal(vx_snapshot_add_drop(n, big, big, 1), 0);
 		assert_int_equal(strlen(n->drops[0].reason), VX_MODEL_STR_MAX);

@@ -106,12 +106,19 @@ small_snapshot(void)
 	ike->up = true;
 	ike->life_s = 86000;
 	ike->life_s_set = true;
-	vx_ike_sa_set_attr(s, ike, VX_IA_STATE, "READY");
+	ike->state = VX_IKE_ESTABLISHED;
+	vx_ike_sa_set_attr(s, ike, VX_IA_VERSION, "2");
+	assert_int_equal(vx_snapshot_add_threshold(s, "invalid_spi", "page",
+	    1.5), 0);
 	return s;
 }
 
 #define DL	"device=\"asa-1\",site=\"fra1\""
 #define TL	DL ",tunnel=\"outside_map 10\",peer=\"192.0.2.1\""
+#define IKE_STATE(st, v) \
+"vpn_ike_sa_state{" DL ",peer=\"192.0.2.1\",vpn_ike_sa_state=\"" st "\"} " v "\n"
+#define IKE_STATES IKE_STATE("established", "1") IKE_STATE("negotiating", "0") \
+	IKE_STATE("deleting", "0") IKE_STATE("down", "0")
 
 static const char small_text[] =
 "# HELP vpn_up 1 if the last collection from the device succeeded, 0 otherwise.\n"
@@ -126,7 +133,7 @@ static const char small_text[] =
 "# HELP vpn_collect_timestamp_seconds Unix time of the last collection from the device.\n"
 "# TYPE vpn_collect_timestamp_seconds gauge\n"
 "vpn_collect_timestamp_seconds{" DL "} 1700000000.123\n"
-"# HELP vpn_invalid_spi_packets_total Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi).\n"
+"# HELP vpn_invalid_spi_packets_total Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi), from one source per device.\n"
 "# TYPE vpn_invalid_spi_packets_total counter\n"
 "vpn_invalid_spi_packets_total{" DL "} 42\n"
 "# HELP vpn_dropped_packets_total Packets the device dropped, by drop section and reason keyword.\n"
@@ -147,9 +154,12 @@ static const char small_text[] =
 "# HELP vpn_ike_sa_lifetime_remaining_seconds Seconds until the IKE SA with the peer expires.\n"
 "# TYPE vpn_ike_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ike_sa_lifetime_remaining_seconds{" DL ",peer=\"192.0.2.1\"} 86000\n"
-"# HELP vpn_ike_sa_info State and settings of the IKE SA with a peer.\n"
+"# HELP vpn_ike_sa_state State of the IKE SA with a peer: 1 for the current state, 0 for the others.\n"
+"# TYPE vpn_ike_sa_state gauge\n"
+IKE_STATES
+"# HELP vpn_ike_sa_info Settings of the IKE SA with a peer.\n"
 "# TYPE vpn_ike_sa_info gauge\n"
-"vpn_ike_sa_info{" DL ",peer=\"192.0.2.1\",state=\"READY\"} 1\n"
+"vpn_ike_sa_info{" DL ",peer=\"192.0.2.1\",version=\"2\"} 1\n"
 "# HELP vpn_ipsec_sa_lifetime_remaining_seconds Seconds until the tunnel's current IPsec SA expires.\n"
 "# TYPE vpn_ipsec_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ipsec_sa_lifetime_remaining_seconds{" TL "} 3600\n"
@@ -162,12 +172,15 @@ static const char small_text[] =
 "# HELP vpn_ipsec_errors_total IPsec errors on the tunnel, by type.\n"
 "# TYPE vpn_ipsec_errors_total counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
-"# HELP vpn_ipsec_sa_info SPIs and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
+"# HELP vpn_ipsec_sa_info SPIs, state (active, or expiring during a rekey) and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
 "# TYPE vpn_ipsec_sa_info gauge\n"
-"vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\"} 1\n"
+"vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\",state=\"active\"} 1\n"
 "# HELP vpn_ipsec_rekeys_total Changes of the tunnel's SPI pair seen by the exporter.\n"
 "# TYPE vpn_ipsec_rekeys_total counter\n"
 "vpn_ipsec_rekeys_total{" TL "} 1\n"
+"# HELP vpn_alert_threshold Alert threshold configured for the device, by alert and severity (units as in the alert: packets/s, seconds, changes).\n"
+"# TYPE vpn_alert_threshold gauge\n"
+"vpn_alert_threshold{" DL ",alert=\"invalid_spi\",severity=\"page\"} 1.5\n"
 "# HELP vpn_exporter_collect_errors_total Failed collections by device and reason.\n"
 "# TYPE vpn_exporter_collect_errors_total counter\n"
 "vpn_exporter_collect_errors_total{" DL ",reason=\"timeout\"} 2\n"
@@ -196,7 +209,7 @@ static const char small_om[] =
 "# HELP vpn_collect_timestamp_seconds Unix time of the last collection from the device.\n"
 "# TYPE vpn_collect_timestamp_seconds gauge\n"
 "vpn_collect_timestamp_seconds{" DL "} 1700000000.123\n"
-"# HELP vpn_invalid_spi_packets Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi).\n"
+"# HELP vpn_invalid_spi_packets Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi), from one source per device.\n"
 "# TYPE vpn_invalid_spi_packets counter\n"
 "vpn_invalid_spi_packets_total{" DL "} 42\n"
 "# HELP vpn_dropped_packets Packets the device dropped, by drop section and reason keyword.\n"
@@ -217,9 +230,12 @@ static const char small_om[] =
 "# HELP vpn_ike_sa_lifetime_remaining_seconds Seconds until the IKE SA with the peer expires.\n"
 "# TYPE vpn_ike_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ike_sa_lifetime_remaining_seconds{" DL ",peer=\"192.0.2.1\"} 86000\n"
-"# HELP vpn_ike_sa State and settings of the IKE SA with a peer.\n"
+"# HELP vpn_ike_sa_state State of the IKE SA with a peer: 1 for the current state, 0 for the others.\n"
+"# TYPE vpn_ike_sa_state stateset\n"
+IKE_STATES
+"# HELP vpn_ike_sa Settings of the IKE SA with a peer.\n"
 "# TYPE vpn_ike_sa info\n"
-"vpn_ike_sa_info{" DL ",peer=\"192.0.2.1\",state=\"READY\"} 1\n"
+"vpn_ike_sa_info{" DL ",peer=\"192.0.2.1\",version=\"2\"} 1\n"
 "# HELP vpn_ipsec_sa_lifetime_remaining_seconds Seconds until the tunnel's current IPsec SA expires.\n"
 "# TYPE vpn_ipsec_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ipsec_sa_lifetime_remaining_seconds{" TL "} 3600\n"
@@ -232,12 +248,15 @@ static const char small_om[] =
 "# HELP vpn_ipsec_errors IPsec errors on the tunnel, by type.\n"
 "# TYPE vpn_ipsec_errors counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
-"# HELP vpn_ipsec_sa SPIs and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
+"# HELP vpn_ipsec_sa SPIs, state (active, or expiring during a rekey) and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
 "# TYPE vpn_ipsec_sa info\n"
-"vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\"} 1\n"
+"vpn_ipsec_sa_info{" TL ",spi_in=\"0x00f61780\",spi_out=\"0xdc15bf68\",state=\"active\"} 1\n"
 "# HELP vpn_ipsec_rekeys Changes of the tunnel's SPI pair seen by the exporter.\n"
 "# TYPE vpn_ipsec_rekeys counter\n"
 "vpn_ipsec_rekeys_total{" TL "} 1\n"
+"# HELP vpn_alert_threshold Alert threshold configured for the device, by alert and severity (units as in the alert: packets/s, seconds, changes).\n"
+"# TYPE vpn_alert_threshold gauge\n"
+"vpn_alert_threshold{" DL ",alert=\"invalid_spi\",severity=\"page\"} 1.5\n"
 "# HELP vpn_exporter_collect_errors Failed collections by device and reason.\n"
 "# TYPE vpn_exporter_collect_errors counter\n"
 "vpn_exporter_collect_errors_total{" DL ",reason=\"timeout\"} 2\n"
@@ -468,6 +487,7 @@ test_each_device_value(void **state)
 {
 	static const char *const want[VX_DV__COUNT] = {
 		[VX_DV_INVALID_SPI] = "vpn_invalid_spi_packets_total{device=\"d\"} 7\n",
+		[VX_DV_NO_SA_FAILS] = "vpn_ipsec_no_sa_failures_total{device=\"d\"} 7\n",
 		[VX_DV_IKE_ACTIVE_TUNNELS] = "vpn_ike_active_tunnels{device=\"d\"} 7\n",
 		[VX_DV_IPSEC_ACTIVE_TUNNELS] = "vpn_ipsec_active_tunnels{device=\"d\"} 7\n",
 		[VX_DV_L2L_SESSIONS] = "vpn_sessions{device=\"d\",type=\"l2l\"} 7\n",
@@ -622,8 +642,11 @@ test_extra_labels_everywhere(void **state)
 		    == NULL)
 			fail_msg("series without the extra labels: %s", line);
 	}
-	/* 18 series plus 8 error reasons; all were checked. */
-	assert_int_equal(series, 26);
+	/*
+	 * 18 series, 4 IKE states, 1 threshold and 8 error reasons; all
+	 * were checked.
+	 */
+	assert_int_equal(series, 31);
 	free(got);
 	vx_snapshot_unref(s);
 }
@@ -648,13 +671,14 @@ test_spis(void **state)
 	got = render(VX_FMT_TEXT, &s, 1, NULL);
 	expect_contains("spi", got, "vpn_ipsec_sa_info{device=\"d\","
 	    "tunnel=\"t\",peer=\"p\",spi_in=\"0x00000001\","
-	    "spi_out=\"0x00000abc\"} 1\n"
+	    "spi_out=\"0x00000abc\",state=\"active\"} 1\n"
 	    "vpn_ipsec_sa_info{device=\"d\",tunnel=\"t\",peer=\"p\","
-	    "spi_in=\"0x00000000\",spi_out=\"0xffffffff\"} 1\n"
+	    "spi_in=\"0x00000000\",spi_out=\"0xffffffff\","
+	    "state=\"expiring\"} 1\n"
 	    "vpn_ipsec_sa_info{device=\"d\",tunnel=\"t\",peer=\"p\","
-	    "spi_in=\"0x00f61780\"} 1\n"
+	    "spi_in=\"0x00f61780\",state=\"active\"} 1\n"
 	    "vpn_ipsec_sa_info{device=\"d\",tunnel=\"t\",peer=\"p\","
-	    "spi_out=\"0x0000beef\"} 1\n");
+	    "spi_out=\"0x0000beef\",state=\"unknown\"} 1\n");
 	free(got);
 	vx_snapshot_unref(s);
 }
@@ -696,7 +720,8 @@ test_sa_idents(void **state)
 	got = render(VX_FMT_TEXT, &s, 1, NULL);
 	expect_contains("idents", got, "vpn_ipsec_sa_info{device=\"d\","
 	    "tunnel=\"t\",peer=\"p\",spi_in=\"0x00000001\","
-	    "spi_out=\"0x00000002\",local_ident=\"10.0.0.0/255.0.0.0/0/0\","
+	    "spi_out=\"0x00000002\",state=\"active\","
+	    "local_ident=\"10.0.0.0/255.0.0.0/0/0\","
 	    "remote_ident=\"192.168.0.0/255.255.0.0/0/0\"} 1\n");
 	free(got);
 	vx_snapshot_unref(s);

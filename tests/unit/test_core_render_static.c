@@ -147,6 +147,10 @@ test_label_names(void **state)
 		{ "interface", true, true }, { "crypto_map", true, true },
 		{ "mode", true, true }, { "instance", true, true },
 		{ "job", true, true }, { "Device", true, false },
+		{ "local_ident", true, true }, { "remote_ident", true, true },
+		{ "alert", true, true }, { "severity", true, true },
+		{ "peer_device", true, true },
+		{ "vpn_ike_sa_state", true, true },
 	};
 
 	(void)state;
@@ -160,15 +164,18 @@ test_label_names(void **state)
 	}
 	/* Every label the renderer writes is reserved. */
 	for (int a = 0; a < VX_TA__COUNT; a++)
-		assert_true(vx_label_name_reserved(tun_attr_label[a]));
+		assert_true(vx_label_name_reserved(
+		    label_names[tun_attr_label[a]]));
 	for (int a = 0; a < VX_IA__COUNT; a++)
-		assert_true(vx_label_name_reserved(ike_attr_label[a]));
+		assert_true(vx_label_name_reserved(
+		    label_names[ike_attr_label[a]]));
 	for (int c = 0; c < VX_TC__COUNT; c++)
-		assert_true(vx_label_name_reserved(tun_ctr_map[c].label));
+		assert_true(vx_label_name_reserved(
+		    label_names[tun_ctr_map[c].label]));
 	for (int d = 0; d < VX_DV__COUNT; d++) {
-		if (dev_val_map[d].label != NULL)
+		if (dev_val_map[d].label != L_NONE)
 			assert_true(vx_label_name_reserved(
-			    dev_val_map[d].label));
+			    label_names[dev_val_map[d].label]));
 	}
 }
 
