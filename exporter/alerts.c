@@ -28,7 +28,7 @@ static const struct alert_def {
 	struct param	 params[MAX_PARAMS + 1];
 } defs[VX_AL__COUNT] = {
 	[VX_AL_INVALID_SPI] = { "invalid_spi", "VpnInvalidSpiDrops", "page",
-	    true, { 0.2, 1, 300000, 120000 }, {
+	    true, { 0.2, 1, 300000, 300000 }, {
 		{ "warning", VX_AS_WARNING, VX_CFG_T_NUMBER, 0, 1000000000 },
 		{ "page", VX_AS_PAGE, VX_CFG_T_NUMBER, 0, 1000000000 },
 		{ "window", VX_AS_WINDOW, VX_CFG_T_DURATION, 1000, 86400000 },
@@ -78,6 +78,11 @@ static const struct alert_def {
 	    false, { NONE, NONE, NONE, 120000 }, {
 		{ "for", VX_AS_FOR, VX_CFG_T_DURATION, 0, 86400000 },
 		{ NULL, 0, 0, 0, 0 } } },
+	[VX_AL_RELOAD_FAILED] = { "reload_failed",
+	    "VpnExporterConfigReloadFailed", "warning", false,
+	    { NONE, NONE, NONE, 300000 }, {
+		{ "for", VX_AS_FOR, VX_CFG_T_DURATION, 0, 86400000 },
+		{ NULL, 0, 0, 0, 0 } } },
 };
 
 /* One source of settings: the section, an override, a device's own. */
@@ -119,6 +124,12 @@ vx_alert_severity(enum vx_alert a, enum vx_alert_slot s)
 	if (s == VX_AS_PAGE)
 		return "page";
 	return defs[a].severity;
+}
+
+bool
+vx_alert_per_device(enum vx_alert a)
+{
+	return defs[a].per_device;
 }
 
 const char *

@@ -39,6 +39,7 @@ enum vx_alert {
 	VX_AL_COLLECTOR_FAILING,
 	VX_AL_STALE_DATA,
 	VX_AL_EXPORTER_DOWN,
+	VX_AL_RELOAD_FAILED,
 	VX_AL__COUNT
 };
 
@@ -82,6 +83,8 @@ const char	*vx_alert_rule_name(enum vx_alert a);
 const char	*vx_alert_severity(enum vx_alert a, enum vx_alert_slot s);
 /* The config key of a slot for alert a ("page", "changes"), or NULL. */
 const char	*vx_alert_slot_key(enum vx_alert a, enum vx_alert_slot s);
+/* False for alerts about the exporter itself (not set per device). */
+bool		 vx_alert_per_device(enum vx_alert a);
 
 /* The parsed section, kept while devices are loaded; then freed. */
 struct vx_alerts_cfg;

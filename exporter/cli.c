@@ -17,6 +17,7 @@
 static const char usage[] =
 "usage: vpn_exporter [<flags>]\n"
 "       vpn_exporter parse --vendor VENDOR --command 'COMMAND' [FILE|-]\n"
+"       vpn_exporter rules --config.file=FILE\n"
 "\n"
 "Prometheus exporter for VPN gateway health: IPsec tunnels, IKE and IPsec\n"
 "SAs with their SPIs and lifetimes, and invalid-SPI drops.\n"

@@ -248,10 +248,11 @@ serve_metrics(const struct vx_http *h, struct MHD_Connection *c)
 {
 	struct vx_devtable	 *t = vx_runtime_table(h->rt);
 	struct vx_snapshot	**snaps;
+	struct vx_spi_check	 *checks = NULL;
 	struct vx_selfstats	  self;
 	struct vx_strbuf	  sb;
 	enum vx_format		  fmt = negotiate(c);
-	size_t			  n = 0, ndev = t != NULL ? t->n : 0;
+	size_t			  ndev = t != NULL ? t->n : 0, nchecks = 0;
 
 	snaps = calloc(ndev + 1, sizeof(*snaps));
 	if (snaps == NULL) {
@@ -262,17 +263,17 @@ serve_metrics(const struct vx_http *h, struct MHD_Connection *c)
 	for (size_t i = 0; i < ndev; i++) {
 		struct vx_device *d = t->devs[i];
 
-		if (!d->cfg.background)
-			continue;
-		snaps[n] = vx_device_latest(d, 2 * d->cfg.interval_ms +
-		    d->cfg.timeout_ms);
-		if (snaps[n] != NULL)
-			n++;
+		if (d->cfg.background)
+			snaps[i] = vx_device_latest(d, 2 * d->cfg.interval_ms +
+			    d->cfg.timeout_ms);
 	}
+	if (t != NULL)
+		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
 	fill_self(h, ndev, &self);
 	vx_strbuf_init(&sb, 64 * 1024);
-	vx_render(&sb, fmt, snaps, n, &self);
-	for (size_t i = 0; i < n; i++)
+	vx_render_ex(&sb, fmt, snaps, ndev, checks, nchecks, &self);
+	free(checks);
+	for (size_t i = 0; i < ndev; i++)
 		vx_snapshot_unref(snaps[i]);
 	free(snaps);
 	vx_devtable_unref(t);
@@ -301,6 +302,27 @@ probe_budget_ms(const struct vx_http *h, struct MHD_Connection *c,
 	return ms < fallback ? ms : fallback;
 }
 
+/* One device's metrics, with the SPI agreement of its paired tunnels. */
+static void
+probe_render(const struct vx_http *h, const struct vx_devtable *t,
+    const struct vx_device *d, struct vx_snapshot *snap, enum vx_format fmt,
+    struct vx_strbuf *sb)
+{
+	struct vx_snapshot	**snaps = calloc(t->n + 1, sizeof(*snaps));
+	struct vx_spi_check	 *checks = NULL;
+	size_t			  nchecks = 0;
+
+	for (size_t i = 0; snaps != NULL && i < t->n; i++) {
+		if (t->devs[i] == d)
+			snaps[i] = snap;
+	}
+	if (snaps != NULL)
+		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
+	vx_render_ex(sb, fmt, &snap, 1, checks, nchecks, NULL);
+	free(checks);
+	free(snaps);
+}
+
 static enum MHD_Result
 serve_probe(const struct vx_http *h, struct MHD_Connection *c)
 {
@@ -325,16 +347,18 @@ serve_probe(const struct vx_http *h, struct MHD_Connection *c)
 		    "'%s': not a device in the configuration\n", target);
 	}
 	vx_device_ref(d);
-	vx_devtable_unref(t);
 	budget = probe_budget_ms(h, c, d->cfg.timeout_ms);
 	snap = vx_device_collect(d, vx_deadline_in(budget));
 	vx_device_unref(d);
-	if (snap == NULL)
+	if (snap == NULL) {
+		vx_devtable_unref(t);
 		return send_text(h, c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "target '%s' could not be collected within %lldms\n",
 		    target, (long long)budget);
+	}
 	vx_strbuf_init(&sb, 16 * 1024);
-	vx_render(&sb, fmt, &snap, 1, NULL);
+	probe_render(h, t, d, snap, fmt, &sb);
+	vx_devtable_unref(t);
 	vx_snapshot_unref(snap);
 	return send_exposition(h, c, &sb, fmt);
 }

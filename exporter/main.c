@@ -12,6 +12,7 @@
 #include "http.h"
 #include "log.h"
 #include "poller.h"
+#include "rules.h"
 #include "runtime.h"
 #include "webcfg.h"
 
@@ -100,6 +101,8 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "parse") == 0)
 		return vx_cli_parse_cmd(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "rules") == 0)
+		return vx_cli_rules_cmd(argc - 1, argv + 1);
 	rc = vx_cli_parse(argc, argv, &o);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;

@@ -15,6 +15,7 @@ vx_runtime_init(struct vx_runtime *rt, const char *config_path,
 	pthread_mutex_init(&rt->reload_lock, NULL);
 	pthread_mutex_init(&rt->lock, NULL);
 	rt->start_ms = vx_now_wall_ms();
+	vx_correlator_init(&rt->corr);
 }
 
 void
@@ -40,6 +41,41 @@ vx_runtime_release(struct vx_runtime *rt)
 	rt->table = NULL;
 	pthread_mutex_destroy(&rt->reload_lock);
 	pthread_mutex_destroy(&rt->lock);
+	vx_correlator_release(&rt->corr);
+}
+
+struct vx_spi_check *
+vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
+    struct vx_snapshot *const *snaps, size_t *n)
+{
+	struct vx_corr_dev	*devs;
+	struct vx_snapshot	**held;
+	struct vx_spi_check	*checks = NULL;
+
+	*n = 0;
+	devs = calloc(t->n + 1, sizeof(*devs));
+	held = calloc(t->n + 1, sizeof(*held));
+	if (devs != NULL && held != NULL) {
+		for (size_t i = 0; i < t->n; i++) {
+			const struct vx_device *d = t->devs[i];
+
+			if (snaps[i] == NULL)
+				held[i] = vx_device_latest(t->devs[i],
+				    2 * d->cfg.interval_ms + d->cfg.timeout_ms);
+			devs[i].name = d->cfg.name;
+			devs[i].snap = snaps[i] != NULL ? snaps[i] : held[i];
+			devs[i].peer_devices = &d->cfg.peer_devices;
+			devs[i].grace_ms = d->cfg.spi_mismatch_grace_ms;
+			devs[i].wanted = snaps[i] != NULL;
+		}
+		checks = vx_correlate(&rt->corr, devs, t->n, vx_now_wall_ms(),
+		    n);
+	}
+	for (size_t i = 0; held != NULL && i < t->n; i++)
+		vx_snapshot_unref(held[i]);
+	free(held);
+	free(devs);
+	return checks;
 }
 
 struct vx_devtable *

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "correlate.h"
 #include "device.h"
 #include "poller.h"
 #include "strbuf.h"
@@ -36,6 +37,7 @@ struct vx_runtime {
 	bool			 reload_ok;
 	int64_t			 reload_success_ms;
 	int64_t			 start_ms;
+	struct vx_correlator	 corr;		/* SPI agreement of pairs */
 };
 
 void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -55,6 +57,16 @@ struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);
 void			 vx_devtable_unref(struct vx_devtable *t);
 struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
 			    const char *name);
+
+/*
+ * The SPI agreement of the tunnels of the devices the caller renders:
+ * snaps[i] is its snapshot of t->devs[i], or NULL for a device it does
+ * not render (whose latest snapshot is still used as the other end).
+ * Returns a malloc'd array pointing into snaps (free() it), *n checks.
+ */
+struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
+			    const struct vx_devtable *t,
+			    struct vx_snapshot *const *snaps, size_t *n);
 
 /* Reload status for the self-metrics. */
 void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,
