@@ -11,7 +11,7 @@ packages=(
 	# tests
 	libcmocka-dev valgrind python3 python3-prometheus-client
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
-	prometheus
+	prometheus prometheus-alertmanager
 	# benchmarks
 	prometheus-snmp-exporter
 )

@@ -42,6 +42,43 @@ class Docs(unittest.TestCase):
             missing = [k for k in keys if f"`{k}`" not in body]
             self.assertEqual(missing, [], section)
 
+    def _example(self, d):
+        """The example configuration in d, with its secrets; its env."""
+        text = read("examples", "vpn_exporter.yml")
+        path = os.path.join(d, "vpn_exporter.yml")
+        shutil.copy(os.path.join(ROOT, "examples", "vpn_exporter.yml"), path)
+        for name in re.findall(r"^\s+\w+_file: (\S+)", text, re.M):
+            f = os.path.join(d, name)
+            os.makedirs(os.path.dirname(f), exist_ok=True)
+            with open(f, "w") as out:
+                out.write("example-secret-1234\n")
+        env = dict(os.environ)
+        for var in re.findall(r"^\s+\w+_env: (\w+)", text, re.M):
+            env[var] = "example-secret-1234"
+        return path, env
+
+    @unittest.skipUnless(VX_BIN and os.path.exists(VX_BIN), "VX_BIN not built")
+    def test_example_rules_are_generated(self):
+        """examples/alerts.yml is exactly what 'vpn_exporter rules' makes of
+        the example configuration."""
+        with tempfile.TemporaryDirectory() as d:
+            path, env = self._example(d)
+            r = subprocess.run([VX_BIN, "rules", f"--config.file={path}"],
+                               capture_output=True, text=True, env=env,
+                               timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stdout, read("examples", "alerts.yml"),
+                             "examples/alerts.yml is stale: regenerate it "
+                             "with vpn_exporter rules")
+
+    def test_every_alert_has_a_runbook(self):
+        rules = read("examples", "alerts.yml")
+        urls = set(re.findall(r"runbook_url: \S+/runbooks/(\w+)\.md", rules))
+        self.assertGreaterEqual(len(urls), 11)
+        for name in urls:
+            self.assertTrue(os.path.exists(os.path.join(
+                ROOT, "docs", "runbooks", name + ".md")), name)
+
     @unittest.skipUnless(VX_BIN and os.path.exists(VX_BIN), "VX_BIN not built")
     def test_example_config_loads(self):
         text = read("examples", "vpn_exporter.yml")
