@@ -7,6 +7,7 @@
  * per error kind with its exact "file:line:col: message".  No message may
  * contain a secret.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -600,7 +601,165 @@ static const struct load_case cases[] = {
 	    "not 11",
 	    "c.yml:8:25: cannot read community_file './missing.txt': No such "
 	    "file or directory", NULL } },
+	/* Labels: every name the renderer writes is reserved. */
+	{ "label colliding with vpn_ipsec_sa_info", H
+	  "    labels: {local_ident: x, remote_ident: y, state: z}\n" C, {
+	    "c.yml:5:14: label name 'local_ident' in device 'a' is reserved "
+	    "for the exporter's own labels",
+	    "c.yml:5:30: label name 'remote_ident' in device 'a' is reserved "
+	    "for the exporter's own labels",
+	    "c.yml:5:47: label name 'state' in device 'a' is reserved for the "
+	    "exporter's own labels", NULL } },
+	{ "label colliding with a state set", H
+	  "    labels: {vpn_ike_sa_state: x}\n" C, {
+	    "c.yml:5:14: label name 'vpn_ike_sa_state' in device 'a' is "
+	    "reserved for the exporter's own labels", NULL } },
+	/* Alert thresholds. */
+	{ "alerts valid", "alerts:\n  invalid_spi: {warning: 0.5, page: 2}\n"
+	  "  tunnel_down: {for: 10m, enabled: false}\n"
+	  "  overrides:\n    - match: {device: a}\n"
+	  "      invalid_spi: {page: 3.5}\n" H C, { NULL } },
+	{ "alerts: unknown alert and setting", "alerts:\n"
+	  "  invalid_sp: {page: 2}\n  tunnel_down: {fro: 1m}\n" H C, {
+	    "c.yml:2:3: unknown alert 'invalid_sp' in 'alerts' (known: "
+	    "invalid_spi, tunnel_down, tunnel_flapping, sa_expiring, "
+	    "spi_mismatch, ipsec_errors, device_unreachable, "
+	    "collector_failing, stale_data, exporter_down, reload_failed)",
+	    "c.yml:3:17: unknown key 'fro' in alert 'tunnel_down' of 'alerts' "
+	    "(did you mean 'for'?)", NULL } },
+	{ "alerts: warning above page", "alerts:\n"
+	  "  invalid_spi: {warning: 5, page: 2}\n" H C, {
+	    "c.yml:2:26: alert 'invalid_spi': warning threshold (5) is above "
+	    "the page threshold (2) for device 'a'", NULL } },
+	{ "alerts: override makes warning above page", "alerts:\n"
+	  "  overrides:\n    - match: {site: fra1}\n"
+	  "      invalid_spi: {page: 0.1}\n" H
+	  "    labels: {site: fra1}\n" C, {
+	    "c.yml:4:27: alert 'invalid_spi': warning threshold (0.2) is above "
+	    "the page threshold (0.1) for device 'a'", NULL } },
+	{ "alerts: negative and bad values", "alerts:\n"
+	  "  invalid_spi: {page: -1, window: 0s, for: -5m}\n"
+	  "  tunnel_flapping: {changes: many}\n" H C, {
+	    "c.yml:2:23: 'page' in alert 'invalid_spi' of 'alerts' must be "
+	    "between 0 and 1000000000, not -1",
+	    "c.yml:2:35: 'window' in alert 'invalid_spi' of 'alerts' must be "
+	    "between 1000ms and 86400000ms, not 0s",
+	    "c.yml:2:44: invalid duration '-5m' for 'for' in alert "
+	    "'invalid_spi' of 'alerts' (use e.g. 500ms, 30s, 5m, 1h)",
+	    "c.yml:3:30: 'changes' in alert 'tunnel_flapping' of 'alerts' must "
+	    "be a number, not 'many'", NULL } },
+	{ "alerts: selector matching nothing", "alerts:\n  overrides:\n"
+	  "    - match: {site: nowhere}\n      tunnel_down: {for: 1m}\n"
+	  "    - match: {device: a}\n      tunnel_down: {for: 2m}\n" H C, {
+	    "c.yml:3:14: the selector of alerts override #1 matches no "
+	    "device", NULL } },
+	{ "alerts: override without match, exporter alert per device",
+	  "alerts:\n  overrides:\n    - tunnel_down: {for: 1m}\n"
+	  "  runbook_url: https://example.net/\n" H
+	  "    alerts: {exporter_down: {for: 1m}}\n" C, {
+	    "c.yml:4:16: 'runbook_url' in 'alerts' must be a URL template "
+	    "containing {alert}, e.g. https://wiki.example.net/runbooks/{alert}",
+	    "c.yml:3:7: alerts override #1 needs 'match:', a mapping of label "
+	    "names (or 'device') to values, e.g. 'match: {site: fra1}'",
+	    "c.yml:9:14: alert 'exporter_down' is about the exporter, not a "
+	    "device: set it in 'alerts:' only", NULL } },
+	/* Sources and peer devices. */
+	{ "sources", H "    sources: {invalid_spi: cisco_asa_ssh, "
+	  "no_sa_failure: cisco_asa_snmp, drops: cisco_asa_snmp}\n" C, {
+	    "c.yml:5:28: source 'cisco_asa_ssh' for 'invalid_spi' is not a "
+	    "collector of device 'a'",
+	    "c.yml:5:43: unknown field 'no_sa_failure' in 'sources' of device "
+	    "'a' (known: invalid_spi, no_sa_failures, ike_active_tunnels, "
+	    "ipsec_active_tunnels, l2l_sessions, l2l_sessions_started, "
+	    "drops_cleared, packets_in, packets_out, bytes_in, bytes_out, "
+	    "decrypt_errors, encrypt_errors, auth_errors, auth_out_errors, "
+	    "replay_errors, send_errors, recv_errors, drops_in, drops_out, "
+	    "invalid_spi_in, drops)",
+	    "c.yml:5:81: collector 'cisco_asa_snmp' of device 'a' cannot "
+	    "report 'drops'", NULL } },
+	{ "peer devices", H "    peer_devices: {192.0.2.9: b, 192.0.2.8: a,"
+	  " 192.0.2.7: [x]}\n" C, {
+	    "c.yml:5:59: 'peer_devices' of device 'a': the device at the other "
+	    "end of '192.0.2.7' must be a device name",
+	    "c.yml:5:31: 'peer_devices' of device 'a' names 'b', which is not a "
+	    "configured device",
+	    "c.yml:5:45: 'peer_devices' of device 'a' names the device itself",
+	    NULL } },
+	{ "forget_after and grace", H "    forget_after: 0s\n"
+	  "    spi_mismatch_grace: 2d\n" C, {
+	    "c.yml:5:19: 'forget_after' in device 'a' must be between 1000ms "
+	    "and 31536000000ms, not 0s",
+	    "c.yml:6:25: 'spi_mismatch_grace' in device 'a' must be between "
+	    "1000ms and 86400000ms, not 2d", NULL } },
 };
+
+/* The threshold of (alert, severity) among d's, or NAN. */
+static double
+threshold(const struct vx_device_cfg *d, const char *alert, const char *sev)
+{
+	for (size_t i = 0; i < d->nthresholds; i++) {
+		if (strcmp(d->thresholds[i].alert, alert) == 0 &&
+		    strcmp(d->thresholds[i].severity, sev) == 0)
+			return d->thresholds[i].value;
+	}
+	return NAN;
+}
+
+/*
+ * Precedence: built-in defaults, "alerts:", matching overrides in order,
+ * the device's own; thresholds exported for every device; stale data
+ * defaults to three intervals; a disabled alert exports nothing.
+ */
+static void
+test_alerts_resolved(void **state)
+{
+	static const char yaml[] =
+	    "alerts:\n"
+	    "  invalid_spi: {page: 2}\n"
+	    "  overrides:\n"
+	    "    - match: {site: fra1}\n"
+	    "      invalid_spi: {page: 4, warning: 1}\n"
+	    "    - match: {site: fra1, tier: hub}\n"
+	    "      invalid_spi: {page: 8}\n"
+	    "devices:\n"
+	    "  - name: a\n    vendor: cisco_asa\n    address: 192.0.2.1\n"
+	    "    labels: {site: fra1, tier: hub}\n"
+	    "    alerts: {invalid_spi: {page: 16}, tunnel_flapping: "
+	    "{enabled: false}}\n" C
+	    "  - name: b\n    vendor: cisco_asa\n    address: 192.0.2.2\n"
+	    "    labels: {site: fra1}\n    interval: 20s\n" C
+	    "  - name: c\n    vendor: cisco_asa\n    address: 192.0.2.3\n" C;
+	struct vx_cfg_errors	 errs = { 0 };
+	struct vx_config	*cfg;
+	const struct vx_device_cfg *a, *b, *c;
+
+	(void)state;
+	write_file("c.yml", yaml);
+	cfg = vx_config_load("c.yml", &errs);
+	if (cfg == NULL)
+		fail_msg("%s", errs.msgs[0]);
+	a = &cfg->devices[0];
+	b = &cfg->devices[1];
+	c = &cfg->devices[2];
+	assert_true(threshold(a, "invalid_spi", "page") == 16);
+	assert_true(threshold(a, "invalid_spi", "warning") == 1);
+	assert_true(threshold(b, "invalid_spi", "page") == 4);
+	assert_true(threshold(c, "invalid_spi", "page") == 2);
+	assert_true(threshold(c, "invalid_spi", "warning") == 0.2);
+	assert_true(isnan(threshold(a, "tunnel_flapping", "warning")));
+	assert_true(threshold(c, "tunnel_flapping", "warning") == 4);
+	assert_true(threshold(b, "stale_data", "warning") == 60);
+	assert_true(threshold(c, "stale_data", "warning") == 180);
+	assert_true(c->alerts.a[VX_AL_INVALID_SPI].v[VX_AS_WINDOW] == 300000);
+	assert_int_equal(c->forget_after_ms, 24 * 3600 * 1000);
+	assert_int_equal(b->spi_mismatch_grace_ms, 40000);
+	/* One SNMP collector is the source of everything it can report. */
+	assert_int_equal(c->collectors[0].allow.dev[VX_DV_INVALID_SPI], 1);
+	assert_int_equal(c->collectors[0].allow.tun[VX_TC_PKTS_IN], 1);
+	assert_int_equal(c->collectors[0].allow.drops, 0);
+	vx_config_free(cfg);
+	vx_cfg_errors_release(&errs);
+}
 
 /* The "known:" list of the unknown-collector message, from the registry. */
 static void
@@ -757,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_many_errors_one_run),
 		cmocka_unit_test(test_errors_appended),
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_alerts_resolved),
 		cmocka_unit_test(test_collector_of_other_vendor),
 		cmocka_unit_test(test_no_secret_in_any_message),
 	};
