@@ -177,7 +177,7 @@ class Sa:
     """One SA pair (inbound + outbound) on one end of one child."""
 
     __slots__ = ("spi_in", "spi_out", "created", "idx", "conn", "inn",
-                 "out", "bad", "base_in", "base_out", "expires", "routine")
+                 "out", "bad", "base_in", "base_out", "expires")
 
     def __init__(self, spi_in, spi_out, created, rate_in, rate_out):
         self.spi_in, self.spi_out = spi_in, spi_out
@@ -189,7 +189,6 @@ class Sa:
         self.bad = Acc(rate_in)  # "Bad SPI" of the inbound context
         self.base_in = self.base_out = 0
         self.expires = None     # while listed as expiring
-        self.routine = False
 
     def pkts_in(self):
         return self.inn.value() - self.base_in
@@ -346,6 +345,7 @@ class Device:
         self.next_idx = 1
         self.next_conn = 1
         self.next_sess = 300
+        self.sessions = 0               # L2L sessions started since boot
         self.asp_cleared = None
         self.reason_base = {}
 
@@ -549,8 +549,9 @@ class World:
             self.retire(end, ci, sa)
         side.cur, side.old = None, []
 
-    def install(self, end, ci, sa, overlap):
-        """sa becomes the current SA of end's child ci."""
+    def install(self, end, ci, sa, overlap=0, routine=False):
+        """sa becomes the current SA of end's child ci; the one it replaces
+        expires after overlap, or goes at once."""
         side = end.sides[ci]
         old = side.cur
         if old is not None:
@@ -561,15 +562,22 @@ class World:
                 self.push(old.expires, 0, ("expire", end, ci, old))
             else:
                 self.retire(end, ci, old)
+                if routine:
+                    self.stragglers(end)
         side.cur = sa
+
+    def stragglers(self, end):
+        """A routine rekey's old inbound SA goes: a few packets the peer
+        had in flight with its SPI are dropped as invalid SPI."""
+        if end.device is not None:
+            end.noise += end.device.rekey_noise
 
     def new_pair(self, tun, ci, overlap=0, routine=False):
         x, y = self.new_spi(), self.new_spi()
         a, b = tun.ends
         for end, sin, sout in ((a, x, y), (b, y, x)):
             sa = self.make_sa(end, ci, sin, sout)
-            sa.routine = routine
-            self.install(end, ci, sa, overlap)
+            self.install(end, ci, sa, overlap, routine)
             if routine:
                 end.routine_rekeys += 1
 
@@ -586,6 +594,7 @@ class World:
         end.ike_start = self.now - age
         if end.device is not None:
             end.sess_idx = end.device.next_sess
+            end.device.sessions += 1
             end.device.next_sess += 1 + end.tunnel.i % 3
             end.ike_idx = 1000 + end.sess_idx
 
@@ -645,8 +654,7 @@ class World:
             return
         side.old.remove(sa)
         self.retire(end, ci, sa)
-        if sa.routine and end.device is not None:
-            end.noise += end.device.rekey_noise
+        self.stragglers(end)
 
     def on_rekey(self, tun, ci, token):
         ch = tun.children[ci]
@@ -679,7 +687,7 @@ class World:
             for old in end.sides[ci].old:
                 self.retire(end, ci, old)
             end.sides[ci].old = []
-            self.install(end, ci, sa, 0)
+            self.install(end, ci, sa)
 
     def ev_resync(self, dev, ev, end):
         tun = end.tunnel
@@ -710,6 +718,7 @@ class World:
         dev.boot = self.now
         dev.reboots += 1
         dev.next_idx = dev.next_conn = 1
+        dev.sessions = 0
         dev.asp_cleared = None
         dev.reason_base = {}
         for e in dev.ends:

@@ -650,7 +650,7 @@ def glob(r, world, dev, ends, rows, expired):
     for c in sorted(s):
         tag, v = s[c]
         r.add("%s.%d.0" % (CIPSEC_GLOBAL, c), tag, v)
-    sessions = sum(e.sess_idx > 0 for e in dev.ends)
+    sessions = dev.sessions
     ras = {1: (G32, live), 2: (C32, 0), 3: (G32, live),
            4: (G32, 1 if live else 0), 26: (G32, 0), 27: (C32, 0),
            28: (G32, 0), 29: (G32, live), 30: (C32, sessions % M32),
