@@ -903,6 +903,9 @@ def _tick(a):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
     signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    # A parent that waits in sigwait() (lab.py) passes its mask on.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM,
+                                                signal.SIGINT})
     start = a.start if a.start is not None else time.time()
     sc = load(a.scenario)
     while not stop:

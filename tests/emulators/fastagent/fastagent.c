@@ -1333,6 +1333,12 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A parent that waits in sigwait() (lab.py) passes its mask on. */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 
 	if (pidfile != NULL) {
 		if ((fp = fopen(pidfile, "w")) == NULL) {
