@@ -101,22 +101,37 @@ Semantics
   the overlap, expiring(2).
 * Times are kept in integer microseconds, so sums are exact.
 
-Truth (truth(t) per device, JSON): per tunnel (peer address) the
-cumulative packets/bytes since the last reboot or clear_counters over every
-SA that ever existed, the session totals, each listed SA with its SPIs,
-state and counters, the peer's current SPI pair and whether it mirrors the
-device's, invalid-SPI counts per peer and per device, up/down and SA
-changes ("rekeys").
+Truth (truth(t) per device, JSON), per tunnel (keyed by peer address):
+  total         packets/bytes in/out since the last reboot or
+                clear_counters, summed over every SA that ever existed
+                (what a perfect exporter reports; never decreases between
+                those events)
+  session       what "show vpn-sessiondb" shows (null while down)
+  children      per child: each listed SA (spi_in/spi_out "0x%08x",
+                state active/expiring, index = cipSecTunIndex, created,
+                pkts/bytes in/out, bad_spi, life_s, life_kb_in/out), the
+                peer's current SPI pair, spis_match
+  invalid_spi   the peer's packets dropped as invalid SPI since boot
+                (invalid_spi_since_clear: since clear_asp_drop), bad_spi
+                (the sum of "Bad SPI" over the listed contexts)
+  up, spis_match, rekeys (SA pairs replaced: routine, one-sided, resync;
+                not the new pairs of tunnel_up or reboot), routine_rekeys
+and per device: uptime_s, reboots, invalid_spi {asp (np-sp-invalid-spi),
+no_sa_fails (cipSecGlobalNoSaFails, not wrapped), asp_last_cleared} and
+drops (every "show asp drop" counter by section and keyword).
 
 Usage
 -----
-  asa_model.py render --scenario S --device A --time 120 --command 'show asp drop'
+  asa_model.py render --scenario S --device A --time 120 --command 'show asp drop' [--epoch E]
   asa_model.py snmprec --scenario S --device A --time 120 -o a.snmprec
   asa_model.py truth --scenario S [--device A] --time 120
   asa_model.py tick --scenario S --device A --snmprec FILE [--every 5] [--start EPOCH]
 
-tick rewrites FILE (a temporary file renamed over it) every --every
-seconds at t = now - start, until killed.
+--device is a device's name or hostname.  --epoch (render) is the wall
+time of t = 0 for the dates in the text (default: the scenario's "epoch"),
+shown in UTC.  tick rewrites FILE (a temporary file renamed over it) every
+--every seconds at t = now - start (default start: when tick starts),
+until killed.
 
 Python 3 standard library only.
 """
@@ -222,7 +237,8 @@ class Child:
 
     def __init__(self, spec, i, tunnel, seed):
         self.i = i
-        self.pps = (float(spec["pps_out"]), float(spec["pps_in"]))  # a->b, b->a
+        # Packets per second sent by end 0 ("device") and by end 1.
+        self.pps = (float(spec["pps_out"]), float(spec["pps_in"]))
         self.bpp = int(spec["bytes_per_packet"])
         self.life_s = int(spec["lifetime_s"])
         self.life_kb = int(spec["lifetime_kb"])
@@ -373,12 +389,7 @@ class Device:
                             % (self.name, peer))
 
 
-# -- loading ---------------------------------------------------------------
-
-
-def _prefix(s):
-    net, _, plen = s.partition("/")
-    return net, int(plen or 32)
+# -- loading ------------------------------------------------------------------
 
 
 def load(path_or_dict):
@@ -437,7 +448,7 @@ def load(path_or_dict):
     return sc
 
 
-# -- the simulation ----------------------------------------------------------
+# -- the simulation -----------------------------------------------------------
 
 
 class World:
@@ -757,7 +768,7 @@ EVENT_TYPES = ("one_sided_rekey", "resync", "clear_counters",
                "clear_asp_drop", "reboot", "tunnel_down", "tunnel_up")
 
 
-# -- truth -------------------------------------------------------------------
+# -- truth --------------------------------------------------------------------
 
 
 def _hex(v):
@@ -862,7 +873,7 @@ def asp_reasons(dev, now, invalid_spi):
     return out
 
 
-# -- entry points ------------------------------------------------------------
+# -- entry points -------------------------------------------------------------
 
 
 def world(scenario, t):
@@ -879,7 +890,7 @@ def render(scenario, device, t, command, epoch=None):
     return asa_render.render(w, w.device(device), command, epoch)
 
 
-def snmprec(scenario, device, t, epoch=None):
+def snmprec(scenario, device, t):
     import asa_render
     w = world(scenario, t)
     return asa_render.snmprec(w, w.device(device))

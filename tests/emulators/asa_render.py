@@ -46,7 +46,7 @@ def render(world, dev, command, epoch=None):
     return "".join(ln + "\n" for ln in lines)
 
 
-# -- helpers -----------------------------------------------------------------
+# -- helpers ------------------------------------------------------------------
 
 
 def up_ends(dev):
@@ -105,7 +105,7 @@ def sa_life(world, end, ci, sa, direction):
     return max(0, ch.life_kb - used // 1024), max(0, ch.life_s - age)
 
 
-# -- show asp drop -----------------------------------------------------------
+# -- show asp drop ------------------------------------------------------------
 
 
 def drop_line(desc, kw, n):
@@ -140,7 +140,7 @@ def asp_drop(world, dev, epoch):
     return out
 
 
-# -- show crypto ipsec sa ----------------------------------------------------
+# -- show crypto ipsec sa -----------------------------------------------------
 
 
 def sa_block(world, end, ci, sa, direction):
@@ -236,7 +236,7 @@ def ipsec_sa(world, dev, epoch):
     return out
 
 
-# -- IKE -----------------------------------------------------------------------
+# -- IKE ----------------------------------------------------------------------
 
 
 def ikev1_sa(world, dev, epoch):
@@ -287,7 +287,7 @@ def ikev2_sa(world, dev, epoch):
     return out
 
 
-# -- show vpn-sessiondb detail l2l ---------------------------------------------
+# -- show vpn-sessiondb detail l2l --------------------------------------------
 
 
 def duration(s):
@@ -375,7 +375,7 @@ def sessiondb(world, dev, epoch):
     return out
 
 
-# -- show asp table vpn-context detail ------------------------------------------
+# -- show asp table vpn-context detail ----------------------------------------
 
 
 def vpn_context(world, dev, epoch):
@@ -414,7 +414,7 @@ def vpn_context(world, dev, epoch):
     return out
 
 
-# -- show version --------------------------------------------------------------
+# -- show version -------------------------------------------------------------
 
 
 def uptime_text(s):
@@ -452,7 +452,7 @@ def version(world, dev, epoch):
     ]
 
 
-# -- snmprec -------------------------------------------------------------------
+# -- snmprec ------------------------------------------------------------------
 
 MIB = "1.3.6.1.4.1.9.9.171.1"
 CIKE_GLOBAL = MIB + ".2.1"

@@ -367,6 +367,40 @@ class Model(vxtest.TmpDirTest):
             self.assertGreater(big["pkts_in"], 1 << 32)
             self.assertGreater(big["bytes_in"], 1 << 32)
 
+    def test_tick(self):
+        # 'tick' rewrites the file (renamed into place) at t = now - start.
+        scp = os.path.join(self.workdir, "s.json")
+        with open(scp, "w") as f:
+            json.dump(SINGLE, f)
+        out = os.path.join(self.workdir, "a.snmprec")
+        start = time.time() - 100
+        tick = self.track(vxtest.Proc(
+            [sys.executable, MODEL, "tick", "--scenario", scp, "--device",
+             "A", "--snmprec", out, "--every", "0.25", "--start",
+             repr(start)], "tick", self.workdir))
+        uptime = "1.3.6.1.2.1.1.3.0"
+
+        def ticks():
+            try:
+                with open(out) as f:
+                    rows = dict(ln.split("|")[0::2] for ln in f
+                                if ln.count("|") == 2)
+            except FileNotFoundError:
+                return None
+            return int(rows[uptime])
+        first = vxtest.wait_until(ticks, what="the first snmprec")
+        t0 = time.time() - start
+        later = vxtest.wait_until(lambda: (ticks() or 0) > first and ticks(),
+                                  what="a rewrite")
+        t1 = time.time() - start
+        self.assertEqual(tick.stop(), 0)
+        up0 = truth(SINGLE, 0)["uptime_s"]
+        for v in (first, later):
+            self.assertTrue((up0 + 99) * 100 <= v <= (up0 + t1) * 100, v)
+        self.assertLess(t0, t1)
+        self.assertEqual(sorted(os.listdir(self.workdir)),
+                         ["a.snmprec", "s.json", "tick.log"])
+
     def test_pair(self):
         def ends(t):
             w = asa_model.world(PAIR, t)
