@@ -429,7 +429,9 @@ def uptime_text(s):
         return "%s %s" % (unit(d, "day"), unit(h, "hour"))
     if h:
         return "%s %s" % (unit(h, "hour"), unit(m, "min"))
-    return "%s %s" % (unit(m, "min"), unit(s, "sec"))
+    if m:
+        return "%s %s" % (unit(m, "min"), unit(s, "sec"))
+    return unit(s, "sec")
 
 
 def version(world, dev, epoch):
