@@ -1,13 +1,13 @@
 # vx_fastagent: a fast SNMP v1/v2c agent that serves a snmpsim .snmprec
 # file from memory (tests/emulators/fastagent/fastagent.c).  Benchmarks
 # (bench/) and integration tests use it where snmpsim would be the
-# bottleneck.  Included from tests/CMakeLists.txt.
-add_executable(vx_fastagent ${CMAKE_CURRENT_LIST_DIR}/fastagent/fastagent.c)
-vx_target_defaults(vx_fastagent)
-target_link_libraries(vx_fastagent PRIVATE vx_netsnmp m)
+# bottleneck, and the demo lab serves asa-fra1 with it.  Included from
+# tests/CMakeLists.txt.
+include(${CMAKE_CURRENT_LIST_DIR}/fastagent/agent.cmake)
 
 # Compares the agent with snmpsim (and with expected exceptions) on a
-# small generated ASA; a few seconds.
+# small generated ASA, and checks that it reloads a changed data file; a
+# few seconds.
 add_test(NAME integration.fastagent
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/fastagent/test_fastagent.py)
 set_tests_properties(integration.fastagent PROPERTIES LABELS integration

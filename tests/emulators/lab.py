@@ -2,21 +2,37 @@
 """The demo lab: simulated VPN gateways on loopback and vpn_exporter
 scraping them, so a newcomer sees real metrics at once.
 
-  asa-fra1  Cisco ASA, SNMP v2c, 8 L2L peers, one of them down; its
-            invalid-SPI counter (cipSecGlobalNoSaFails) keeps rising, as
-            after a one-sided rekey.
-  asa-ams1  Cisco ASA, SNMP v2c, 24 peers, an ASA that leaves
+The moving devices follow tests/emulators/asa_model.py on the wall clock
+(t = 0 when the lab starts), so their counters grow at steady rates, their
+SAs rekey (new SPIs, counters from 0) and the failures below start on
+time:
+
+  asa-fra1  Cisco ASA, SNMP v2c, served by vx_fastagent from a snmprec
+            that 'asa_model.py tick' rewrites every 5 s (scenario
+            tests/fixtures/asa_model/fra1.json): 8 L2L peers, 198.18.0.8
+            down; at t = 30 s peer 198.18.0.3 is left behind by a
+            one-sided rekey: cipSecGlobalNoSaFails rises at a steady
+            4 packets/s, that peer's inbound packets stop while its
+            outbound rise.  The other tunnels carry traffic and rekey
+            every 5 to 15 minutes.
+  asa-ams1  Cisco ASA, SNMP v2c (snmpsim), 24 peers, an ASA that leaves
             cikeTunnelTable empty (IKE state unknown, not down).
-  asa-lon1  Cisco ASA, SNMP v3 authPriv (SHA/AES), 4 peers.
+  asa-lon1  Cisco ASA, SNMP v3 authPriv (SHA/AES) (snmpsim), 4 peers.
   asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
             forced command is the ASA CLI emulator (tests/emulators/
-            asa_cli).  Peer 203.0.113.9 sends with an SPI the ASA no
-            longer knows: np-sp-invalid-spi rises at every poll, its
-            inbound packets stay at 0.  Every tunnel rekeys every 20th
-            poll (new SPIs on both sides).
+            asa_cli) in model mode (tests/fixtures/asa_model/par.json):
+            4 tunnels that rekey every few minutes; at t = 60 s it
+            rekeys one-sidedly with 203.0.113.9, which goes on sending
+            with the old SPI: np-sp-invalid-spi rises by 6 packets/s and
+            "Bad SPI" in show asp table vpn-context on that peer only.
+  asa-par2  Cisco ASA over SSH, the other end of asa-par1's tunnel to
+            198.51.100.20 (same scenario), so the SPIs of both ends can
+            be compared (vpn_ipsec_sa_info); at t = 90 s asa-par2 rekeys
+            that tunnel on its own: from then on each end drops the
+            other's packets as invalid SPI.
 
-Usage: lab.py --exporter PATH [--listen 127.0.0.1:10039|auto] [--dir DIR]
-              [--check]
+Usage: lab.py --exporter PATH --fastagent PATH
+              [--listen 127.0.0.1:10039|auto] [--dir DIR] [--check]
 Stops everything on Ctrl-C.
 """
 
@@ -24,6 +40,7 @@ import argparse
 import os
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,25 +48,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
-from vxtest import (Proc, Snmpsim, free_port, gen_asa, http_get,  # noqa: E402
-                    wait_until)
+from vxtest import (FIXTURES, Proc, Snmpsim, free_port, gen_asa,  # noqa: E402
+                    http_get, wait_until)
 from sshd import Sshd  # noqa: E402
 
-NO_SA_FAILS_OID = "1.3.6.1.4.1.9.9.171.1.3.1.29.0"
-
-
-def rising_invalid_spi(path, per_second=4):
-    """Makes cipSecGlobalNoSaFails grow with time (snmpsim's numeric
-    variation module), so the invalid-SPI alert has something to see."""
-    with open(path) as f:
-        lines = f.read().splitlines()
-    with open(path, "w") as f:
-        for line in lines:
-            if line.startswith(NO_SA_FAILS_OID + "|"):
-                line = (f"{NO_SA_FAILS_OID}|65:numeric|"
-                        f"rate={per_second},initial=1200,cumulative=1")
-            f.write(line + "\n")
-
+MODEL = os.path.join(HERE, "asa_model.py")
+SCENARIOS = os.path.join(FIXTURES, "asa_model")
+DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2")
 
 CONFIG = """# The demo lab's configuration (written by tests/emulators/lab.py).
 defaults:
@@ -64,7 +69,7 @@ devices:
     expected_peers: [{fra1_peers}]
     collectors:
       cisco_asa_snmp:
-        port: {port}
+        port: {fra1_port}
         community: fra1
   - name: asa-ams1
     vendor: cisco_asa
@@ -92,75 +97,121 @@ devices:
     vendor: cisco_asa
     address: 127.0.0.1
     labels: {{site: par1}}
-    expected_peers: [198.51.100.7, 203.0.113.9, 192.0.2.44]
+    expected_peers: [198.51.100.7, 203.0.113.9, 192.0.2.44, 198.51.100.20]
     collectors:
       cisco_asa_ssh:
-{par1_ssh}"""
+{par1_ssh}  - name: asa-par2
+    vendor: cisco_asa
+    address: 127.0.0.1
+    labels: {{site: par2}}
+    expected_peers: [192.0.2.1, 203.0.113.50]
+    collectors:
+      cisco_asa_ssh:
+{par2_ssh}"""
 
 
-def peers(n):
-    """The first n peer addresses of gen_asa_snmprec.py."""
-    out = []
-    for i in range(1, n + 1):
-        base = (198 << 24) | (18 << 16)
-        a = base + 256 * ((i - 1) // 254) + ((i - 1) % 254 + 1)
-        out.append(".".join(str((a >> s) & 255) for s in (24, 16, 8, 0)))
-    return out
+def fra1_peers():
+    return ["198.18.0.%d" % i for i in range(1, 9)]
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--exporter", required=True)
-    ap.add_argument("--listen", default="127.0.0.1:10039")
-    ap.add_argument("--dir")
-    ap.add_argument("--check", action="store_true",
-                    help="start, check every device is polled, stop")
-    args = ap.parse_args()
+class FastAgent(Proc):
+    """vx_fastagent on a free port, serving (and reloading) one file."""
 
-    if args.listen == "auto":
-        args.listen = f"127.0.0.1:{free_port()}"
-    workdir = args.dir or tempfile.mkdtemp(prefix="vpn_exporter-lab-")
-    os.makedirs(os.path.join(workdir, "secrets"), exist_ok=True)
-    os.chmod(workdir, 0o755)
-    fra1 = gen_asa(workdir, "fra1", "--tunnels", "8", "--dead-peers", "1",
-                   "--seed", "11")[0]
-    rising_invalid_spi(fra1)
-    ams1 = gen_asa(workdir, "ams1", "--tunnels", "24", "--seed", "12",
-                   "--no-ike-table", "--no-sa-fails", "3")[0]
-    lon1 = gen_asa(workdir, "lon1", "--tunnels", "4", "--seed", "13")[0]
-    for name, secret in (("ams1.community", "ams1"),
-                         ("lon1.auth", "lab-auth-secret"),
-                         ("lon1.priv", "lab-priv-secret")):
-        with open(os.path.join(workdir, "secrets", name), "w") as f:
-            f.write(secret + "\n")
+    def __init__(self, binary, data, community, workdir):
+        super().__init__([binary, "--listen", "127.0.0.1:0", "--data", data,
+                          "--community", community], "fastagent", workdir)
+        m = wait_until(self._ready, timeout=20, what="vx_fastagent")
+        self.port = int(m.group(1))
 
-    procs = []
-    try:
-        agent = Snmpsim(workdir, {"fra1": fra1, "ams1": ams1, "lon1": lon1},
-                        v3_user="monitor", v3_auth_key="lab-auth-secret",
-                        v3_priv_key="lab-priv-secret")
-        procs.append(agent)
-        par1 = Sshd(workdir, scenario="lab", name="asa-par1",
-                    knobs={"invalid_spi_step": 4, "rekey_every": 20})
-        procs.append(par1)
-        enable = os.path.join(workdir, "secrets", "par1.enable")
-        with open(enable, "w") as f:
-            f.write("s3cret-enable\n")
-        config = os.path.join(workdir, "lab.yml")
-        with open(config, "w") as f:
+    def _ready(self):
+        if not self.alive():
+            raise SystemExit("vx_fastagent exited:\n" + self.log())
+        return re.search(r"listening on udp/127\.0\.0\.1:(\d+)", self.log())
+
+
+class Lab:
+    """The lab's processes, started in order and stopped in reverse."""
+
+    def __init__(self, args, workdir):
+        self.args = args
+        self.dir = workdir
+        self.procs = []
+        self.start = time.time()        # t = 0 of every model scenario
+        self.secrets = os.path.join(workdir, "secrets")
+        os.makedirs(self.secrets, exist_ok=True)
+
+    def run(self, proc):
+        self.procs.append(proc)
+        return proc
+
+    def stop(self):
+        for p in reversed(self.procs):
+            p.stop()
+
+    def secret(self, name, value):
+        path = os.path.join(self.secrets, name)
+        with open(path, "w") as f:
+            f.write(value + "\n")
+        return path
+
+    # Devices.
+
+    def snmpsim_devices(self):
+        """asa-ams1 and asa-lon1: static generated files on snmpsim."""
+        ams1 = gen_asa(self.dir, "ams1", "--tunnels", "24", "--seed", "12",
+                       "--no-ike-table", "--no-sa-fails", "3")[0]
+        lon1 = gen_asa(self.dir, "lon1", "--tunnels", "4", "--seed", "13")[0]
+        self.secret("ams1.community", "ams1")
+        self.secret("lon1.auth", "lab-auth-secret")
+        self.secret("lon1.priv", "lab-priv-secret")
+        return self.run(Snmpsim(self.dir, {"ams1": ams1, "lon1": lon1},
+                                v3_user="monitor",
+                                v3_auth_key="lab-auth-secret",
+                                v3_priv_key="lab-priv-secret"))
+
+    def fra1(self):
+        """asa-fra1: the model's snmprec, rewritten by 'tick', served by
+        vx_fastagent, which reloads it when it changes."""
+        scenario = os.path.join(SCENARIOS, "fra1.json")
+        data = os.path.join(self.dir, "fra1.snmprec")
+        model = [sys.executable, MODEL]
+        subprocess.run(model + ["snmprec", "--scenario", scenario,
+                                "--device", "FRA1", "--time",
+                                str(time.time() - self.start), "-o", data],
+                       check=True)
+        self.run(Proc(model + ["tick", "--scenario", scenario, "--device",
+                               "FRA1", "--snmprec", data, "--every", "5",
+                               "--start", repr(self.start)],
+                      "fra1-tick", self.dir))
+        return self.run(FastAgent(self.args.fastagent, data, "fra1",
+                                  self.dir))
+
+    def par(self, device, name):
+        """asa-par1 / asa-par2: sshd + the CLI emulator in model mode."""
+        return self.run(Sshd(self.dir, scenario="lab", name=name, model={
+            "scenario": os.path.join(SCENARIOS, "par.json"),
+            "device": device, "clock": "wall", "start": self.start}))
+
+    def config(self, agent, fra1, par1, par2):
+        enable = self.secret("par.enable", "s3cret-enable")
+        extra = {"sessiondb": True, "vpn_context": True}
+        path = os.path.join(self.dir, "lab.yml")
+        with open(path, "w") as f:
             f.write(CONFIG.format(
-                port=agent.port, fra1_peers=", ".join(peers(8)),
-                par1_ssh=par1.collector_yaml(
-                    enable, extra={"sessiondb": True,
-                                   "vpn_context": True})))
-        exporter = Proc([args.exporter, f"--config.file={config}",
-                         f"--web.listen-address={args.listen}"],
-                        "vpn_exporter", workdir)
-        procs.append(exporter)
-        url = "http://" + args.listen.replace("0.0.0.0", "127.0.0.1")
-        if url.startswith("http://:"):
-            url = "http://127.0.0.1" + url[len("http://"):]
+                port=agent.port, fra1_port=fra1.port,
+                fra1_peers=", ".join(fra1_peers()),
+                par1_ssh=par1.collector_yaml(enable, extra=extra),
+                par2_ssh=par2.collector_yaml(enable, extra=extra)))
+        return path
 
+    # The exporter.
+
+    def exporter(self, config):
+        return self.run(Proc([self.args.exporter, f"--config.file={config}",
+                              f"--web.listen-address={self.args.listen}"],
+                             "vpn_exporter", self.dir))
+
+    def wait_polled(self, exporter, url):
         def polled():
             if not exporter.alive():
                 raise SystemExit("vpn_exporter exited:\n" + exporter.log())
@@ -170,33 +221,94 @@ def main():
                 return False
             text = body.decode()
             return all(re.search(rf'^vpn_up{{device="{d}"[^}}]*}} 1$', text,
-                                 re.M)
-                       for d in ("asa-fra1", "asa-ams1", "asa-lon1",
-                                 "asa-par1"))
+                                 re.M) for d in DEVICES)
         wait_until(polled, timeout=60, what="the lab's first polls")
+
+
+def find_fastagent(args):
+    """--fastagent, or vx_fastagent in the exporter's build tree."""
+    build = os.path.dirname(os.path.dirname(os.path.abspath(args.exporter)))
+    for p in ([args.fastagent] if args.fastagent else
+              [os.path.join(build, "tests", "vx_fastagent"),
+               os.path.join(build, "vx_fastagent")]):
+        if os.access(p, os.X_OK):
+            return p
+    raise SystemExit("lab.py: vx_fastagent not found: build it (cmake "
+                     "--build BUILD --target vx_fastagent; with "
+                     "-DVX_TESTS=OFF add -DVX_LAB=ON) and pass --fastagent")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--exporter", required=True)
+    ap.add_argument("--fastagent",
+                    help="vx_fastagent (default: the exporter's build tree)")
+    ap.add_argument("--listen", default="127.0.0.1:10039")
+    ap.add_argument("--dir")
+    ap.add_argument("--check", action="store_true",
+                    help="start, check every device is polled, stop")
+    args = ap.parse_args()
+    args.fastagent = find_fastagent(args)
+
+    if args.listen == "auto":
+        args.listen = f"127.0.0.1:{free_port()}"
+    workdir = args.dir or tempfile.mkdtemp(prefix="vpn_exporter-lab-")
+    os.makedirs(workdir, exist_ok=True)
+    os.chmod(workdir, 0o755)
+    url = "http://" + args.listen.replace("0.0.0.0", "127.0.0.1")
+    if url.startswith("http://:"):
+        url = "http://127.0.0.1" + url[len("http://"):]
+
+    lab = Lab(args, workdir)
+    try:
+        # 1. The devices.
+        agent = lab.snmpsim_devices()
+        fra1 = lab.fra1()
+        par1 = lab.par("PAR1", "asa-par1")
+        par2 = lab.par("PAR2", "asa-par2")
+        # 2. The exporter, polling them.
+        config = lab.config(agent, fra1, par1, par2)
+        exporter = lab.exporter(config)
+        lab.wait_polled(exporter, url)
+        # 3. Whatever scrapes the exporter (Prometheus, Alertmanager) starts
+        #    here, and adds its lines to `links` below.
+        links = [("Status page", f"{url}/"),
+                 ("Metrics", f"{url}/metrics"),
+                 ("Probe", f"{url}/probe?target=asa-fra1"),
+                 ("Config", config),
+                 ("Log", exporter.log_path)]
+        width = max(len(k) for k, _ in links) + 2
         print(f"""
 vpn_exporter demo lab is running (work directory {workdir}).
 
-  Status page:  {url}/
-  Metrics:      {url}/metrics
-  Probe:        {url}/probe?target=asa-fra1
-  Config:       {config}
-  Log:          {exporter.log_path}
+{chr(10).join(f"  {k + ':':<{width}}{v}" for k, v in links)}
+
+One-sided rekeys, counted from the lab's start: asa-fra1 with 198.18.0.3
+at 30 s, asa-par1 with 203.0.113.9 at 60 s, asa-par2 with asa-par1 at 90 s.
 
 Try:
   curl -s {url}/metrics | grep -E 'vpn_(up|tunnel_up|invalid_spi)'
+  curl -s {url}/metrics | grep -E 'vpn_ipsec_sa_info.*asa-par'
   kill -HUP {exporter.p.pid}     # reload {config}
 """, flush=True)
         if args.check:
             return 0
         print("Press Ctrl-C to stop.", flush=True)
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        stop = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+        signal.sigwait(stop)
     finally:
-        for p in reversed(procs):
-            p.stop()
+        lab.stop()
     return 0
 
 
+def _interrupted(*_):
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    # Until main() waits for them, SIGINT and SIGTERM unwind it, which stops
+    # what was started.  (They are not blocked here: the children would
+    # inherit the mask and ignore the SIGTERM that stops them.)
+    signal.signal(signal.SIGTERM, _interrupted)
     sys.exit(main())

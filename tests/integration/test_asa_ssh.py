@@ -9,12 +9,16 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
-from vxtest import (VX_BIN, Exporter, Snmpsim, TmpDirTest, find, gen_asa,
-                    main, parse_metrics, promtool_check, skip_or_die, value,
-                    wait_until)
-from sshd import Sshd, host_key_line, keygen
+from vxtest import (EMULATORS, VX_BIN, Exporter, Snmpsim, TmpDirTest, find,
+                    gen_asa, main, parse_metrics, promtool_check, skip_or_die,
+                    value, wait_until)
+from sshd import Sshd, host_key_line, keygen, write_clock
 from sshd import require as sshd_require
+
+sys.path.insert(0, EMULATORS)
+import asa_model  # noqa: E402
 
 ENABLE = "s3cret-enable"
 LAB_PEERS = ["198.51.100.7", "203.0.113.9", "192.0.2.44"]
@@ -378,6 +382,80 @@ class AsaSsh(TmpDirTest):
         # A rekey is not an error, and costs no login.
         self.assertEqual(self.error_lines(ex, "asa-rk"), [])
         self.assertEqual(s.logins(), 1)
+
+    def test_model_pair(self):
+        # Two emulated ASAs, the ends of one tunnel, driven by the model
+        # (tests/emulators/asa_model.py) on one clock file the test steps.
+        pair = {"devices": {"A": {"hostname": "asa-a",
+                                  "address": "192.0.2.1"},
+                            "B": {"hostname": "asa-b",
+                                  "address": "198.51.100.20"}},
+                "tunnels": [{"device": "A", "peer": "B", "pps_out": 30,
+                             "pps_in": 20, "age": 0,
+                             "rekey": {"every": 60, "overlap": 10}}],
+                "events": [{"t": 150, "type": "one_sided_rekey",
+                            "device": "A", "peer": "B"}]}
+        clock = self.write("clock", "")
+        write_clock(clock, 100)
+        ends = {n: self.sshd(name=f"asa-{n.lower()}", model={
+            "scenario": pair, "device": n, "clock": {"file": clock}})
+            for n in ("A", "B")}
+        peer = {"A": "198.51.100.20", "B": "192.0.2.1"}
+        extra = "        vpn_context: true\n"
+        ex = self.exporter([self.device(f"asa-{n.lower()}", s,
+                                        expected=[peer[n]], extra=extra)
+                            for n, s in ends.items()])
+
+        def matches(t):
+            """The exporter shows both ends as the model has them at t."""
+            w = asa_model.world(pair, t)
+            smp = self.samples(ex)
+            for n in ends:
+                tr = w.truth(n)
+                d = {"device": f"asa-{n.lower()}", "peer": peer[n]}
+                tun = tr["tunnels"][peer[n]]
+                want = {(sa["spi_in"], sa["spi_out"])
+                        for ch in tun["children"] for sa in ch["sas"]}
+                got = {(lb["spi_in"], lb["spi_out"]) for m, lb, _ in smp
+                       if m == "vpn_ipsec_sa_info" and
+                       lb["device"] == d["device"]}
+                if got != want or find(
+                        smp, "vpn_invalid_spi_packets_total",
+                        device=d["device"]) != [tr["invalid_spi"]["asp"]] \
+                        or find(smp, "vpn_ipsec_errors_total", **d,
+                                type="invalid_spi") != [tun["bad_spi"]]:
+                    return None
+            return smp
+
+        # Healthy: each end's inbound SPI is the other's outbound one.
+        smp = wait_until(lambda: matches(100), timeout=20, what="t = 100")
+        a = [(lb["spi_in"], lb["spi_out"]) for m, lb, _ in smp
+             if m == "vpn_ipsec_sa_info" and lb["device"] == "asa-a"]
+        b = [(lb["spi_out"], lb["spi_in"]) for m, lb, _ in smp
+             if m == "vpn_ipsec_sa_info" and lb["device"] == "asa-b"]
+        self.assertEqual(len(a), 1)
+        self.assertEqual(a, b)
+        # A rekeyed on its own at 150: the SPIs disagree, and each end
+        # counts the other's packets as invalid SPI (A at B's 20/s, B at
+        # A's 30/s) on that peer.
+        write_clock(clock, 165)
+        smp = wait_until(lambda: matches(165), timeout=20, what="t = 165")
+        a2 = [(lb["spi_in"], lb["spi_out"]) for m, lb, _ in smp
+              if m == "vpn_ipsec_sa_info" and lb["device"] == "asa-a"]
+        b2 = [(lb["spi_out"], lb["spi_in"]) for m, lb, _ in smp
+              if m == "vpn_ipsec_sa_info" and lb["device"] == "asa-b"]
+        self.assertNotEqual(a2, b2)
+        # B kept the SAs of the last two-sided rekey (at 120).
+        kept = asa_model.world(pair, 149).truth("B")["tunnels"][peer["B"]]
+        sa = kept["children"][0]["sas"][-1]
+        self.assertEqual(b2, [(sa["spi_out"], sa["spi_in"])])
+        self.assertEqual(value(smp, "vpn_ipsec_errors_total", device="asa-a",
+                               peer=peer["A"], type="invalid_spi"), 20 * 15)
+        self.assertEqual(value(smp, "vpn_ipsec_errors_total", device="asa-b",
+                               peer=peer["B"], type="invalid_spi"), 30 * 15)
+        for n, s in ends.items():
+            self.assertEqual(s.logins(), 1)
+            self.assertEqual(self.error_lines(ex, f"asa-{n.lower()}"), [])
 
     def test_pre_8_4_commands(self):
         # Before 8.4 there is no "ikev1" keyword ("isakmp") and no IKEv2.

@@ -8,6 +8,21 @@ emulator (tests/emulators/asa_cli/asa_cli.py).
   sshd.commands()        what the emulator was asked, [(pid, ctx, cmd)]
   sshd.stop()
 
+With model={"scenario": PATH or dict, "device": "A", "clock": CLOCK}, the
+emulator renders its show commands from tests/emulators/asa_model.py
+(see the "model" knob of asa_cli.py).  CLOCK is "wall" (t = now - start;
+"start": EPOCH in the dict gives t = 0, so that several emulators share
+one clock), "file" (a clock file of this sshd, stepped with
+sshd.set_time(t)) or {"file": PATH} (a clock file the test owns and
+writes with write_clock(PATH, t), e.g. one for both ends of a pair):
+
+  clock = os.path.join(workdir, "clock"); write_clock(clock, 0)
+  a = Sshd(workdir, name="asa-a", model={"scenario": pair, "device": "A",
+                                         "clock": {"file": clock}})
+  b = Sshd(workdir, name="asa-b", model={"scenario": pair, "device": "B",
+                                         "clock": {"file": clock}})
+  write_clock(clock, 95.0)    # both ends are now at t = 95 s
+
 sshd runs unprivileged: as the current user, or, when the tests run as
 root (CI does), as the dedicated user VXTEST_USER ("vxtest", created with a
 real shell if missing), since sshd runs a ForceCommand through the user's
@@ -37,6 +52,8 @@ from vxtest import (EMULATORS, FIXTURES, free_port, need_binary, skip_or_die,
 
 VXTEST_USER = os.environ.get("VXTEST_USER", "vxtest")
 EMULATOR = os.path.join(EMULATORS, "asa_cli", "asa_cli.py")
+MODEL_FILES = [os.path.join(EMULATORS, n)
+               for n in ("asa_model.py", "asa_render.py")]
 SCENARIOS = os.path.join(FIXTURES, "asa_cli")
 # The sshd user may not see a virtualenv's interpreter; Debian's it can.
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") \
@@ -86,6 +103,15 @@ def _can_own_ptys():
     return True
 
 
+def write_clock(path, t):
+    """Sets a model clock file to t seconds (atomically, world-readable)."""
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "w") as f:
+        f.write(f"{float(t)!r}\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
 def keygen(path, kind="ed25519"):
     """A key pair without passphrase at path / path.pub."""
     subprocess.run([need_binary("ssh-keygen"), "-q", "-t", kind, "-N", "",
@@ -111,7 +137,7 @@ def fingerprint(pubkey_path):
 
 class Sshd:
     def __init__(self, workdir, scenario="lab", knobs=None, port=None,
-                 name=None, host_key_kind="ed25519"):
+                 name=None, host_key_kind="ed25519", model=None):
         self.sshd_bin = need_binary("sshd")
         need_binary("ssh-keygen")
         if not os.path.exists(EMULATOR):
@@ -137,7 +163,11 @@ class Sshd:
         shutil.copytree(src, self.scenario)
         self.state = os.path.join(self.scenario, "state")
         os.makedirs(self.state, exist_ok=True)
-        self.set_knobs(knobs or {})
+        self.clock_file = None
+        knobs = dict(knobs or {})
+        if model is not None:
+            knobs["model"] = self._model_knob(model)
+        self.set_knobs(knobs)
 
         # Keys: the server's own host key, and one client key.
         self.host_key = keygen(os.path.join(self.dir, "host_key"),
@@ -186,6 +216,38 @@ ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
             os.chown(root, self.uid, self.gid)
         self.proc = None
         self.start()
+
+    def _model_knob(self, model):
+        """Copies the model and its scenario in; the "model" knob."""
+        for src in MODEL_FILES:
+            shutil.copy(src, self.dir)
+        sc = model["scenario"]
+        dst = os.path.join(self.scenario, "model.json")
+        if isinstance(sc, dict):
+            with open(dst, "w") as f:
+                json.dump(sc, f, indent=1)
+        else:
+            shutil.copy(sc, dst)
+        os.chmod(dst, 0o644)
+        knob = {"scenario": "model.json", "device": model.get("device", "A")}
+        clock = model.get("clock", "wall")
+        if clock == "file":
+            self.clock_file = os.path.join(self.dir, "clock")
+            write_clock(self.clock_file, 0)
+            clock = {"file": self.clock_file}
+        elif isinstance(clock, dict):
+            self.clock_file = clock["file"]
+        elif clock != "wall":
+            raise ValueError(f"model clock {clock!r}: 'wall', 'file' or "
+                             "{'file': PATH}")
+        knob["clock"] = clock
+        if model.get("start") is not None:
+            knob["start"] = model["start"]
+        return knob
+
+    def set_time(self, t):
+        """Steps the model clock (clock "file" or {"file": ...})."""
+        write_clock(self.clock_file, t)
 
     def set_knobs(self, knobs):
         """Rewrites scenario.json with these keys changed (None deletes)."""

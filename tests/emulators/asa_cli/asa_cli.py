@@ -42,6 +42,21 @@ scenario.json in the scenario directory (every key optional):
                      middle of a line
   exit_on_command    "show crypto ikev2 sa": the session ends, without a
                      word, when that command is entered
+  model              {"scenario": "model.json", "device": "A",
+                      "clock": "wall" | {"file": "/path/to/clock"},
+                      "start": EPOCH}: the show commands the model renders
+                     (show asp drop, show crypto ipsec sa, show crypto
+                     ikev1|isakmp|ikev2 sa, show vpn-sessiondb detail l2l,
+                     show asp table vpn-context detail, show version) come
+                     from tests/emulators/asa_model.py, for that device of
+                     that scenario (a path relative to the scenario
+                     directory), at time t: with the wall clock t = now -
+                     start, start being "start" or else the epoch written to
+                     STATE/model_start by the first command of any session;
+                     with a clock file, t is the number in that file (a
+                     test writes it between polls).  The prompt shows the
+                     model's hostname; other commands come from files;
+                     invalid_spi_step and rekey_every do not apply.
 
 The state directory (default: SCENARIO/state) receives commands.log (one
 line per command: pid, context, command; secrets are never written) and
@@ -150,6 +165,60 @@ class Terminal:
         return b
 
 
+class Model:
+    """The "model" knob: show commands rendered by asa_model.py."""
+
+    def __init__(self, scenario, state, conf):
+        here = os.path.dirname(os.path.abspath(__file__))
+        # Next to us (sshd.py copies it there) or in the source tree.
+        for d in (here, os.path.dirname(here)):
+            if os.path.exists(os.path.join(d, "asa_model.py")):
+                sys.path.insert(0, d)
+                break
+        import asa_model
+        import asa_render
+        self.asa_model, self.asa_render = asa_model, asa_render
+        path = conf["scenario"]
+        if not os.path.isabs(path):
+            path = os.path.join(scenario, path)
+        self.sc = asa_model.load(path)
+        self.device = conf.get("device", "A")
+        self.clock = conf.get("clock", "wall")
+        self.start = conf.get("start")
+        self.state = state
+        self.hostname = asa_model.world(self.sc, 0).device(
+            self.device).hostname
+        self.commands = set(asa_render.COMMANDS)
+
+    def start_epoch(self):
+        """Wall time of t = 0, shared by every session of this emulator."""
+        if self.start is not None:
+            return float(self.start)
+        path = os.path.join(self.state, "model_start")
+        with open(path, "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            f.seek(0)
+            text = f.read().strip()
+            if not text:
+                text = repr(time.time())
+                f.write(text + "\n")
+        return float(text)
+
+    def now(self):
+        if isinstance(self.clock, dict):
+            try:
+                with open(self.clock["file"]) as f:
+                    return float(f.read().strip() or 0)
+            except (OSError, ValueError):
+                return 0.0
+        return time.time() - self.start_epoch()
+
+    def render(self, cmd):
+        w = self.asa_model.world(self.sc, self.now())
+        epoch = None if isinstance(self.clock, dict) else self.start_epoch()
+        return self.asa_render.render(w, w.device(self.device), cmd, epoch)
+
+
 class Asa:
     def __init__(self, scenario, state):
         self.dir = scenario
@@ -166,6 +235,10 @@ class Asa:
         self.shows = 0
         self.term = Terminal()
         os.makedirs(os.path.join(state, "pids"), exist_ok=True)
+        self.model = None
+        if self.conf.get("model"):
+            self.model = Model(scenario, state, self.conf["model"])
+            self.hostname = self.model.hostname
 
     # Helpers.
 
@@ -202,6 +275,8 @@ class Asa:
                 for fn in os.listdir(d):
                     if fn.startswith("show_") and fn.endswith(".txt"):
                         cmds.add(fn[:-4].replace("_", " "))
+        if self.model:
+            cmds.update(self.model.commands)
         return sorted(cmds)
 
     def invalid(self, line, bad_col):
@@ -350,6 +425,17 @@ class Asa:
         return "\n".join(out)
 
     def show(self, cmd):
+        if self.model and cmd in self.model.commands:
+            text = self.model.render(cmd)
+        else:
+            text = self.static_show(cmd)
+        g = self.conf.get("garbage") or {}
+        if g.get("command") == cmd:
+            self.garbage(text, g.get("mode", "garbage"))
+        else:
+            self.emit(text, cmd)
+
+    def static_show(self, cmd):
         path = self.output_file(cmd)
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
@@ -357,11 +443,7 @@ class Asa:
             text = self.asp_drop(text)
         else:
             text = self.rekey(text, cmd)
-        g = self.conf.get("garbage") or {}
-        if g.get("command") == cmd:
-            self.garbage(text, g.get("mode", "garbage"))
-        else:
-            self.emit(text, cmd)
+        return text
 
     # Commands.
 

@@ -32,6 +32,15 @@
  *    VarBind list; a wrong community or an undecodable packet is dropped
  *    without an answer, as a real agent does; SET is refused (notWritable,
  *    or noSuchName in v1).
+ *
+ * Reload: when a request arrives and the data file was last looked at
+ * 100 ms ago or more, the file is stat()ed; if it is another file (inode,
+ * device) or was changed (size, mtime, ctime) it is loaded into a new
+ * data set, which replaces the old one between two requests.  SIGHUP
+ * reloads at once, changed or not.  A file that fails to load leaves the
+ * old data in service; the reason is logged once per version of the file.
+ * Writers replace the file with rename() (asa_model.py tick does), so a
+ * half-written file is never seen.
  */
 
 #include <net-snmp/net-snmp-config.h>
@@ -40,6 +49,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -77,6 +87,16 @@ struct fa_mib {
 	u_char		*vb_pool;
 };
 
+/* Which version of the data file: what stat() says changes on a write. */
+struct fa_file_id {
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	struct timespec	 ctime;
+	bool		 set;
+};
+
 /* One VarBind of a request, decoded. */
 struct fa_req_vb {
 	oid		 name[MAX_OID_LEN];
@@ -92,10 +112,16 @@ struct fa_stats {
 	unsigned long long	 bad_community;
 	unsigned long long	 bad_packets;
 	unsigned long long	 too_big;
+	unsigned long long	 reloads;
+	unsigned long long	 reload_failures;
 };
 
 struct fa_agent {
 	struct fa_mib	 mib;
+	const char	*path;		/* the data file */
+	struct fa_file_id loaded;	/* the version being served */
+	struct fa_file_id failed;	/* the last version that did not load */
+	struct timespec	 checked;	/* when the file was last stat()ed */
 	const char	*community;
 	size_t		 community_len;
 	size_t		 max_msg;
@@ -116,12 +142,15 @@ struct fa_buf {
 };
 
 static volatile sig_atomic_t fa_stop;
+static volatile sig_atomic_t fa_hup;
 
 static void
 fa_on_signal(int sig)
 {
-	(void)sig;
-	fa_stop = 1;
+	if (sig == SIGHUP)
+		fa_hup = 1;
+	else
+		fa_stop = 1;
 }
 
 static void
@@ -446,13 +475,46 @@ fa_cmp_name(const struct fa_entry *e, const oid *name, size_t len)
 	return 0;
 }
 
-/*
- * Loads and encodes a .snmprec file.  Lines are "OID|TAG|VALUE"; blank
- * lines and lines starting with '#' are skipped.  snmpsim variation
- * modules ("TAG:module") are refused.  Exits on any error, with the line.
- */
 static void
-fa_load(struct fa_mib *m, const char *path)
+fa_mib_free(struct fa_mib *m)
+{
+	free(m->ents);
+	free(m->arc_pool);
+	free(m->vb_pool);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+fa_file_id_of(const struct stat *st, struct fa_file_id *id)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+	id->ctime = st->st_ctim;
+	id->set = true;
+}
+
+static bool
+fa_file_id_eq(const struct fa_file_id *a, const struct fa_file_id *b)
+{
+	return a->set && b->set && a->dev == b->dev && a->ino == b->ino &&
+	    a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+	    a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	    a->ctime.tv_sec == b->ctime.tv_sec &&
+	    a->ctime.tv_nsec == b->ctime.tv_nsec;
+}
+
+/*
+ * Loads and encodes a .snmprec file into m (empty on entry), and sets id
+ * to the version of the file read.  Lines are "OID|TAG|VALUE"; blank
+ * lines and lines starting with '#' are skipped.  snmpsim variation
+ * modules ("TAG:module") are refused.  Returns 0, or -1 with the file,
+ * line and reason in msg (m is then left empty).
+ */
+static int
+fa_load(struct fa_mib *m, const char *path, struct fa_file_id *id,
+    char *msg, size_t msgsize)
 {
 	FILE		*f;
 	char		*line = NULL, *tag, *val, *end;
@@ -465,15 +527,23 @@ fa_load(struct fa_mib *m, const char *path)
 	uint32_t	 arcs32[MAX_OID_LEN];
 	u_char		*scratch = NULL, *vb = NULL;
 	const char	*why;
-	char		 msg[512];
 	int		 type, enc;
 	unsigned long	 t;
+	struct stat	 st;
 
+	memset(m, 0, sizeof(*m));
 	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(msg, sizeof(msg), "cannot open '%s': %s", path,
+		snprintf(msg, msgsize, "cannot open '%s': %s", path,
 		    strerror(errno));
-		fa_die(msg);
+		return -1;
 	}
+	if (fstat(fileno(f), &st) < 0) {
+		snprintf(msg, msgsize, "cannot stat '%s': %s", path,
+		    strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	fa_file_id_of(&st, id);
 	while ((len = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		while (len > 0 && (line[len - 1] == '\n' ||
@@ -516,8 +586,9 @@ fa_load(struct fa_mib *m, const char *path)
 		    vb, vb_cap, &why);
 		if (vblen < 0)
 			goto bad;
+		why = "data file too long";
 		if (lineno > 0x7fffffffUL)
-			fa_die("data file too long");
+			goto bad;
 		for (i = 0; i < narcs; i++)
 			arcs32[i] = (uint32_t)name[i];
 		/* Offsets for now; pointers once the pools stop moving. */
@@ -534,8 +605,15 @@ fa_load(struct fa_mib *m, const char *path)
 		fa_buf_append(&ents, &e, sizeof(e));
 	}
 	if (ferror(f)) {
-		snprintf(msg, sizeof(msg), "cannot read '%s'", path);
-		fa_die(msg);
+		snprintf(msg, msgsize, "cannot read '%s'", path);
+		fclose(f);
+		free(line);
+		free(scratch);
+		free(vb);
+		free(arcs.p);
+		free(vbs.p);
+		free(ents.p);
+		return -1;
 	}
 	fclose(f);
 	free(line);
@@ -553,19 +631,97 @@ fa_load(struct fa_mib *m, const char *path)
 	qsort(m->ents, m->n, sizeof(*m->ents), fa_cmp_ents);
 	for (i = 1; i < m->n; i++) {
 		if (fa_cmp_ents(&m->ents[i - 1], &m->ents[i]) == 0) {
-			snprintf(msg, sizeof(msg), "%s:%u: duplicate OID "
+			snprintf(msg, msgsize, "%s:%u: duplicate OID "
 			    "(first at line %u)", path,
 			    m->ents[i - 1].line > m->ents[i].line ?
 			    m->ents[i - 1].line : m->ents[i].line,
 			    m->ents[i - 1].line < m->ents[i].line ?
 			    m->ents[i - 1].line : m->ents[i].line);
-			fa_die(msg);
+			fa_mib_free(m);
+			return -1;
 		}
 	}
-	return;
+	return 0;
 bad:
-	snprintf(msg, sizeof(msg), "%s:%lu: %s", path, lineno, why);
-	fa_die(msg);
+	snprintf(msg, msgsize, "%s:%lu: %s", path, lineno, why);
+	fclose(f);
+	free(line);
+	free(scratch);
+	free(vb);
+	free(arcs.p);
+	free(vbs.p);
+	free(ents.p);
+	return -1;
+}
+
+/*
+ * Loads the data file again; on success the new data replaces the old.
+ * Requests are handled one at a time, so the swap is atomic for them.
+ */
+static void
+fa_reload(struct fa_agent *a, const char *why, const struct fa_file_id *seen)
+{
+	struct fa_mib		 m;
+	struct fa_file_id	 id = { 0 };
+	char			 msg[512];
+
+	if (fa_load(&m, a->path, &id, msg, sizeof(msg)) < 0) {
+		a->st.reload_failures++;
+		fprintf(stderr, "fastagent: reload (%s) failed, still serving "
+		    "%zu varbinds: %s\n", why, a->mib.n, msg);
+		fflush(stderr);
+		/* Not tried again until the file changes (or SIGHUP). */
+		if (id.set)
+			a->failed = id;
+		else if (seen != NULL)
+			a->failed = *seen;
+		return;
+	}
+	fa_mib_free(&a->mib);
+	a->mib = m;
+	a->loaded = id;
+	memset(&a->failed, 0, sizeof(a->failed));
+	a->st.reloads++;
+	fprintf(stderr, "fastagent: reloaded %zu varbinds from %s (%s)\n",
+	    a->mib.n, a->path, why);
+	fflush(stderr);
+}
+
+/* Milliseconds from a to b. */
+static long long
+fa_ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (long long)(b->tv_sec - a->tv_sec) * 1000 +
+	    (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/*
+ * Before a request: reload on SIGHUP, or when the file changed (looked at
+ * once per 100 ms at most).  A version that failed is not tried again.
+ */
+static void
+fa_check_reload(struct fa_agent *a)
+{
+	struct timespec		 now;
+	struct stat		 st;
+	struct fa_file_id	 id;
+
+	if (fa_hup) {
+		fa_hup = 0;
+		clock_gettime(CLOCK_MONOTONIC, &a->checked);
+		fa_reload(a, "SIGHUP", NULL);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (fa_ms_between(&a->checked, &now) < 100)
+		return;
+	a->checked = now;
+	if (stat(a->path, &st) < 0)
+		return;		/* being replaced, or gone: keep serving */
+	fa_file_id_of(&st, &id);
+	if (fa_file_id_eq(&id, &a->loaded) || fa_file_id_eq(&id, &a->failed))
+		return;
+	fa_reload(a, "file changed", &id);
 }
 
 /* Index of the first entry >= name, or > name if after. */
@@ -989,11 +1145,15 @@ fa_serve(struct fa_agent *a)
 		n = recvfrom(a->fd, in, FA_UDP_MAX + 1, 0,
 		    (struct sockaddr *)&from, &fromlen);
 		if (n < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR) {
+				if (fa_hup && !fa_stop)
+					fa_check_reload(a);
 				continue;
+			}
 			perror("fastagent: recvfrom");
 			break;
 		}
+		fa_check_reload(a);
 		rlen = fa_handle(a, in, (size_t)n, &msg);
 		if (rlen == 0)
 			continue;
@@ -1049,7 +1209,11 @@ fa_usage(FILE *fp)
 	    "(default 0; may be fractional)\n"
 	    "  --max-msg-size BYTES   largest response (default 65000, "
 	    "484..65507)\n"
-	    "  --pidfile FILE         write the process id to FILE\n");
+	    "  --pidfile FILE         write the process id to FILE\n"
+	    "\n"
+	    "The data file is loaded again when it changes (checked at most\n"
+	    "every 100 ms, when a request arrives) and on SIGHUP; a file that\n"
+	    "does not load leaves the old data in service.\n");
 }
 
 int
@@ -1135,7 +1299,14 @@ main(int argc, char **argv)
 		}
 	}
 
-	fa_load(&a.mib, data);
+	{
+		char	msg[512];
+
+		a.path = data;
+		if (fa_load(&a.mib, data, &a.loaded, msg, sizeof(msg)) < 0)
+			fa_die(msg);
+		clock_gettime(CLOCK_MONOTONIC, &a.checked);
+	}
 	a.req = fa_xrealloc(NULL, FA_MAX_REQ_VBS * sizeof(*a.req));
 	a.cursor = fa_xrealloc(NULL, FA_MAX_REQ_VBS * sizeof(*a.cursor));
 	a.out = fa_xrealloc(NULL, FA_HDR_ROOM + a.max_msg);
@@ -1162,6 +1333,12 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* A parent that waits in sigwait() (lab.py) passes its mask on. */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigprocmask(SIG_UNBLOCK, &sa.sa_mask, NULL);
 
 	if (pidfile != NULL) {
 		if ((fp = fopen(pidfile, "w")) == NULL) {
@@ -1179,17 +1356,17 @@ main(int argc, char **argv)
 	fa_serve(&a);
 
 	fprintf(stderr, "fastagent: %llu requests, %llu responses, %llu "
-	    "varbinds, %llu tooBig, %llu wrong community, %llu bad packets\n",
+	    "varbinds, %llu tooBig, %llu wrong community, %llu bad packets, "
+	    "%llu reloads, %llu failed reloads\n",
 	    a.st.requests, a.st.responses, a.st.varbinds, a.st.too_big,
-	    a.st.bad_community, a.st.bad_packets);
+	    a.st.bad_community, a.st.bad_packets, a.st.reloads,
+	    a.st.reload_failures);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	close(a.fd);
 	free(a.out);
 	free(a.cursor);
 	free(a.req);
-	free(a.mib.ents);
-	free(a.mib.arc_pool);
-	free(a.mib.vb_pool);
+	fa_mib_free(&a.mib);
 	return 0;
 }

@@ -6,7 +6,7 @@ snmpsim and vx_fastagent, and compares the output of the net-snmp
 command-line tools (walks, bulk walks, gets, bulk gets).  Behaviour where
 snmpsim is not a reference (SNMPv1 and Counter64, noSuchObject, message
 size limits, wrong community, per-PDU delay) is checked against expected
-values instead.
+values instead, and so is reloading a data file that changed.
 
 Environment: VX_FASTAGENT (path of the binary, set by ctest), VX_TESTS_DIR,
 PYTHONPATH=tests/lib.
@@ -14,6 +14,7 @@ PYTHONPATH=tests/lib.
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -187,6 +188,57 @@ class FastAgentTest(vxtest.TmpDirTest):
         rows = len(out.splitlines())
         pdus = rows // 10 + 1
         self.assertGreaterEqual(elapsed, pdus * 0.020)
+
+    def test_reload(self):
+        fa = self.track(FastAgent(self.workdir, self.data))
+        name = "1.3.6.1.2.1.1.5.0"
+
+        def sysname():
+            out = snmp("snmpget", fa.target, name).stdout.strip()
+            return out.split("STRING: ", 1)[-1].strip('"')
+
+        def replace(lines):
+            tmp = self.data + ".tmp"
+            with open(tmp, "w") as f:
+                f.write("".join(ln + "\n" for ln in lines))
+            os.replace(tmp, self.data)
+
+        self.assertEqual(sysname(), "asa-sim")
+        # A new file renamed over the old one is served from the next
+        # request on (the file is looked at every 100 ms at most), with
+        # the rows it adds and without the ones it drops.
+        extra = "1.3.6.1.2.1.1.6.0|4|rack 7"
+        gone = self.oids[-1]
+        lines = [ln.replace("|4|asa-sim", "|4|asa-reloaded") if
+                 ln.startswith(name + "|") else ln for ln in self.lines]
+        replace(sorted(lines[:-1] + [extra]))
+        vxtest.wait_until(lambda: sysname() == "asa-reloaded", timeout=5,
+                          what="the new sysName")
+        self.assertIn(f"reloaded {len(self.lines)} varbinds", fa.proc.log())
+        out = snmp("snmpget", fa.target, "1.3.6.1.2.1.1.6.0", gone).stdout
+        self.assertIn('STRING: "rack 7"', out)
+        self.assertRegex(out, gone + " = No Such (Instance|Object)")
+
+        # A file that does not load: the old data stays, the reason is
+        # logged once, and that version is not tried again.
+        replace(lines[:5] + ["1.3.6.1.2.1.1.7.0|4x|zz"] + lines[5:])
+        fail = re.compile(r"reload \(file changed\) failed, still serving "
+                          rf"{len(self.lines)} varbinds: \S+:6: bad value")
+        vxtest.wait_until(lambda: sysname() and fail.search(fa.proc.log()),
+                          timeout=5, what="the failed reload logged")
+        for _ in range(3):
+            time.sleep(0.12)
+            self.assertEqual(sysname(), "asa-reloaded")
+        self.assertEqual(len(fail.findall(fa.proc.log())), 1)
+
+        # SIGHUP reloads at once, with no request to notice a change.
+        replace(self.lines)
+        fa.proc.send(signal.SIGHUP)
+        vxtest.wait_until(lambda: re.search(
+            rf"reloaded {len(self.lines)} varbinds from \S+ \(SIGHUP\)",
+            fa.proc.log()), timeout=5, what="the SIGHUP reload")
+        self.assertTrue(fa.proc.alive())
+        self.assertEqual(sysname(), "asa-sim")
 
 
 if __name__ == "__main__":
