@@ -18,3 +18,9 @@ set_property(TEST integration.asa_ssh APPEND PROPERTY ENVIRONMENT
 add_executable(asa_parse_bench ${CMAKE_SOURCE_DIR}/bench/asa_ssh_bench.c)
 vx_target_defaults(asa_parse_bench)
 target_link_libraries(asa_parse_bench PRIVATE vx_asa_parse)
+
+# Counters that never fall: emulated ASAs whose SAs rekey at random,
+# polled 200 times over SSH and over SNMP (vx_fastagent).
+vx_integration_test(counters TIMEOUT 600)
+set_property(TEST integration.counters APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")

@@ -40,6 +40,10 @@ scenario.json in the scenario directory (every key optional):
   garbage            {"command": "show asp drop", "mode": "garbage" |
                       "truncate"}: junk bytes, or the output cut in the
                      middle of a line
+  fail_every         {"command": "show asp drop", "every": 5}: every 5th
+                     time that command is entered (counted across
+                     sessions) it answers junk (as "garbage" does), so
+                     one poll in five fails
   exit_on_command    "show crypto ikev2 sa": the session ends, without a
                      word, when that command is entered
   model              {"scenario": "model.json", "device": "A",
@@ -430,6 +434,10 @@ class Asa:
         else:
             text = self.static_show(cmd)
         g = self.conf.get("garbage") or {}
+        fail = self.conf.get("fail_every") or {}
+        if fail.get("command") == cmd and \
+                (self.count_call("fail_every") + 1) % int(fail["every"]) == 0:
+            g = {"command": cmd, "mode": "garbage"}
         if g.get("command") == cmd:
             self.garbage(text, g.get("mode", "garbage"))
         else:
