@@ -51,6 +51,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 from vxtest import (FIXTURES, Proc, Snmpsim, free_port, gen_asa,  # noqa: E402
                     http_get, wait_until)
 from sshd import Sshd  # noqa: E402
+from promstack import Alertmanager, Prometheus, Webhook  # noqa: E402
 
 MODEL = os.path.join(HERE, "asa_model.py")
 SCENARIOS = os.path.join(FIXTURES, "asa_model")
@@ -61,6 +62,13 @@ defaults:
   interval: 15s
   timeout: 5s
   retries: 1
+# Short windows, so that the lab's pages come within a few minutes; the
+# rules Prometheus runs are "vpn_exporter rules" of this file.
+alerts:
+  invalid_spi: {{warning: 0.5, page: 2, window: 1m, for: 1m}}
+  spi_mismatch: {{for: 30s}}
+  tunnel_down: {{for: 1m}}
+  exporter_job: vpn_exporter
 devices:
   - name: asa-fra1
     vendor: cisco_asa
@@ -98,6 +106,8 @@ devices:
     address: 127.0.0.1
     labels: {{site: par1}}
     expected_peers: [198.51.100.7, 203.0.113.9, 192.0.2.44, 198.51.100.20]
+    # The lab's SNMP devices also say 192.0.2.1: name the other end.
+    peer_devices: {{198.51.100.20: asa-par2}}
     collectors:
       cisco_asa_ssh:
 {par1_ssh}  - name: asa-par2
@@ -105,6 +115,7 @@ devices:
     address: 127.0.0.1
     labels: {{site: par2}}
     expected_peers: [192.0.2.1, 203.0.113.50]
+    peer_devices: {{192.0.2.1: asa-par1}}
     collectors:
       cisco_asa_ssh:
 {par2_ssh}"""
@@ -211,6 +222,26 @@ class Lab:
                               f"--web.listen-address={self.args.listen}"],
                              "vpn_exporter", self.dir))
 
+    # Prometheus with the generated rules, and Alertmanager.
+
+    def prometheus(self, config, url):
+        """Prometheus scraping the exporter every 5 s with the rules
+        'vpn_exporter rules' makes of the lab's configuration, sending
+        alerts to Alertmanager, whose notifications the lab prints."""
+        rules = os.path.join(self.dir, "rules.yml")
+        with open(rules, "w") as f:
+            subprocess.run([self.args.exporter, "rules",
+                            f"--config.file={config}"], stdout=f,
+                           check=True)
+        hook = self.run(Webhook(on_alert=print_alert))
+        am = self.run(Alertmanager(self.dir, hook.url, port=9093))
+        target = url.split("//", 1)[1]
+        prom = self.run(Prometheus(self.dir, [
+            {"job_name": "vpn_exporter", "scrape_interval": "5s",
+             "static_configs": [{"targets": [target]}]}], [rules],
+            am.url, interval="5s", port=9090))
+        return prom, am
+
     def wait_polled(self, exporter, url):
         def polled():
             if not exporter.alive():
@@ -223,6 +254,27 @@ class Lab:
             return all(re.search(rf'^vpn_up{{device="{d}"[^}}]*}} 1$', text,
                                  re.M) for d in DEVICES)
         wait_until(polled, timeout=60, what="the lab's first polls")
+
+
+def print_alert(alert):
+    """One line per notification the lab's Alertmanager sends."""
+    lb = alert.get("labels", {})
+    print(f"ALERT {alert.get('status', '?')}: {lb.get('alertname')} "
+          f"severity={lb.get('severity')} device={lb.get('device')} "
+          f"peer={lb.get('peer', '-')}: "
+          f"{alert.get('annotations', {}).get('summary', '')}", flush=True)
+
+
+def check_prometheus(prom):
+    """--check: Prometheus scrapes the exporter and every rule evaluates."""
+    def ok():
+        up = prom.query('up{job="vpn_exporter"}')
+        ruled = prom.query("vpn_alert_threshold")
+        return up and up[0]["value"][1] == "1" and ruled
+    wait_until(ok, timeout=60, what="Prometheus scraping the exporter")
+    bad = prom.rule_health()
+    if bad:
+        raise SystemExit(f"rules failing in Prometheus: {bad}")
 
 
 def find_fastagent(args):
@@ -270,12 +322,15 @@ def main():
         config = lab.config(agent, fra1, par1, par2)
         exporter = lab.exporter(config)
         lab.wait_polled(exporter, url)
-        # 3. Whatever scrapes the exporter (Prometheus, Alertmanager) starts
-        #    here, and adds its lines to `links` below.
+        # 3. Prometheus with the generated rules, and Alertmanager.
+        prom, am = lab.prometheus(config, url)
         links = [("Status page", f"{url}/"),
                  ("Metrics", f"{url}/metrics"),
                  ("Probe", f"{url}/probe?target=asa-fra1"),
+                 ("Prometheus alerts", f"{prom.url}/alerts"),
+                 ("Alertmanager", am.url),
                  ("Config", config),
+                 ("Rules", os.path.join(workdir, "rules.yml")),
                  ("Log", exporter.log_path)]
         width = max(len(k) for k, _ in links) + 2
         print(f"""
@@ -285,6 +340,9 @@ vpn_exporter demo lab is running (work directory {workdir}).
 
 One-sided rekeys, counted from the lab's start: asa-fra1 with 198.18.0.3
 at 30 s, asa-par1 with 203.0.113.9 at 60 s, asa-par2 with asa-par1 at 90 s.
+Their pages (VpnInvalidSpiDrops naming the peer, VpnSpiMismatch naming both
+ends) show in Prometheus' alerts page within a few minutes, and are
+printed here as Alertmanager sends them.
 
 Try:
   curl -s {url}/metrics | grep -E 'vpn_(up|tunnel_up|invalid_spi)'
@@ -292,6 +350,7 @@ Try:
   kill -HUP {exporter.p.pid}     # reload {config}
 """, flush=True)
         if args.check:
+            check_prometheus(prom)
             return 0
         print("Press Ctrl-C to stop.", flush=True)
         stop = {signal.SIGINT, signal.SIGTERM}

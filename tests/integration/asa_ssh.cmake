@@ -24,3 +24,9 @@ target_link_libraries(asa_parse_bench PRIVATE vx_asa_parse)
 vx_integration_test(counters TIMEOUT 600)
 set_property(TEST integration.counters APPEND PROPERTY ENVIRONMENT
   "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")
+
+# End to end: emulated ASAs, the exporter, a real Prometheus with the
+# generated rules and a real Alertmanager with the example routing.
+vx_integration_test(alerting TIMEOUT 300)
+set_property(TEST integration.alerting APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")

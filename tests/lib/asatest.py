@@ -16,15 +16,16 @@ ENABLE = "s3cret-enable"
 
 
 def config(devices, interval="2s", timeout="1500ms", background=True,
-           top=""):
+           top="", defaults=""):
     """A configuration of the given device entries; top is YAML added at
-    the top level (an "alerts:" section, say)."""
+    the top level (an "alerts:" section, say), defaults lines added to
+    "defaults:" (indented by two)."""
     return f"""defaults:
   interval: {interval}
   timeout: {timeout}
   retries: 0
   background: {"true" if background else "false"}
-{top}devices:
+{defaults}{top}devices:
 {''.join(devices)}"""
 
 

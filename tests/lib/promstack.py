@@ -33,7 +33,7 @@ def yaml_str(v):
 class Webhook:
     """An HTTP server that stores every Alertmanager notification."""
 
-    def __init__(self):
+    def __init__(self, on_alert=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/hook"
         self.notifications = []
@@ -50,6 +50,8 @@ class Webhook:
                     msg = {"unparsable": body.decode("utf-8", "replace")}
                 with hook.lock:
                     hook.notifications.append((time.monotonic(), msg))
+                for a in msg.get("alerts", []) if on_alert else ():
+                    on_alert(a)
                 self.send_response(200)
                 self.end_headers()
 
@@ -116,10 +118,24 @@ def example_inhibit_rules():
     return block.rstrip("\n")
 
 
+def port_or_free(port):
+    """port if nothing listens on it (a demo's well-known one), else a
+    free one."""
+    import socket
+    if port:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                pass
+    return free_port()
+
+
 class Alertmanager:
-    def __init__(self, workdir, webhook_url):
+    def __init__(self, workdir, webhook_url, port=None):
         binary = need_binary("prometheus-alertmanager")
-        self.port = free_port()
+        self.port = port_or_free(port)
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = os.path.join(workdir, "alertmanager")
         os.makedirs(self.dir, exist_ok=True)
@@ -151,9 +167,9 @@ class Prometheus:
     files every interval, sending alerts to Alertmanager."""
 
     def __init__(self, workdir, scrape_configs, rule_files,
-                 alertmanager_url=None, interval="1s"):
+                 alertmanager_url=None, interval="1s", port=None):
         binary = need_binary("prometheus")
-        self.port = free_port()
+        self.port = port_or_free(port)
         self.url = f"http://127.0.0.1:{self.port}"
         self.dir = os.path.join(workdir, "prometheus")
         os.makedirs(self.dir, exist_ok=True)
