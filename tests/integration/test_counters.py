@@ -189,6 +189,52 @@ class Counters(AsaTestBase):
                 self.assertEqual(inv, [tr["invalid_spi"]["asp"]], t)
         self.assertEqual(absent, 5)
 
+    def test_down_stays_down(self):
+        # The tunnel to PEERS[2] goes down at t = 50: the ASA deletes its
+        # blocks, and no expected_peers names it.  It must read down, with
+        # its counters where they were, until forget_after; a reload with
+        # bad alert thresholds keeps the running configuration.
+        sc = json.loads(json.dumps(SCENARIO))
+        sc["events"] = [{"t": 50, "type": "tunnel_down", "device": "A",
+                         "peer": PEERS[2]}]
+        clock = self.write("clock", "")
+        write_clock(clock, 30)
+        s = self.sshd(name="asa-a", model={"scenario": sc, "device": "A",
+                                            "clock": {"file": clock}})
+        self.ex = self.exporter([self.device("asa-a", s)], interval="1h",
+                                timeout="10s", background=False,
+                                defaults="  forget_after: 3s\n")
+        smp = self.probe(self.ex, "asa-a")
+        self.assertEqual(find(smp, "vpn_tunnel_up", peer=PEERS[2]), [1])
+        before = find(smp, "vpn_ipsec_packets_total", peer=PEERS[2],
+                      direction="out")[0]
+        write_clock(clock, 60)
+        smp = self.probe(self.ex, "asa-a")
+        self.assertEqual(find(smp, "vpn_tunnel_up", peer=PEERS[2]), [0])
+        self.assertEqual(find(smp, "vpn_tunnel_up", peer=PEERS[0]), [1])
+        frozen = find(smp, "vpn_ipsec_packets_total", peer=PEERS[2],
+                      direction="out")
+        self.assertEqual(len(frozen), 1)
+        self.assertGreaterEqual(frozen[0], before)
+        self.assertEqual(find(smp, "vpn_ipsec_sa_info", peer=PEERS[2]), [])
+        # A refused reload changes nothing.
+        text = open(self.ex.config_path).read()
+        self.ex.write_config(text.replace(
+            "devices:", "alerts:\n  invalid_spi: {warning: 9, page: 1}\n"
+            "devices:", 1))
+        status, _, body = self.ex.get("/-/reload", method="POST")
+        self.assertEqual(status, 500)
+        self.assertIn(b"warning threshold (9) is above the page threshold",
+                      body)
+        smp = self.probe(self.ex, "asa-a")
+        self.assertEqual(find(smp, "vpn_tunnel_up", peer=PEERS[2]), [0])
+        self.assertEqual(find(smp, "vpn_alert_threshold", alert="invalid_spi",
+                              severity="page"), [1])
+        # Past forget_after, it is gone.
+        wait_until(lambda: find(self.probe(self.ex, "asa-a"),
+                                "vpn_tunnel_up", peer=PEERS[2]) == [],
+                   timeout=10, what="the down tunnel forgotten")
+
 
 if __name__ == "__main__":
     main()
