@@ -41,11 +41,19 @@ struct vx_cfg_errors {
 	size_t	  cap;
 };
 
+struct vx_strlist;
+
 struct vx_cfg_doc {
 	struct vx_arena		 arena;
 	const char		*file;
 	const char		*dir;		/* for relative *_file paths */
 	struct vx_cfg_node	*root;		/* NULL for an empty document */
+	/*
+	 * If set, every secret the walker reads (KEY, KEY_file, KEY_env) is
+	 * also copied here, so that the device's output can be scrubbed of
+	 * it (a device may echo what it was sent).
+	 */
+	struct vx_strlist	*secret_sink;
 };
 
 /* Records "file:line:col: message" (or just the message if at is NULL). */
@@ -126,6 +134,8 @@ void	vx_cfg_free_fields(const struct vx_cfg_key *keys, void *obj);
 
 void	vx_secret_clear(struct vx_secret *s);
 void	vx_strlist_clear(struct vx_strlist *l);
+/* vx_strlist_clear, zeroing the strings first (they hold secrets). */
+void	vx_strlist_clear_secrets(struct vx_strlist *l);
 /* Deep copy; returns false on out-of-memory. */
 bool	vx_strlist_copy(struct vx_strlist *dst, const struct vx_strlist *src);
 bool	vx_secret_copy(struct vx_secret *dst, const struct vx_secret *src);

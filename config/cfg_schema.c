@@ -38,6 +38,14 @@ vx_strlist_clear(struct vx_strlist *l)
 	l->n = 0;
 }
 
+void
+vx_strlist_clear_secrets(struct vx_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		explicit_bzero(l->v[i], strlen(l->v[i]));
+	vx_strlist_clear(l);
+}
+
 bool
 vx_strlist_copy(struct vx_strlist *dst, const struct vx_strlist *src)
 {
@@ -221,6 +229,19 @@ secret_form(const char *key, const char *base)
 	return -1;
 }
 
+/* Appends a copy of value to the sink (out of memory: it is left out). */
+static void
+sink_secret(struct vx_strlist *sink, const char *value)
+{
+	char **v = realloc(sink->v, (sink->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return;
+	sink->v = v;
+	if ((v[sink->n] = strdup(value)) != NULL)
+		sink->n++;
+}
+
 static void
 apply_secret(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *k, const struct vx_cfg_node *v, int form,
@@ -263,6 +284,8 @@ apply_secret(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		return;
 	}
 	out->value = value;
+	if (doc->secret_sink != NULL)
+		sink_secret(doc->secret_sink, value);
 }
 
 static bool

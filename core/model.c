@@ -758,6 +758,17 @@ vx_snapshot_restrict(struct vx_snapshot *s, const struct vx_fields *allow)
 	}
 }
 
+int
+vx_snapshot_reindex(struct vx_snapshot *s)
+{
+	/* Growing rebuilds an index from the arrays, at twice the size. */
+	if (s->tun_index_cap > 0 && !tunnel_index_grow(s))
+		return -VX_E_NOMEM;
+	if (s->ike_index_cap > 0 && !ike_index_grow(s))
+		return -VX_E_NOMEM;
+	return 0;
+}
+
 void
 vx_spi_format(uint32_t spi, char buf[11])
 {

@@ -394,6 +394,12 @@ int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
 int	vx_snapshot_merge(struct vx_snapshot *dst,
 	    const struct vx_snapshot *src);
 
+/*
+ * Rebuilds the snapshot's lookup indexes after its names were changed in
+ * place (core/scrub.c).  Returns 0 or -VX_E_NOMEM.
+ */
+int	vx_snapshot_reindex(struct vx_snapshot *s);
+
 /* "established", ...: the state set's value names; NULL for UNKNOWN. */
 const char	*vx_ike_state_name(enum vx_ike_state st);
 

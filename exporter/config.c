@@ -109,6 +109,7 @@ device_cfg_release(struct vx_device_cfg *d)
 	vx_strlist_clear(&d->labels);
 	vx_strlist_clear(&d->expected_peers);
 	vx_strlist_clear(&d->peer_devices);
+	vx_strlist_clear_secrets(&d->secrets);
 	free(d->fingerprint);
 	memset(d, 0, sizeof(*d));
 }
@@ -455,7 +456,7 @@ check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
 }
 
 static void
-load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
     const struct vx_cfg_node *node, const struct vx_defaults *defs,
     struct vx_alerts_cfg *ac, struct vx_config *cfg, size_t index)
 {
@@ -536,7 +537,9 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	d->target.expected_peers = &d->expected_peers;
 	cfg->ndevices++;
 
+	doc->secret_sink = &d->secrets;
 	configure_collectors(errs, doc, &raw, d);
+	doc->secret_sink = NULL;
 	resolve_sources(errs, raw.sources, d);
 	load_peer_devices(errs, raw.peer_devices, d);
 	vx_alerts_resolve(ac, errs, doc, d->name, &d->labels, raw.alerts,

@@ -46,6 +46,8 @@ struct vx_device_cfg {
 	bool			 background;
 	int64_t			 forget_after_ms;
 	int64_t			 spi_mismatch_grace_ms;
+	/* Every secret of the device's collectors, to scrub its output of. */
+	struct vx_strlist	 secrets;
 	/* Tunnel peer -> the configured device at the other end. */
 	struct vx_strlist	 peer_devices;	/* peer, device pairs */
 	struct vx_alert_settings alerts;

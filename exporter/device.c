@@ -6,6 +6,7 @@
 
 #include "history.h"
 #include "log.h"
+#include "scrub.h"
 
 #define COMPLAIN_FIRST_MS	60000
 #define COMPLAIN_MAX_MS		3600000
@@ -60,6 +61,8 @@ vx_device_unref(struct vx_device *d)
 	free(c->address);
 	vx_strlist_clear(&c->labels);
 	vx_strlist_clear(&c->expected_peers);
+	vx_strlist_clear(&c->peer_devices);
+	vx_strlist_clear_secrets(&c->secrets);
 	free(c->fingerprint);
 	vx_snapshot_unref(d->latest);
 	vx_history_free(d->hist);
@@ -207,6 +210,13 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			goto oom;
 		rc = ops->collect(c->collectors[i].state, &c->target, deadline,
 		    sub, &err);
+		/* Whatever the device sent back, its secrets stay here. */
+		vx_scrub_text(err.msg, (const char *const *)c->secrets.v,
+		    c->secrets.n);
+		if (rc == 0 && vx_snapshot_scrub(sub,
+		    (const char *const *)c->secrets.v, c->secrets.n) > 0 &&
+		    vx_snapshot_reindex(sub) != 0)
+			rc = vx_err_set(&err, VX_E_NOMEM, "out of memory");
 		if (rc == 0) {
 			vx_snapshot_restrict(sub, allow);
 			if (vx_snapshot_merge(snap, sub) != 0)

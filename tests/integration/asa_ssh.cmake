@@ -30,3 +30,8 @@ set_property(TEST integration.counters APPEND PROPERTY ENVIRONMENT
 vx_integration_test(alerting TIMEOUT 300)
 set_property(TEST integration.alerting APPEND PROPERTY ENVIRONMENT
   "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")
+
+# Configured secrets scrubbed from whatever a device sends back.
+vx_integration_test(secrets TIMEOUT 120)
+set_property(TEST integration.secrets APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")

@@ -9,6 +9,7 @@ vx_unit_test(core_err LIBS vx_core)
 vx_unit_test(core_log LIBS vx_core)
 vx_unit_test(core_model LIBS vx_core)
 vx_unit_test(core_history LIBS vx_core)
+vx_unit_test(core_scrub LIBS vx_core)
 vx_unit_test(core_render LIBS vx_core)
 # promtool check metrics on a whole exposition; exits 77 (skipped) when
 # promtool is missing, unless CI=true.

@@ -40,6 +40,8 @@ scenario.json in the scenario directory (every key optional):
   garbage            {"command": "show asp drop", "mode": "garbage" |
                       "truncate"}: junk bytes, or the output cut in the
                      middle of a line
+  replies            {"show asp drop": "TEXT"}: the command answers TEXT
+                     instead ("\n" separates lines)
   fail_every         {"command": "show asp drop", "every": 5}: every 5th
                      time that command is entered (counted across
                      sessions) it answers junk (as "garbage" does), so
@@ -429,6 +431,10 @@ class Asa:
         return "\n".join(out)
 
     def show(self, cmd):
+        replies = self.conf.get("replies") or {}
+        if cmd in replies:
+            self.emit(replies[cmd], cmd)
+            return
         if self.model and cmd in self.model.commands:
             text = self.model.render(cmd)
         else:
