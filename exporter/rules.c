@@ -231,6 +231,17 @@ static const char invalid_spi_expr[] =
 "  ),\n"
 "  \"peer\", \"unknown\", \"\", \"\")\n";
 
+#define INVALID_SPI_SUMMARY \
+	"{{ $labels.device }} drops packets with an invalid SPI{{ if ne " \
+	"$labels.peer \"unknown\" }} from {{ $labels.peer }}{{ end }}"
+#define INVALID_SPI_DESCRIPTION \
+	"{{ $labels.device }} drops {{ printf \"%.3g\" $value }} packets/s " \
+	"with an invalid SPI{{ if eq $labels.peer \"unknown\" }} (the peer " \
+	"is unknown: the device has no per-peer count and no tunnel's " \
+	"inbound traffic stopped){{ else }}, peer {{ $labels.peer }}" \
+	"{{ end }}. Usually a one-sided rekey: compare the SPIs of both " \
+	"ends (vpn_ipsec_sa_info) and clear the SAs on both."
+
 struct rule_def {
 	enum vx_alert		 alert;
 	enum vx_alert_slot	 slot;		/* whose severity; FOR: the alert's */
@@ -241,21 +252,9 @@ struct rule_def {
 
 static const struct rule_def rule_defs[] = {
 	{ VX_AL_INVALID_SPI, VX_AS_WARNING, invalid_spi_expr,
-	  "{{ $labels.device }} drops packets with an invalid SPI{{ if ne $labels.peer \"unknown\" }} from {{ $labels.peer }}{{ end }}",
-	  "{{ $labels.device }} drops {{ printf \"%.3g\" $value }} packets/s with an "
-	  "invalid SPI{{ if eq $labels.peer \"unknown\" }} (the peer is "
-	  "unknown: the device has no per-peer count and no tunnel's inbound "
-	  "traffic stopped){{ else }}, peer {{ $labels.peer }}{{ end }}. "
-	  "Usually a one-sided rekey: compare the SPIs of both ends "
-	  "(vpn_ipsec_sa_info) and clear the SAs on both." },
+	  INVALID_SPI_SUMMARY, INVALID_SPI_DESCRIPTION },
 	{ VX_AL_INVALID_SPI, VX_AS_PAGE, invalid_spi_expr,
-	  "{{ $labels.device }} drops packets with an invalid SPI{{ if ne $labels.peer \"unknown\" }} from {{ $labels.peer }}{{ end }}",
-	  "{{ $labels.device }} drops {{ printf \"%.3g\" $value }} packets/s with an "
-	  "invalid SPI{{ if eq $labels.peer \"unknown\" }} (the peer is "
-	  "unknown: the device has no per-peer count and no tunnel's inbound "
-	  "traffic stopped){{ else }}, peer {{ $labels.peer }}{{ end }}. "
-	  "Usually a one-sided rekey: compare the SPIs of both ends "
-	  "(vpn_ipsec_sa_info) and clear the SAs on both." },
+	  INVALID_SPI_SUMMARY, INVALID_SPI_DESCRIPTION },
 	{ VX_AL_TUNNEL_DOWN, VX_AS_FOR,
 	  "{TUNNEL_UP}{D} == 0\n"
 	  "or\n"

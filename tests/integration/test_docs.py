@@ -81,27 +81,14 @@ class Docs(unittest.TestCase):
 
     @unittest.skipUnless(VX_BIN and os.path.exists(VX_BIN), "VX_BIN not built")
     def test_example_config_loads(self):
-        text = read("examples", "vpn_exporter.yml")
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "vpn_exporter.yml")
-            shutil.copy(os.path.join(ROOT, "examples", "vpn_exporter.yml"),
-                        path)
-            # The files and variables it names hold the secrets.
-            for name in re.findall(r"^\s+\w+_file: (\S+)", text, re.M):
-                f = os.path.join(d, name)
-                os.makedirs(os.path.dirname(f), exist_ok=True)
-                with open(f, "w") as out:
-                    out.write("example-secret-1234\n")
-            env = dict(os.environ)
-            for var in re.findall(r"^\s+\w+_env: (\w+)", text, re.M):
-                env[var] = "example-secret-1234"
+            path, env = self._example(d)
             r = subprocess.run([VX_BIN, f"--config.file={path}",
                                 "--dry-run"], capture_output=True, text=True,
                                env=env, timeout=30)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("configuration OK", r.stdout)
             self.assertIn("(3 devices)", r.stdout)
-
 
 if __name__ == "__main__":
     main()

@@ -132,7 +132,26 @@ def port_or_free(port):
     return free_port()
 
 
-class Alertmanager:
+class Server:
+    """A child process serving HTTP, ready when /-/ready says 200."""
+
+    def wait_ready(self, what):
+        wait_until(self.ready, timeout=60, what=f"{what} ready")
+
+    def ready(self):
+        if not self.proc.alive():
+            raise AssertionError(f"{self.proc.name} exited:\n" +
+                                 self.proc.log())
+        try:
+            return http_get(self.url + "/-/ready", timeout=2)[0] == 200
+        except OSError:
+            return False
+
+    def stop(self):
+        self.proc.stop()
+
+
+class Alertmanager(Server):
     def __init__(self, workdir, webhook_url, port=None):
         binary = need_binary("prometheus-alertmanager")
         self.port = port_or_free(port)
@@ -148,21 +167,10 @@ class Alertmanager:
                           f"--web.listen-address=127.0.0.1:{self.port}",
                           "--cluster.listen-address="],
                          "alertmanager", workdir)
-        wait_until(self.ready, timeout=30, what="alertmanager ready")
-
-    def ready(self):
-        if not self.proc.alive():
-            raise AssertionError("alertmanager exited:\n" + self.proc.log())
-        try:
-            return http_get(self.url + "/-/ready", timeout=2)[0] == 200
-        except OSError:
-            return False
-
-    def stop(self):
-        self.proc.stop()
+        self.wait_ready("alertmanager")
 
 
-class Prometheus:
+class Prometheus(Server):
     """Prometheus scraping the given jobs every interval, evaluating rule
     files every interval, sending alerts to Alertmanager."""
 
@@ -191,15 +199,7 @@ class Prometheus:
                           f"--storage.tsdb.path={self.dir}/data",
                           f"--web.listen-address=127.0.0.1:{self.port}"],
                          "prometheus", workdir)
-        wait_until(self.ready, timeout=60, what="prometheus ready")
-
-    def ready(self):
-        if not self.proc.alive():
-            raise AssertionError("prometheus exited:\n" + self.proc.log())
-        try:
-            return http_get(self.url + "/-/ready", timeout=2)[0] == 200
-        except OSError:
-            return False
+        self.wait_ready("prometheus")
 
     def query(self, expr):
         """An instant query: the result list of the API's answer."""
@@ -224,6 +224,3 @@ class Prometheus:
                 if r.get("health") not in ("ok", "unknown"):
                     bad.append((r["name"], r.get("lastError")))
         return bad
-
-    def stop(self):
-        self.proc.stop()
