@@ -28,6 +28,7 @@ vx_device_new(struct vx_device_cfg *cfg)
 	}
 	atomic_init(&d->refs, 1);
 	atomic_init(&d->retired, false);
+	atomic_init(&d->failures, 0);
 	d->cfg = *cfg;
 	/* The target points into the configuration it was built from. */
 	d->cfg.target.device = d->cfg.name;
@@ -303,6 +304,14 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 	pthread_mutex_lock(&d->lock);
 	if (snap != NULL) {
 		struct vx_history_opts	ho = { d->cfg.forget_after_ms };
+		bool			any_ok = false;
+
+		for (size_t i = 0; i < snap->nruns; i++)
+			any_ok = any_ok || snap->runs[i].code == VX_E_OK;
+		if (any_ok)
+			atomic_store(&d->failures, 0);
+		else
+			atomic_fetch_add(&d->failures, 1);
 		int64_t			wall = vx_now_wall_ms();
 
 		if (vx_history_apply(d->hist, snap, &ho, wall) != 0)

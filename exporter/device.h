@@ -38,6 +38,7 @@ struct vx_device {
 	struct vx_device_cfg	 cfg;		/* owned; collectors' state too */
 	atomic_bool		 retired;	/* removed by a reload */
 	bool			 scheduled;	/* owned by the poller (its lock) */
+	atomic_uint		 failures;	/* polls in a row where all failed */
 
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 done;

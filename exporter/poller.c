@@ -5,9 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backoff.h"
 #include "log.h"
-
-#define FIRST_POLL_SPREAD_MS	5000
 
 struct entry {
 	int64_t			 due_ms;	/* monotonic */
@@ -179,11 +178,14 @@ worker_main(void *arg)
 
 		pthread_mutex_lock(&p->lock);
 		/*
-		 * Next poll one interval after this one started; a device that
-		 * took longer than its interval is polled again at once.
+		 * Next poll one interval after this one started (later for a
+		 * device that keeps failing); a device that took longer than
+		 * its interval is polled again at once.
 		 */
 		if (p->stopping || atomic_load(&d->retired) ||
-		    !heap_push(p, start + d->cfg.interval_ms, d)) {
+		    !heap_push(p, start + vx_backoff_delay_ms(
+		    d->cfg.interval_ms, atomic_load(&d->failures),
+		    (uint32_t)start ^ (uint32_t)(uintptr_t)d), d)) {
 			d->scheduled = false;
 			vx_device_unref(d);
 		} else
@@ -238,13 +240,16 @@ grow_workers(struct vx_poller *p, size_t want)
 	}
 }
 
-/* Spreads first polls by name so a restart does not hit every device at once. */
+/*
+ * Spreads first polls by name so a restart does not hit every device at
+ * once; their phases stay spread from then on.
+ */
 static int64_t
-first_delay_ms(const struct vx_device *d)
+first_delay_ms(const struct vx_device *d, size_t ndevices)
 {
 	uint32_t	h = 2166136261u;
-	int64_t		spread = d->cfg.interval_ms < FIRST_POLL_SPREAD_MS ?
-			    d->cfg.interval_ms : FIRST_POLL_SPREAD_MS;
+	int64_t		spread = vx_first_poll_spread_ms(d->cfg.interval_ms,
+			    ndevices);
 
 	for (const char *c = d->cfg.name; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
@@ -269,7 +274,7 @@ vx_poller_set_devices(struct vx_poller *p, struct vx_device *const *devs,
 		if (!d->cfg.background || d->scheduled)
 			continue;
 		vx_device_ref(d);
-		if (!heap_push(p, now + first_delay_ms(d), d)) {
+		if (!heap_push(p, now + first_delay_ms(d, background), d)) {
 			vx_device_unref(d);
 			continue;
 		}
