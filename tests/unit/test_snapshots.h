@@ -62,12 +62,15 @@ vxt_busy_snapshot(int i)
 		t->rekeys_set = true;
 		ike = vx_snapshot_ike_sa(s, peer);
 		ike->up = true;
+		ike->state = VX_IKE_ESTABLISHED;
 		ike->life_s = 80000;
 		ike->life_s_set = true;
 		for (int a = 0; a < VX_IA__COUNT; a++)
 			vx_ike_sa_set_attr(s, ike, (enum vx_ike_attr)a, "y");
 	}
 	vx_snapshot_expect_peer(s, "203.0.113.9");
+	vx_snapshot_add_threshold(s, "invalid_spi", "warning", 0.25);
+	vx_snapshot_add_threshold(s, "invalid_spi", "page", 2);
 	return s;
 }
 
