@@ -92,6 +92,7 @@ enum vx_cfg_type {
 	VX_CFG_T_DURATION,	/* int64_t milliseconds, "30s", "1m" */
 	VX_CFG_T_INT,		/* int64_t */
 	VX_CFG_T_NUMBER,	/* double; a decimal number, not NaN or inf */
+	VX_CFG_T_SIZE,		/* int64_t bytes, "32MiB", "65536" */
 	VX_CFG_T_BOOL,		/* bool */
 	VX_CFG_T_ENUM,		/* int, index into enum_names */
 	VX_CFG_T_STRLIST,	/* struct vx_strlist; a list of strings */
@@ -113,7 +114,7 @@ struct vx_cfg_key {
 	enum vx_cfg_type	 type;
 	size_t			 offset;
 	bool			 required;
-	int64_t			 min;		/* INT, DURATION, NUMBER; min == max: none */
+	int64_t			 min;		/* INT, DURATION, NUMBER, SIZE; min == max: none */
 	int64_t			 max;
 	const char *const	*enum_names;	/* ENUM: NULL-terminated */
 };

@@ -97,6 +97,7 @@ vx_cfg_free_fields(const struct vx_cfg_key *keys, void *obj)
 		case VX_CFG_T_DURATION:
 		case VX_CFG_T_INT:
 		case VX_CFG_T_NUMBER:
+		case VX_CFG_T_SIZE:
 		case VX_CFG_T_BOOL:
 		case VX_CFG_T_ENUM:
 		case VX_CFG_T_NODE:
@@ -439,6 +440,26 @@ apply_one(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 			    "and %lld, not %lld", k->value, where,
 			    (long long)key->min, (long long)key->max,
 			    (long long)n);
+			return;
+		}
+		*(int64_t *)f = n;
+		return;
+	}
+	case VX_CFG_T_SIZE: {
+		int64_t n;
+
+		if (!want_scalar(errs, v, k->value, where, "a size"))
+			return;
+		if (!vx_parse_size(v->value, v->len, &n)) {
+			vx_cfg_error(errs, v, "invalid size '%s' for '%s' in %s "
+			    "(use e.g. 65536, 512KiB, 32MiB, 1GiB)", v->value,
+			    k->value, where);
+			return;
+		}
+		if (key->min != key->max && (n < key->min || n > key->max)) {
+			vx_cfg_error(errs, v, "'%s' in %s must be between %lld "
+			    "and %lld bytes, not %s", k->value, where,
+			    (long long)key->min, (long long)key->max, v->value);
 			return;
 		}
 		*(int64_t *)f = n;

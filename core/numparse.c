@@ -1,5 +1,7 @@
 #include "numparse.h"
 
+#include <string.h>
+
 bool
 vx_parse_u64(const char *s, size_t len, uint64_t *out)
 {
@@ -139,4 +141,36 @@ vx_parse_duration_ms(const char *s, size_t len, int64_t *out)
 	}
 	*out = total;
 	return true;
+}
+
+bool
+vx_parse_size(const char *s, size_t len, int64_t *out)
+{
+	static const struct {
+		const char	*unit;
+		int64_t		 mult;
+	} units[] = {
+		{ "", 1 }, { "B", 1 }, { "KiB", INT64_C(1) << 10 },
+		{ "MiB", INT64_C(1) << 20 }, { "GiB", INT64_C(1) << 30 },
+		{ "kB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
+	};
+	size_t		digits = 0;
+	uint64_t	n;
+
+	while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+		digits++;
+	if (digits == 0 || !vx_parse_u64(s, digits, &n))
+		return false;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t ul = strlen(units[u].unit);
+
+		if (len - digits != ul ||
+		    strncmp(s + digits, units[u].unit, ul) != 0)
+			continue;
+		if (n > (uint64_t)(INT64_MAX / units[u].mult))
+			return false;
+		*out = (int64_t)n * units[u].mult;
+		return true;
+	}
+	return false;
 }

@@ -25,5 +25,11 @@ bool	vx_parse_spi_hex(const char *s, size_t len, uint32_t *out);
  * Stores milliseconds.
  */
 bool	vx_parse_duration_ms(const char *s, size_t len, int64_t *out);
+/*
+ * A size in bytes: a whole number with an optional unit, "B", "KiB",
+ * "MiB", "GiB" (powers of 1024) or "kB", "MB", "GB" (powers of 1000):
+ * "32MiB", "65536".  Stores bytes.
+ */
+bool	vx_parse_size(const char *s, size_t len, int64_t *out);
 
 #endif

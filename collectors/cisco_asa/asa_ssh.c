@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "memtrim.h"
 #include "ssh.h"
 
 #include "banned.h"
@@ -39,6 +40,7 @@ struct asa_ssh_cfg {
 	char			*context;
 	bool			 sessiondb;
 	bool			 vpn_context;
+	int64_t			 max_output;
 };
 
 struct asa_ssh_state {
@@ -72,6 +74,8 @@ static const struct vx_cfg_key asa_ssh_keys[] = {
 	{ "context", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
 	{ "sessiondb", VX_CFG_T_BOOL, F(sessiondb), false, 0, 0, NULL },
 	{ "vpn_context", VX_CFG_T_BOOL, F(vpn_context), false, 0, 0, NULL },
+	{ "max_output", VX_CFG_T_SIZE, F(max_output), false, 65536,
+	    INT64_C(1) << 30, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef F
@@ -249,6 +253,7 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		return -1;
 	vx_strbuf_init(&st->out, 0);
 	st->cfg.port = 22;
+	st->cfg.max_output = (int64_t)VX_SSH_MAX_OUTPUT_DEFAULT;
 	nerr = vx_cfg_apply(errs, doc, asa_ssh_keys, opts, &st->cfg, where,
 	    &seen);
 	nerr += check_options(errs, doc, opts, st, where, seen);
@@ -336,6 +341,7 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 			.enable_password = c->enable_password.value,
 			.setup = st->setup,
 			.setup_optional = st->setup_optional,
+			.max_output = (size_t)c->max_output,
 		};
 
 		st->ssh = vx_ssh_new(&p);
@@ -354,6 +360,7 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 	if (st->out.alloc > KEEP_OUTPUT) {
 		vx_strbuf_release(&st->out);
 		vx_strbuf_init(&st->out, 0);
+		vx_release_memory();
 	}
 	return rc;
 }

@@ -17,12 +17,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "memtrim.h"
 #include "ssh_lib.h"
 
 #include "banned.h"
 
-/* Output larger than this is refused rather than buffered. */
-#define OUTPUT_MAX		(256u * 1024 * 1024)
+/* Buffer capacity kept between commands; more is given back. */
+#define KEEP_RAW		(1024 * 1024)
 /* How far back from the end we look for the start of the last line. */
 #define TAIL_MAX		4096
 /*
@@ -67,6 +68,7 @@ struct vx_ssh {
 	char			 prompt[VX_SSH_PROMPT_MAX + 1];
 	char			 cand[VX_SSH_PROMPT_MAX + 1];	/* last seen */
 	struct vx_strbuf	 raw;		/* what the device sent */
+	size_t			 max_output;	/* cap on raw */
 	size_t			 pager_at;	/* raw.len when we last paged */
 	unsigned long		 logins;
 	bool			 died;		/* EOF or channel error */
@@ -475,7 +477,20 @@ vx_ssh_new(const struct vx_ssh_params *p)
 		snprintf(s->hostport, sizeof(s->hostport), "%s:%u",
 		    p->address, s->p.port);
 	vx_strbuf_init(&s->raw, 4096);
+	s->max_output = p->max_output > 0 ? p->max_output :
+	    VX_SSH_MAX_OUTPUT_DEFAULT;
 	return s;
+}
+
+/* Gives a large read buffer back, and the memory to the system. */
+static void
+shrink_raw(struct vx_ssh *s)
+{
+	if (s->raw.alloc <= KEEP_RAW)
+		return;
+	vx_strbuf_release(&s->raw);
+	vx_strbuf_init(&s->raw, 4096);
+	vx_release_memory();
 }
 
 static void
@@ -523,6 +538,7 @@ vx_ssh_close(struct vx_ssh *s)
 	s->prompt[0] = '\0';
 	s->died = false;
 	vx_strbuf_reset(&s->raw);
+	shrink_raw(s);
 }
 
 void
@@ -884,10 +900,11 @@ read_some(struct vx_ssh *s, struct vx_deadline d, bool *got,
 		left = INT_MAX;
 	n = ssh_channel_read_timeout(s->chan, buf, sizeof(buf), 0, (int)left);
 	if (n > 0) {
-		if (s->raw.len + (size_t)n > OUTPUT_MAX)
-			return vx_err_set(err, VX_E_PROTOCOL, "more than %u "
-			    "bytes of output from %s", OUTPUT_MAX,
-			    s->hostport);
+		if (s->raw.len + (size_t)n > s->max_output)
+			return vx_err_set(err, VX_E_PROTOCOL, "more than "
+			    "max_output (%zu bytes) of output from %s without "
+			    "a prompt: a device that never stops sending?",
+			    s->max_output, s->hostport);
 		vx_strbuf_add(&s->raw, buf, (size_t)n);
 		if (s->raw.failed)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -1014,12 +1031,14 @@ run_once(struct vx_ssh *s, const char *cmd, bool learn,
 	if (rc == 0)
 		rc = read_until(s, learn ? WANT_ANY_PROMPT : WANT_PROMPT, what,
 		    d, &m, err);
-	vx_ssh_clean_output(s->raw.buf, s->raw.len, cmd,
-	    rc == 0 ? s->cand : NULL, out);
-	if (out->failed)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	/* A failed command's output is not used: no second copy of it. */
+	if (rc == 0)
+		vx_ssh_clean_output(s->raw.buf, s->raw.len, cmd, s->cand, out);
+	shrink_raw(s);
 	if (rc != 0)
 		return rc;
+	if (out->failed)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	if (learn)
 		memcpy(s->prompt, s->cand, sizeof(s->prompt));
 	if (vx_ssh_device_error(out->buf, out->len, msg, sizeof(msg))) {

@@ -80,7 +80,14 @@ struct vx_ssh_params {
 	 */
 	const char *const		*setup;
 	const bool			*setup_optional;
+	/*
+	 * The most bytes one command (or the login) may send before its
+	 * prompt; more fails the command, naming the cap.  0: the default.
+	 */
+	size_t				 max_output;
 };
+
+#define VX_SSH_MAX_OUTPUT_DEFAULT	((size_t)32 * 1024 * 1024)
 
 struct vx_ssh;
 

@@ -35,3 +35,4 @@ set_property(TEST integration.alerting APPEND PROPERTY ENVIRONMENT
 vx_integration_test(secrets TIMEOUT 120)
 set_property(TEST integration.secrets APPEND PROPERTY ENVIRONMENT
   "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")
+vx_integration_test(hostile TIMEOUT 180)

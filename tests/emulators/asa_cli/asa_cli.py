@@ -40,6 +40,9 @@ scenario.json in the scenario directory (every key optional):
   garbage            {"command": "show asp drop", "mode": "garbage" |
                       "truncate"}: junk bytes, or the output cut in the
                      middle of a line
+  endless            "show crypto ipsec sa": that command's output never
+                     ends (its lines repeat, as fast as the client reads)
+  banner_flood       true: the banner never ends, so no prompt ever comes
   replies            {"show asp drop": "TEXT"}: the command answers TEXT
                      instead ("\n" separates lines)
   fail_every         {"command": "show asp drop", "every": 5}: every 5th
@@ -319,7 +322,16 @@ class Asa:
 
     # Output.
 
+    def flood(self, text):
+        """Writes text over and over until the client goes away."""
+        chunk = (text.replace("\r\n", "\n").replace("\n", "\r\n") *
+                 max(1, 65536 // max(1, len(text)))).encode()
+        while True:
+            self.term.write(chunk)
+
     def emit(self, text, cmd):
+        if self.conf.get("endless") == cmd:
+            self.flood(text)
         lines = text.replace("\r\n", "\n").split("\n")
         if lines and lines[-1] == "":
             lines.pop()
@@ -529,6 +541,9 @@ class Asa:
             banner = self.conf.get(
                 "banner", "Type help or '?' for a list of available "
                 "commands.")
+            if self.conf.get("banner_flood"):
+                self.flood("*** Authorized use only. Everything is logged. "
+                           "***\n")
             if banner:
                 self.term.write(banner.replace("\n", "\r\n") + "\r\n")
             limit = int(self.conf.get("close_after_shows", 0))
