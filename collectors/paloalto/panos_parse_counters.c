@@ -50,6 +50,25 @@ in_list(const char *const *list, const char *s, bool glob)
 	return false;
 }
 
+/* Whether name is a line of list (a name per line). */
+static bool
+listed(const struct vx_strbuf *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i + n < list->len; ) {
+		const char *nl = memchr(list->buf + i, '\n', list->len - i);
+
+		if (nl == NULL)
+			break;
+		if ((size_t)(nl - list->buf) - i == n &&
+		    memcmp(list->buf + i, name, n) == 0)
+			return true;
+		i = (size_t)(nl - list->buf) + 1;
+	}
+	return false;
+}
+
 struct counter_acc {
 	const struct panos_counter_opts	*opts;
 	struct vx_strbuf		*matched;
@@ -86,7 +105,7 @@ counter_entry(struct vx_snapshot *snap, const xmlNode *e,
 	if (in_list(acc->opts->invalid_spi, name, true)) {
 		acc->invalid_spi += v;
 		acc->any_invalid_spi = true;
-		if (acc->matched != NULL)
+		if (acc->matched != NULL && !listed(acc->matched, name))
 			vx_strbuf_addf(acc->matched, "%s\n", name);
 	}
 	return 0;
