@@ -77,12 +77,14 @@ vx_xml_parse(const char *text, size_t len, xmlDoc **doc, struct vx_err *err)
 	if (d == NULL || !ctxt->wellFormed) {
 		const xmlError	*e = xmlCtxtGetLastError(ctxt);
 		int		 line = e != NULL && e->line > 0 ? e->line : 1;
+		bool		 nomem = e != NULL &&
+				    e->code == XML_ERR_NO_MEMORY;
 
 		xml_reason(e != NULL ? e->message : NULL, reason,
 		    sizeof(reason));
 		xmlFreeDoc(d);
 		xmlFreeParserCtxt(ctxt);
-		if (e != NULL && e->code == XML_ERR_NO_MEMORY)
+		if (nomem)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 		return vx_err_set(err, VX_E_PARSE, "line %d: %s", line, reason);
 	}
