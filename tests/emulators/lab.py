@@ -8,6 +8,8 @@ scraping them, so a newcomer sees real metrics at once.
   asa-ams1  Cisco ASA, SNMP v2c, 24 peers, an ASA that leaves
             cikeTunnelTable empty (IKE state unknown, not down).
   asa-lon1  Cisco ASA, SNMP v3 authPriv (SHA/AES), 4 peers.
+  pa-ber1   Palo Alto PAN-OS over its XML API (HTTPS): see
+            tests/emulators/panos/lab_panos.py.
   asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
             forced command is the ASA CLI emulator (tests/emulators/
             asa_cli).  Peer 203.0.113.9 sends with an SPI the ASA no
@@ -34,6 +36,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 from vxtest import (Proc, Snmpsim, free_port, gen_asa, http_get,  # noqa: E402
                     wait_until)
 from sshd import Sshd  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "panos"))
+import lab_panos  # noqa: E402
 
 NO_SA_FAILS_OID = "1.3.6.1.4.1.9.9.171.1.3.1.29.0"
 
@@ -143,6 +147,8 @@ def main():
         par1 = Sshd(workdir, scenario="lab", name="asa-par1",
                     knobs={"invalid_spi_step": 4, "rekey_every": 20})
         procs.append(par1)
+        panos_procs, panos_yaml = lab_panos.start(workdir)
+        procs.extend(panos_procs)
         enable = os.path.join(workdir, "secrets", "par1.enable")
         with open(enable, "w") as f:
             f.write("s3cret-enable\n")
@@ -152,7 +158,7 @@ def main():
                 port=agent.port, fra1_peers=", ".join(peers(8)),
                 par1_ssh=par1.collector_yaml(
                     enable, extra={"sessiondb": True,
-                                   "vpn_context": True})))
+                                   "vpn_context": True})) + panos_yaml)
         exporter = Proc([args.exporter, f"--config.file={config}",
                          f"--web.listen-address={args.listen}"],
                         "vpn_exporter", workdir)
@@ -172,7 +178,7 @@ def main():
             return all(re.search(rf'^vpn_up{{device="{d}"[^}}]*}} 1$', text,
                                  re.M)
                        for d in ("asa-fra1", "asa-ams1", "asa-lon1",
-                                 "asa-par1"))
+                                 "asa-par1", lab_panos.DEVICE))
         wait_until(polled, timeout=60, what="the lab's first polls")
         print(f"""
 vpn_exporter demo lab is running (work directory {workdir}).

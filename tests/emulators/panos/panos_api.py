@@ -19,6 +19,10 @@ The device is a small model (the scenario, JSON):
    "replies": {"show vpn ike-sa": "paloalto/xmlapi_...xml"},  # verbatim
    "latency_ms": 0}
 
+A tunnel's "rates" and a global counter's "rate" (per second) make the
+counters grow with the wall clock from the emulator's start (the demo
+lab); without them they hold still.
+
 and every op command's reply is made from it in the shapes of the real
 replies (tests/fixtures/paloalto): "show vpn flow" (and "show running
 tunnel flow all") lists every tunnel, "show vpn flow tunnel-id N" the
@@ -72,6 +76,7 @@ class Device:
         self.key_seq = 0
         self.fault = None
         self.rng = random.Random(scenario.get("seed", 1))
+        self.t0 = time.monotonic()
         self.tunnels = []
         self.global_counters = list(scenario.get("global_counters", []))
         self.stats = {"requests": {}, "keygens": 0, "refused": 0,
@@ -102,6 +107,9 @@ class Device:
         if t.get("state") == "active" and "spi_in" not in t:
             self._new_spis(t)
         self.tunnels.append(t)
+
+    def _grown(self, base, rate):
+        return int(base + rate * (time.monotonic() - self.t0))
 
     def _new_spis(self, t):
         t["spi_in"] = self.rng.randrange(0x100, 0xffffffff)
@@ -161,8 +169,10 @@ class Device:
         active = t["state"] == "active"
         spi_in = f"{t['spi_in']:08X}" if active else "00000000"
         spi_out = f"{t['spi_out']:08X}" if active else "00000000"
-        ctrs = "".join(f"<{c}>{t['counters'][c] if active else 0}</{c}>"
-                       for c in COUNTER_NAMES)
+        rates = t.get("rates", {})
+        ctrs = "".join(
+            f"<{c}>{self._grown(t['counters'][c], rates.get(c, 0)) if active else 0}</{c}>"
+            for c in COUNTER_NAMES)
         remain = f"<remain>{t['remain']}</remain>" if active else ""
         mon = t["mon"]
         return (f"<response status=\"success\"><result><total>1</total>"
@@ -205,7 +215,8 @@ class Device:
 
     def counters(self):
         entries = "".join(
-            f"<entry><name>{c['name']}</name><value>{c['value']}</value>"
+            f"<entry><name>{c['name']}</name>"
+            f"<value>{self._grown(c['value'], c.get('rate', 0))}</value>"
             f"<rate>0</rate><severity>{c.get('severity', 'drop')}</severity>"
             f"<category>{c.get('category', 'flow')}</category>"
             f"<aspect>pktproc</aspect><desc>{c['name']}</desc>"
@@ -264,6 +275,9 @@ HTML = ("<!DOCTYPE html>\n<html><head><title>503 Service Unavailable"
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "PanEmu"
+    # Headers and body go out in two writes: without this, Nagle holds
+    # the body until the client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):  # quiet
         pass
