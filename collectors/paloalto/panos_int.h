@@ -34,8 +34,8 @@ enum panos_spi_fmt {
 int	panos_spi(const xmlNode *e, const char *name, enum panos_spi_fmt fmt,
 	    const char *owner, uint32_t *spi, bool *has, struct vx_err *err);
 
-/* Sets a tunnel attribute unless value is NULL or empty. */
-int	panos_tunnel_attr(struct vx_snapshot *snap, struct vx_tunnel *t,
-	    enum vx_tun_attr a, const char *value, struct vx_err *err);
+/* Sets the tunnel attributes whose value[] is neither NULL nor empty. */
+int	panos_tunnel_attrs(struct vx_snapshot *snap, struct vx_tunnel *t,
+	    const char *const value[VX_TA__COUNT], struct vx_err *err);
 
 #endif

@@ -93,23 +93,22 @@ monitor_state(const xmlNode *e)
 	return strcmp(status, "true") == 0 ? "up" : "down";
 }
 
+/* The tunnel's attributes, from the summary or the detail. */
 static int
 attrs(struct vx_snapshot *snap, struct vx_tunnel *t, const xmlNode *e,
     struct vx_err *err)
 {
-	char	buf[TEXT_MAX + 1];
-	int	rc;
+	char		 local[TEXT_MAX + 1], iface[TEXT_MAX + 1], natt[16];
+	const char	*value[VX_TA__COUNT] = { NULL };
 
-	if ((rc = panos_tunnel_attr(snap, t, VX_TA_LOCAL_ADDR, vx_xml_child_text(e,
-	    "localip", buf, sizeof(buf)), err)) != 0 ||
-	    (rc = panos_tunnel_attr(snap, t, VX_TA_INTERFACE, vx_xml_child_text(e,
-	    "outer-if", buf, sizeof(buf)), err)) != 0 ||
-	    (rc = panos_tunnel_attr(snap, t, VX_TA_MONITOR, monitor_state(e),
-	    err)) != 0)
-		return rc;
-	if (vx_xml_child_text(e, "natt", buf, sizeof(buf)) != NULL)
-		rc = panos_tunnel_attr(snap, t, VX_TA_NAT_T, flow_bool(buf), err);
-	return rc;
+	value[VX_TA_LOCAL_ADDR] = vx_xml_child_text(e, "localip", local,
+	    sizeof(local));
+	value[VX_TA_INTERFACE] = vx_xml_child_text(e, "outer-if", iface,
+	    sizeof(iface));
+	value[VX_TA_MONITOR] = monitor_state(e);
+	if (vx_xml_child_text(e, "natt", natt, sizeof(natt)) != NULL)
+		value[VX_TA_NAT_T] = flow_bool(natt);
+	return panos_tunnel_attrs(snap, t, value, err);
 }
 
 /* The detail of an installed SA: the pair, its lifetime, the counters. */

@@ -228,13 +228,15 @@ panos_spi(const xmlNode *e, const char *name, enum panos_spi_fmt fmt,
 }
 
 int
-panos_tunnel_attr(struct vx_snapshot *snap, struct vx_tunnel *t,
-    enum vx_tun_attr a, const char *value, struct vx_err *err)
+panos_tunnel_attrs(struct vx_snapshot *snap, struct vx_tunnel *t,
+    const char *const value[VX_TA__COUNT], struct vx_err *err)
 {
-	if (value == NULL || value[0] == '\0')
-		return 0;
-	vx_tunnel_set_attr(snap, t, a, value);
-	if (t->attr[a] == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	for (int a = 0; a < VX_TA__COUNT; a++) {
+		if (value[a] == NULL || value[a][0] == '\0')
+			continue;
+		vx_tunnel_set_attr(snap, t, (enum vx_tun_attr)a, value[a]);
+		if (t->attr[a] == NULL)
+			return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	}
 	return 0;
 }

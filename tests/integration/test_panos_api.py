@@ -116,55 +116,53 @@ class PanosApi(TmpDirTest):
             self.assertEqual(value(smp, "vpn_tunnel_state", **fra,
                                    vpn_tunnel_state=st),
                              1 if st == "active" else 0)
-        # Configured tunnels are always there; one without an SA reads 0.
-        self.assertEqual(value(smp, "vpn_tunnel_up", **d, tunnel="to-ams1",
-                               peer="203.0.113.9"), 0)
-        self.assertEqual(value(smp, "vpn_tunnel_state", **d,
-                               tunnel="to-ams1", vpn_tunnel_state="init"), 1)
-        self.assertEqual(value(smp, "vpn_tunnel_state", **d,
-                               tunnel="to-lon1",
-                               vpn_tunnel_state="inactive"), 1)
-        # An expected peer with no tunnel at all: down.
-        self.assertEqual(value(smp, "vpn_tunnel_state", **d,
-                               peer="198.51.100.99",
-                               vpn_tunnel_state="down"), 1)
         spi_in = "0x%08x" % truth["to-fra1"]["spi_in"]
         spi_out = "0x%08x" % truth["to-fra1"]["spi_out"]
-        self.assertEqual(value(smp, "vpn_ipsec_sa_info", **fra,
-                               spi_in=spi_in, spi_out=spi_out,
-                               state="active"), 1)
-        self.assertEqual(len(find(smp, "vpn_ipsec_sa_info", **d)), 1)
-        self.assertEqual(value(
-            smp, "vpn_ipsec_sa_lifetime_remaining_seconds", **fra), 2711)
         c = TUNNELS[0]["counters"]
-        for direction, pk, by in (("in", "pkt-decap", "byte-decap"),
-                                  ("out", "pkt-encap", "byte-encap")):
-            self.assertEqual(value(smp, "vpn_ipsec_packets_total", **fra,
-                                   direction=direction), c[pk])
-            self.assertEqual(value(smp, "vpn_ipsec_bytes_total", **fra,
-                                   direction=direction), c[by])
-        for typ, k in (("decrypt", "dec-err"), ("auth", "auth-err"),
-                       ("replay", "pkt-replay")):
-            self.assertEqual(value(smp, "vpn_ipsec_errors_total", **fra,
-                                   type=typ), c[k])
-        self.assertEqual(value(smp, "vpn_tunnel_info", **fra,
-                               monitor="up", local_address="192.0.2.1",
-                               interface="ethernet1/1"), 1)
-        self.assertEqual(value(smp, "vpn_ike_sa_state", **d,
-                               peer="198.51.100.7",
-                               vpn_ike_sa_state="established"), 1)
-        self.assertEqual(value(smp, "vpn_ike_sa_up", **d,
-                               peer="198.51.100.99"), 0)
-        self.assertEqual(value(smp, "vpn_dropped_packets_total", **d,
-                               section="flow",
-                               reason="flow_dos_pbp_block_host"), 14)
-        self.assertEqual(value(smp, "vpn_dropped_packets_total", **d,
-                               section="ipsec",
-                               reason="ipsec_esp_spi_unknown"), 1873)
+        want = [
+            # Configured tunnels are always there; without an SA: 0.
+            ("vpn_tunnel_up", dict(tunnel="to-ams1", peer="203.0.113.9"), 0),
+            ("vpn_tunnel_state", dict(tunnel="to-ams1",
+                                      vpn_tunnel_state="init"), 1),
+            ("vpn_tunnel_state", dict(tunnel="to-lon1",
+                                      vpn_tunnel_state="inactive"), 1),
+            # An expected peer with no tunnel at all: down.
+            ("vpn_tunnel_state", dict(peer="198.51.100.99",
+                                      vpn_tunnel_state="down"), 1),
+            ("vpn_ipsec_sa_info", dict(fra, spi_in=spi_in, spi_out=spi_out,
+                                       state="active"), 1),
+            ("vpn_ipsec_sa_lifetime_remaining_seconds", fra, 2711),
+            ("vpn_ipsec_packets_total", dict(fra, direction="in"),
+             c["pkt-decap"]),
+            ("vpn_ipsec_packets_total", dict(fra, direction="out"),
+             c["pkt-encap"]),
+            ("vpn_ipsec_bytes_total", dict(fra, direction="in"),
+             c["byte-decap"]),
+            ("vpn_ipsec_bytes_total", dict(fra, direction="out"),
+             c["byte-encap"]),
+            ("vpn_ipsec_errors_total", dict(fra, type="decrypt"),
+             c["dec-err"]),
+            ("vpn_ipsec_errors_total", dict(fra, type="auth"), c["auth-err"]),
+            ("vpn_ipsec_errors_total", dict(fra, type="replay"),
+             c["pkt-replay"]),
+            ("vpn_tunnel_info", dict(fra, monitor="up",
+                                     local_address="192.0.2.1",
+                                     interface="ethernet1/1"), 1),
+            ("vpn_ike_sa_state", dict(peer="198.51.100.7",
+                                      vpn_ike_sa_state="established"), 1),
+            ("vpn_ike_sa_up", dict(peer="198.51.100.99"), 0),
+            ("vpn_dropped_packets_total", dict(
+                section="flow", reason="flow_dos_pbp_block_host"), 14),
+            ("vpn_dropped_packets_total", dict(
+                section="ipsec", reason="ipsec_esp_spi_unknown"), 1873),
+            ("vpn_invalid_spi_packets_total", {}, 1873),
+        ]
+        for name, labels, v in want:
+            self.assertEqual(value(smp, name, **dict(d, **labels)), v,
+                             (name, labels))
+        self.assertEqual(len(find(smp, "vpn_ipsec_sa_info", **d)), 1)
         self.assertEqual(find(smp, "vpn_dropped_packets_total", **d,
                               reason="session_deny"), [])
-        self.assertEqual(value(smp, "vpn_invalid_spi_packets_total", **d),
-                         1873)
         ex.wait_log(r"level=info device=pa-fra collector=paloalto_api "
                     r"msg=\"vpn_invalid_spi_packets_total is the sum of the "
                     r"global counters ipsec_esp_spi_unknown ")

@@ -225,31 +225,36 @@ test_ipsec_sa_rekey(void **state)
 static void
 test_ike_sa(void **state)
 {
+	static const struct {
+		const char		*peer;
+		bool			 up;
+		enum vx_ike_state	 state;
+		const char		*role, *version;
+	} want[] = {
+		{ "198.51.100.7", true, VX_IKE_ESTABLISHED, "initiator", "2" },
+		{ "203.0.113.9", false, VX_IKE_NEGOTIATING, "responder", "1" },
+		/* No <state>: a non-empty <created> says phase 1 is up. */
+		{ "192.0.2.99", true, VX_IKE_ESTABLISHED, "initiator", NULL },
+	};
 	struct vx_snapshot	*s = pt_ok(panos_parse_ike_sa,
 				    FIX("xmlapi_show_vpn_ike-sa_derived.xml"));
-	const struct vx_ike_sa	*ike;
 
 	(void)state;
 	assert_true(s->ike_known);
-	pt_u64(s->nike, 3, "IKE SAs");
-	ike = vx_snapshot_find_ike_sa(s, "198.51.100.7");
-	assert_non_null(ike);
-	assert_true(ike->up);
-	assert_int_equal(ike->state, VX_IKE_ESTABLISHED);
-	pt_str(ike->attr[VX_IA_ROLE], "initiator", "role");
-	pt_str(ike->attr[VX_IA_VERSION], "2", "version");
-	ike = vx_snapshot_find_ike_sa(s, "203.0.113.9");
-	assert_non_null(ike);
-	assert_false(ike->up);
-	assert_int_equal(ike->state, VX_IKE_NEGOTIATING);
-	pt_str(ike->attr[VX_IA_ROLE], "responder", "role");
-	pt_str(ike->attr[VX_IA_VERSION], "1", "version");
-	/* No <state>: a non-empty <created> says phase 1 is up. */
-	ike = vx_snapshot_find_ike_sa(s, "192.0.2.99");
-	assert_non_null(ike);
-	assert_true(ike->up);
-	assert_int_equal(ike->state, VX_IKE_ESTABLISHED);
-	pt_str(ike->attr[VX_IA_VERSION], NULL, "version");
+	pt_u64(s->nike, PT_NELEM(want), "IKE SAs");
+	for (size_t i = 0; i < PT_NELEM(want); i++) {
+		const struct vx_ike_sa *ike = vx_snapshot_find_ike_sa(s,
+		    want[i].peer);
+
+		pt_case(want[i].peer);
+		if (ike == NULL)
+			PT_FAIL("no IKE SA");
+		if (ike->up != want[i].up || ike->state != want[i].state)
+			PT_FAIL("up %d state %d, want %d %d", ike->up,
+			    (int)ike->state, want[i].up, (int)want[i].state);
+		pt_str(ike->attr[VX_IA_ROLE], want[i].role, "role");
+		pt_str(ike->attr[VX_IA_VERSION], want[i].version, "version");
+	}
 	assert_int_equal(s->ntunnels, 0);
 	vx_snapshot_unref(s);
 }
