@@ -107,7 +107,8 @@ sort_active(struct panos_state *st)
 		st->active[i].fetched = d != NULL ? d->fetched : 0;
 		st->active[i].rank = i;
 	}
-	qsort(st->active, st->nactive, sizeof(*st->active), by_age);
+	if (st->nactive > 1)
+		qsort(st->active, st->nactive, sizeof(*st->active), by_age);
 }
 
 /* Keeps what one detail reply says of its tunnel. */
