@@ -181,15 +181,6 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 			nerr++;
 		}
 	}
-	for (size_t i = 0; i < c->invalid_spi_counters.n; i++) {
-		if (c->invalid_spi_counters.v[i][0] == '\0') {
-			vx_cfg_error(errs, vx_cfg_map_get(opts,
-			    "invalid_spi_counters"), "%s: an empty pattern in "
-			    "invalid_spi_counters", where);
-			nerr++;
-			break;
-		}
-	}
 	st->drop_v = strv(&c->drop_categories, seen & KEY_BIT(K_DROP_CATS),
 	    panos_default_drop_categories);
 	st->spi_v = strv(&c->invalid_spi_counters,

@@ -53,8 +53,8 @@ panos_forget_key(struct panos_state *st)
  * API error reply, the page title when it is HTML, else the status.
  */
 static int
-status_error(const char *what, const struct vx_https_req *r,
-    struct vx_err *err)
+status_error(const struct panos_state *st, const char *what,
+    const struct vx_https_req *r, struct vx_err *err)
 {
 	enum vx_errcode	 code = refused(r->status) ? VX_E_AUTH :
 			    VX_E_PROTOCOL;
@@ -70,7 +70,9 @@ status_error(const char *what, const struct vx_https_req *r,
 		    r->status, inner.msg);
 	xmlFreeDoc(doc);
 	return vx_err_set(err, code, "%s: HTTP %ld%s", what, r->status,
-	    refused(r->status) ? " (the device refused the API key)" : "");
+	    !refused(r->status) ? "" : have_credentials(st) ?
+	    " (the device refused the API key)" : " (the device refused the "
+	    "API key; with username and password a new one would be made)");
 }
 
 static int
@@ -110,7 +112,7 @@ keygen(struct panos_state *st, struct vx_deadline deadline,
 		    "HTTP %ld: the device refused the username and password",
 		    r.status);
 	} else if (r.status != 200) {
-		rc = status_error("making an API key (keygen)", &r, err);
+		rc = status_error(st, "making an API key (keygen)", &r, err);
 	} else if ((rc = panos_parse_keygen(r.body.buf, r.body.len, key,
 	    sizeof(key), err)) != 0) {
 		vx_err_prefix(err, "making an API key (keygen)");
@@ -238,7 +240,7 @@ panos_run_ops(struct panos_state *st, struct panos_op *ops, size_t n,
 			snprintf(what, sizeof(what), "'%s'", ops[i].cmd);
 			if (refused(r->status))
 				panos_forget_key(st);
-			return status_error(what, r, err);
+			return status_error(st, what, r, err);
 		}
 	}
 	return 0;

@@ -13,9 +13,12 @@ certificate that does not verify, a wrong password) next to a healthy one.
 import os
 import re
 import shutil
+import subprocess
+import unittest
 
-from vxtest import (VX_BIN, Exporter, TmpDirTest, find, main, parse_metrics,
-                    promtool_check, skip_or_die, value, wait_until)
+from vxtest import (FIXTURES, VX_BIN, Exporter, TmpDirTest, find, main,
+                    parse_metrics, promtool_check, skip_or_die, value,
+                    wait_until)
 from panos_emu import Panos, make_pki
 
 USER, PASSWORD = "monitor", "pa-Secret-123"
@@ -285,14 +288,19 @@ class PanosApi(TmpDirTest):
             ("pa-pw", "wrong-password", "auth",
              r"making an API key \(keygen\): HTTP 403: the device refused "
              r"the username and password"),
+            ("pa-large", "large-reply", "protocol",
+             r"'show vpn flow': the reply from 127\.0\.0\.1:\d+ is larger "
+             r"than 4096 bytes"),
         ]
         devices = [self.device("pa-ok", ok)]
         fws = {}
         for name, fault, _, _ in cases:
-            fw = self.firewall(name)
+            fw = self.firewall(name, generate={"tunnels": 40})
             fws[name] = fw
             ca, extra = None, None
-            if fault == "other-ca":
+            if fault == "large-reply":
+                extra = {"max_response_bytes": 4096}
+            elif fault == "other-ca":
                 ca = self.pki["other_ca"]
             elif fault == "wrong-password":
                 fw.scenario["password"] = "not-the-password"
@@ -337,6 +345,88 @@ class PanosApi(TmpDirTest):
             self.assertEqual(fw.stats()["stats"]["violations"], [])
         self.assertTrue(ex.proc.alive())
         self.assertIsNone(re.search(r"level=error device=pa-ok ", log))
+
+
+class ParseOffline(unittest.TestCase):
+    """vpn_exporter parse --vendor paloalto on the XML replies: every
+    command, the SPIs as the XML says them, and broken replies as one clear
+    error and exit 1, never a crash."""
+
+    FIX = os.path.join(FIXTURES, "paloalto")
+
+    @classmethod
+    def setUpClass(cls):
+        if not VX_BIN or not os.path.exists(VX_BIN):
+            skip_or_die("VX_BIN (vpn_exporter) is not built")
+
+    def parse(self, command, name=None, stdin=None):
+        argv = [VX_BIN, "parse", "--vendor", "paloalto", "--command",
+                command]
+        argv.append(os.path.join(self.FIX, name) if name else "-")
+        return subprocess.run(argv, input=stdin, capture_output=True,
+                              text=True, timeout=30)
+
+    def test_commands(self):
+        r = subprocess.run([VX_BIN, "parse", "--help"], capture_output=True,
+                           text=True, timeout=30)
+        for cmd in ("show vpn flow", "show vpn flow tunnel-id <id>",
+                    "show running tunnel flow all", "show vpn ipsec-sa",
+                    "show vpn ike-sa", "show counter global"):
+            self.assertIn(f"--vendor paloalto --command '{cmd}'", r.stdout)
+        cases = [
+            ("show vpn flow tunnel-id 1",
+             "xmlapi_show_vpn_flow_detail_active.xml",
+             "local-spi", "vpn_ipsec_sa_info"),
+            ("show running tunnel flow all",
+             "xmlapi_show_running_tunnel_flow_all_one_tunnel_init.xml",
+             None, "vpn_tunnel_state"),
+            ("show vpn flow", "xmlapi_show_vpn_flow_derived.xml", None,
+             "vpn_tunnel_state"),
+            ("show vpn ipsec-sa",
+             "xmlapi_show_vpn_ipsec-sa_pa850_10.1.12_spi_decimal.xml",
+             "i_spi", "vpn_ipsec_sa_info"),
+            ("show vpn ike-sa", "xmlapi_show_vpn_ike-sa_derived.xml", None,
+             "vpn_ike_sa_state"),
+            ("show counter global",
+             "xmlapi_show_counter_global_ipsec_derived.xml", None,
+             "vpn_invalid_spi_packets_total"),
+        ]
+        for command, name, spi_elem, metric in cases:
+            r = self.parse(command, name)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(metric, r.stdout, command)
+            if shutil.which("promtool"):
+                ok, out = promtool_check(r.stdout)
+                self.assertTrue(ok, out)
+            if spi_elem is None:
+                continue
+            # The SPI the XML gives (hex or decimal) is the label's value.
+            with open(os.path.join(self.FIX, name)) as f:
+                raw = re.search(rf"<{spi_elem}>(\w+)</", f.read()).group(1)
+            spi = int(raw, 16) if spi_elem == "local-spi" else int(raw)
+            self.assertIn(f'spi_in="0x{spi:08x}"', r.stdout, command)
+
+    def test_broken_replies(self):
+        with open(os.path.join(
+                self.FIX, "xmlapi_show_vpn_ipsec-sa_rekey_derived.xml")) as f:
+            reply = f.read()
+        for cut in (0, 40, 200, len(reply) // 2, len(reply) - 12):
+            r = self.parse("show vpn ipsec-sa", stdin=reply[:cut])
+            self.assertEqual(r.returncode, 1, (cut, r.stdout))
+            self.assertEqual(r.stdout, "")
+            self.assertRegex(r.stderr, r"^vpn_exporter parse: stdin: parse: "
+                             r"(line \d+: |empty output)")
+            self.assertEqual(len(r.stderr.splitlines()), 1, r.stderr)
+        r = self.parse("show vpn flow",
+                       "xmlapi_error_code17_unexpected_command.xml")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("protocol: the device answered error code 17: show -> "
+                      "redistribution is unexpected", r.stderr)
+        r = self.parse("show vpn ike-sa", "http_error_page_derived.html")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("HTML page ('503 Service Unavailable')", r.stderr)
+        r = self.parse("show vpn flow tunnel-id")
+        self.assertEqual(r.returncode, 2)
 
 
 if __name__ == "__main__":
