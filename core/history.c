@@ -461,6 +461,7 @@ absent_tunnel(void *arg, const char *key, void *value)
 		return false;
 	}
 	t->up = false;
+	t->state = VX_TUN_DOWN;
 	if ((rc = carry_tunnel(m, t, a->snap->tun_ctr_known)) != 0 ||
 	    (rc = track_rekeys(m, t)) != 0)
 		a->rc = rc;

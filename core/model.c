@@ -39,6 +39,14 @@ static const char *const ike_state_names[VX_IKE__COUNT] = {
 	[VX_IKE_DOWN] = "down",
 };
 
+static const char *const tunnel_state_names[VX_TUN__COUNT] = {
+	[VX_TUN_UNKNOWN] = NULL,
+	[VX_TUN_ACTIVE] = "active",
+	[VX_TUN_INIT] = "init",
+	[VX_TUN_INACTIVE] = "inactive",
+	[VX_TUN_DOWN] = "down",
+};
+
 const char *
 vx_dev_val_name(enum vx_dev_val v)
 {
@@ -55,6 +63,20 @@ const char *
 vx_ike_state_name(enum vx_ike_state st)
 {
 	return st < VX_IKE__COUNT ? ike_state_names[st] : NULL;
+}
+
+const char *
+vx_tunnel_state_name(enum vx_tunnel_state st)
+{
+	return st < VX_TUN__COUNT ? tunnel_state_names[st] : NULL;
+}
+
+enum vx_tunnel_state
+vx_tunnel_state_of(const struct vx_tunnel *t)
+{
+	if (t->state != VX_TUN_UNKNOWN)
+		return t->state;
+	return t->up ? VX_TUN_ACTIVE : VX_TUN_DOWN;
 }
 
 bool
@@ -592,6 +614,7 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 	if (t == NULL)
 		return -VX_E_NOMEM;
 	t->up = false;
+	t->state = VX_TUN_DOWN;
 	return 0;
 }
 
@@ -605,8 +628,12 @@ merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 		if (dt == NULL)
 			return -VX_E_NOMEM;
 		dt->up = st->up;
+		dt->state = st->state;
 	} else {
 		dt->up = dt->up || st->up;
+		if (dt->state == VX_TUN_UNKNOWN || st->state == VX_TUN_ACTIVE)
+			dt->state = st->state != VX_TUN_UNKNOWN ? st->state :
+			    dt->state;
 	}
 	for (int c = 0; c < VX_TC__COUNT; c++) {
 		uint32_t bit = 1u << c;

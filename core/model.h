@@ -52,6 +52,7 @@ enum vx_tun_attr {
 	VX_TA_INTERFACE,	/* outside interface name */
 	VX_TA_CRYPTO_MAP,	/* ASA crypto map tag and sequence */
 	VX_TA_MODE,		/* "tunnel" / "transport" */
+	VX_TA_MONITOR,		/* tunnel monitor: "up" / "down" / "off" */
 	VX_TA__COUNT
 };
 
@@ -75,6 +76,21 @@ enum vx_ike_state {
 	VX_IKE_DELETING,
 	VX_IKE_DOWN,		/* expected, or seen before, and now absent */
 	VX_IKE__COUNT
+};
+
+/*
+ * The normalized state of a tunnel, for devices that say more than "an
+ * SA is there or not" (PAN-OS "show vpn flow": active, init, inactive).
+ * Rendered as a state set; a tunnel whose collector did not say is
+ * active when up and down otherwise (vx_tunnel_state_of).
+ */
+enum vx_tunnel_state {
+	VX_TUN_UNKNOWN = 0,	/* the collector did not say */
+	VX_TUN_ACTIVE,		/* an IPsec SA is installed */
+	VX_TUN_INIT,		/* configured, no IPsec SA yet (on demand) */
+	VX_TUN_INACTIVE,	/* configured, not negotiating */
+	VX_TUN_DOWN,		/* expected, or seen before, and now absent */
+	VX_TUN__COUNT
 };
 
 /* Device-wide values. */
@@ -179,7 +195,8 @@ struct vx_sa {
 struct vx_tunnel {
 	const char	*name;		/* "tunnel" label */
 	const char	*peer;		/* "peer" label */
-	bool		 up;		/* false: expected but no SA present */
+	bool		 up;		/* true only with an installed IPsec SA */
+	enum vx_tunnel_state state;	/* UNKNOWN unless the collector says */
 
 	/*
 	 * Counter totals: the sum of the parts (plus, once the core has
@@ -389,7 +406,8 @@ int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
 /*
  * Merges src into dst: what dst already has is kept, what only src has is
  * copied; device values follow their priorities; a tunnel is up if either
- * side saw it up.  Returns 0 or -VX_E_NOMEM.
+ * side saw it up, and its state is the better known one (a known state
+ * beats UNKNOWN, ACTIVE beats the others).  Returns 0 or -VX_E_NOMEM.
  */
 int	vx_snapshot_merge(struct vx_snapshot *dst,
 	    const struct vx_snapshot *src);
@@ -402,6 +420,13 @@ int	vx_snapshot_reindex(struct vx_snapshot *s);
 
 /* "established", ...: the state set's value names; NULL for UNKNOWN. */
 const char	*vx_ike_state_name(enum vx_ike_state st);
+/* "active", "init", "inactive", "down"; NULL for UNKNOWN. */
+const char	*vx_tunnel_state_name(enum vx_tunnel_state st);
+/*
+ * The state to report for t: its own, or when the collector did not say,
+ * ACTIVE if it is up (it has an SA) and DOWN otherwise.
+ */
+enum vx_tunnel_state vx_tunnel_state_of(const struct vx_tunnel *t);
 
 /* Formats an SPI the one way we print them: "0x%08x". buf >= 11 bytes. */
 void	vx_spi_format(uint32_t spi, char buf[11]);

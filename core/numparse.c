@@ -96,6 +96,18 @@ vx_parse_spi_hex(const char *s, size_t len, uint32_t *out)
 }
 
 bool
+vx_parse_spi_dec(const char *s, size_t len, uint32_t *out)
+{
+	uint64_t v;
+
+	if (len == 0 || len > 10 || !vx_parse_u64(s, len, &v) ||
+	    v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+bool
 vx_parse_duration_ms(const char *s, size_t len, int64_t *out)
 {
 	static const struct {

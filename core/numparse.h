@@ -21,6 +21,11 @@ bool	vx_parse_hex_u64(const char *s, size_t len, uint64_t *out);
  */
 bool	vx_parse_spi_hex(const char *s, size_t len, uint32_t *out);
 /*
+ * An IPsec SPI written in decimal, as PAN-OS' XML "show vpn ipsec-sa"
+ * gives it ("2300285266"): 1..10 digits, at most 4294967295.
+ */
+bool	vx_parse_spi_dec(const char *s, size_t len, uint32_t *out);
+/*
  * A Prometheus-style duration: "500ms", "30s", "5m", "1h", "1h30m".
  * Stores milliseconds.
  */

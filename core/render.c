@@ -34,7 +34,7 @@ enum label_id {
 	L_DIRECTION, L_TYPE, L_SPI_IN, L_SPI_OUT, L_STATE, L_LOCAL_IDENT,
 	L_REMOTE_IDENT, L_VERSION, L_ROLE, L_LOCAL_ADDRESS, L_IKE_VERSION,
 	L_NAT_T, L_INTERFACE, L_CRYPTO_MAP, L_MODE, L_REVISION, L_COMPILER,
-	L_ALERT, L_SEVERITY, L_PEER_DEVICE,
+	L_ALERT, L_SEVERITY, L_PEER_DEVICE, L_MONITOR,
 	L__COUNT
 };
 
@@ -51,6 +51,7 @@ static const char *const label_names[L__COUNT] = {
 	[L_MODE] = "mode", [L_REVISION] = "revision",
 	[L_COMPILER] = "compiler", [L_ALERT] = "alert",
 	[L_SEVERITY] = "severity", [L_PEER_DEVICE] = "peer_device",
+	[L_MONITOR] = "monitor",
 };
 
 /* Labels Prometheus attaches to every scraped series itself. */
@@ -85,6 +86,7 @@ static const enum label_id tun_attr_label[VX_TA__COUNT] = {
 	[VX_TA_INTERFACE] = L_INTERFACE,
 	[VX_TA_CRYPTO_MAP] = L_CRYPTO_MAP,
 	[VX_TA_MODE] = L_MODE,
+	[VX_TA_MONITOR] = L_MONITOR,
 };
 
 static const enum label_id ike_attr_label[VX_IA__COUNT] = {
@@ -498,6 +500,16 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		case M_TUNNEL_UP:
 			add_sample(out, id, s, l, 2, t->up ? "1" : "0");
 			break;
+		case M_TUNNEL_STATE: {
+			enum vx_tunnel_state cur = vx_tunnel_state_of(t);
+
+			for (int st = 1; st < VX_TUN__COUNT; st++)
+				add_sample_state(out, id, s, l, 2,
+				    vx_tunnel_state_name(
+				    (enum vx_tunnel_state)st),
+				    st == (int)cur ? "1" : "0");
+			break;
+		}
 		case M_TUNNEL_INFO: {
 			bool any = false;
 

@@ -118,6 +118,7 @@ static const struct {
 	{ "UP", VX_M_UP }, { "COLLECTOR_UP", VX_M_COLLECTOR_UP },
 	{ "COLLECT_TS", VX_M_COLLECT_TS }, { "INVALID_SPI", VX_M_INVALID_SPI },
 	{ "TUNNEL_UP", VX_M_TUNNEL_UP }, { "SA_LIFE_S", VX_M_SA_LIFE_S },
+	{ "TUNNEL_STATE", VX_M_TUNNEL_STATE },
 	{ "PACKETS", VX_M_PACKETS }, { "ERRORS", VX_M_ERRORS },
 	{ "REKEYS", VX_M_REKEYS }, { "SPI_MISMATCH", VX_M_SPI_MISMATCH },
 	{ "THRESHOLD", VX_M_ALERT_THRESHOLD }, { "RELOAD_OK", VX_M_RELOAD_OK },
@@ -257,10 +258,16 @@ static const struct rule_def rule_defs[] = {
 	  INVALID_SPI_SUMMARY, INVALID_SPI_DESCRIPTION },
 	{ VX_AL_TUNNEL_DOWN, VX_AS_FOR,
 	  "{TUNNEL_UP}{D} == 0\n"
+	  "# An on-demand tunnel idle in init (PAN-OS) is not down.\n"
+	  "  unless on (device, tunnel, peer) "
+	  "{TUNNEL_STATE}{{TUNNEL_STATE}=\"init\"{,D}} == 1\n"
 	  "or\n"
 	  "# Down before the device stopped answering: stays down (the\n"
 	  "# device-unreachable alert takes over; Alertmanager inhibits this).\n"
-	  "(last_over_time({TUNNEL_UP}{D}[1h]) == 0 unless on (device) {UP} == 1)\n",
+	  "(last_over_time({TUNNEL_UP}{D}[1h]) == 0\n"
+	  "  unless on (device, tunnel, peer) last_over_time("
+	  "{TUNNEL_STATE}{{TUNNEL_STATE}=\"init\"{,D}}[1h]) == 1\n"
+	  "  unless on (device) {UP} == 1)\n",
 	  "{{ $labels.device }}: tunnel to {{ $labels.peer }} is down",
 	  "The tunnel {{ $labels.tunnel }} of {{ $labels.device }} to "
 	  "{{ $labels.peer }} has no IPsec SA." },

@@ -174,6 +174,7 @@ def main():
   # 15 minutes.  Then asa-fra1 stops answering: its tunnel series vanish,
   # but the tunnel alert stays (under the device-unreachable alert, which
   # Alertmanager uses to inhibit it) instead of resolving into silence.
+  # An on-demand tunnel idle in "init" (no SA, not broken) never fires.
   - interval: 1m
     input_series:
       - series: 'vpn_up{device="asa-fra1"}'
@@ -183,6 +184,10 @@ def main():
       - series: 'vpn_tunnel_up{device="asa-fra1",tunnel="203.0.113.2",peer="203.0.113.2"}'
         values: '1 1 0x18 _x20'
       - series: 'vpn_tunnel_up{device="asa-fra1",tunnel="203.0.113.3",peer="203.0.113.3"}'
+        values: '1x20 _x20'
+      - series: 'vpn_tunnel_up{device="asa-fra1",tunnel="on-demand",peer="203.0.113.4"}'
+        values: '0x20 _x20'
+      - series: 'vpn_tunnel_state{device="asa-fra1",tunnel="on-demand",peer="203.0.113.4",vpn_tunnel_state="init"}'
         values: '1x20 _x20'
       - series: 'vpn_up{device="asa-ams1",site="ams1"}'
         values: '1x40'

@@ -18,6 +18,9 @@ time:
   asa-ams1  Cisco ASA, SNMP v2c (snmpsim), 24 peers, an ASA that leaves
             cikeTunnelTable empty (IKE state unknown, not down).
   asa-lon1  Cisco ASA, SNMP v3 authPriv (SHA/AES) (snmpsim), 4 peers.
+  pa-ber1   Palo Alto PAN-OS over its XML API (HTTPS), an idle on-demand
+            tunnel (init) next to a broken one (inactive): see
+            tests/emulators/panos/lab_panos.py.
   asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
             forced command is the ASA CLI emulator (tests/emulators/
             asa_cli) in model mode (tests/fixtures/asa_model/par.json):
@@ -52,10 +55,13 @@ from vxtest import (FIXTURES, Proc, Snmpsim, free_port, gen_asa,  # noqa: E402
                     http_get, wait_until)
 from sshd import Sshd  # noqa: E402
 from promstack import Alertmanager, Prometheus, Webhook  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "panos"))
+import lab_panos  # noqa: E402
 
 MODEL = os.path.join(HERE, "asa_model.py")
 SCENARIOS = os.path.join(FIXTURES, "asa_model")
-DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2")
+DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2",
+           lab_panos.DEVICE)
 
 CONFIG = """# The demo lab's configuration (written by tests/emulators/lab.py).
 defaults:
@@ -203,7 +209,14 @@ class Lab:
             "scenario": os.path.join(SCENARIOS, "par.json"),
             "device": device, "clock": "wall", "start": self.start}))
 
-    def config(self, agent, fra1, par1, par2):
+    def panos(self):
+        """pa-ber1: the PAN-OS XML API emulator; its config entry."""
+        procs, yaml = lab_panos.start(self.dir)
+        for p in procs:
+            self.run(p)
+        return yaml
+
+    def config(self, agent, fra1, par1, par2, panos_yaml):
         enable = self.secret("par.enable", "s3cret-enable")
         extra = {"sessiondb": True, "vpn_context": True}
         path = os.path.join(self.dir, "lab.yml")
@@ -212,7 +225,8 @@ class Lab:
                 port=agent.port, fra1_port=fra1.port,
                 fra1_peers=", ".join(fra1_peers()),
                 par1_ssh=par1.collector_yaml(enable, extra=extra),
-                par2_ssh=par2.collector_yaml(enable, extra=extra)))
+                par2_ssh=par2.collector_yaml(enable, extra=extra)) +
+                panos_yaml)
         return path
 
     # The exporter.
@@ -319,7 +333,7 @@ def main():
         par1 = lab.par("PAR1", "asa-par1")
         par2 = lab.par("PAR2", "asa-par2")
         # 2. The exporter, polling them.
-        config = lab.config(agent, fra1, par1, par2)
+        config = lab.config(agent, fra1, par1, par2, lab.panos())
         exporter = lab.exporter(config)
         lab.wait_polled(exporter, url)
         # 3. Prometheus with the generated rules, and Alertmanager.

@@ -7,15 +7,22 @@
  *                        CLI parsers' contract, asa_cli.h);
  *   VX_FUZZ_PRIME_IPSEC  defined: the snapshot first holds a small "show
  *                        crypto ipsec sa" result, so that entries without
- *                        a peer exercise the SPI lookup (vpn-context).
+ *                        a peer exercise the SPI lookup (vpn-context);
+ *   VX_FUZZ_HEADER       the header declaring VX_FUZZ_PARSE, if not the
+ *                        ASA's;
+ *   VX_FUZZ_MESSAGES     defined: every failure must say why (a message).
  * Whatever a parser accepts must render.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#ifdef VX_FUZZ_HEADER
+#include VX_FUZZ_HEADER
+#else
 #include "asa.h"
 #include "asa_cli.h"
+#endif
 #include "render.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -60,6 +67,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strncmp(err.msg, "empty output", 12) != 0 &&
 	    strncmp(err.msg, "out of memory", 13) != 0)
 		__builtin_trap();	/* a failure that does not name its line */
+#endif
+#ifdef VX_FUZZ_MESSAGES
+	else if (err.msg[0] == '\0' || err.code != (enum vx_errcode)-rc)
+		__builtin_trap();	/* a failure that does not say why */
 #endif
 	vx_snapshot_unref(s);
 	return 0;

@@ -258,6 +258,7 @@ test_down_stays_down(void **state)
 	assert_int_equal(apply(h, s, 2 * HOUR, "p"), 100);
 	t = vx_snapshot_find_tunnel(s, NULL, "p");
 	assert_false(t->up);
+	assert_int_equal(t->state, VX_TUN_DOWN);
 	vx_snapshot_unref(s);
 	/* Still remembered just before forget_after, gone at it. */
 	s = snap();

@@ -317,6 +317,7 @@ test_expect_peer(void **state)
 	t = vx_snapshot_find_tunnel(s, NULL, "192.0.2.9");
 	assert_non_null(t);
 	assert_false(t->up);
+	assert_int_equal(t->state, VX_TUN_DOWN);
 	assert_int_equal(t->ctr_set, 0);
 	assert_int_equal(s->nike, 0);
 	/* Twice is once. */
@@ -767,6 +768,66 @@ test_many_tunnels(void **state)
 	vx_snapshot_unref(s);
 }
 
+/*
+ * Tunnel states: a new tunnel has none (reported as active when up, down
+ * otherwise); in a merge a known state beats an unknown one, and active
+ * beats the others, like up.
+ */
+static void
+test_tunnel_state(void **state)
+{
+	static const struct {
+		enum vx_tunnel_state	dst, src, want;
+	} cases[] = {
+		{ VX_TUN_UNKNOWN, VX_TUN_UNKNOWN, VX_TUN_UNKNOWN },
+		{ VX_TUN_UNKNOWN, VX_TUN_INIT, VX_TUN_INIT },
+		{ VX_TUN_INIT, VX_TUN_UNKNOWN, VX_TUN_INIT },
+		{ VX_TUN_INIT, VX_TUN_ACTIVE, VX_TUN_ACTIVE },
+		{ VX_TUN_ACTIVE, VX_TUN_INACTIVE, VX_TUN_ACTIVE },
+		{ VX_TUN_INACTIVE, VX_TUN_INIT, VX_TUN_INACTIVE },
+		{ VX_TUN_DOWN, VX_TUN_INACTIVE, VX_TUN_DOWN },
+	};
+	struct vx_snapshot	*s = snap_new("pa-1");
+	struct vx_tunnel	*t = vx_snapshot_tunnel(s, "t1", "192.0.2.1");
+
+	(void)state;
+	assert_int_equal(t->state, VX_TUN_UNKNOWN);
+	assert_int_equal(vx_tunnel_state_of(t), VX_TUN_ACTIVE);
+	t->up = false;
+	assert_int_equal(vx_tunnel_state_of(t), VX_TUN_DOWN);
+	t->state = VX_TUN_INIT;
+	assert_int_equal(vx_tunnel_state_of(t), VX_TUN_INIT);
+	assert_string_equal(vx_tunnel_state_name(VX_TUN_INIT), "init");
+	assert_string_equal(vx_tunnel_state_name(VX_TUN_INACTIVE), "inactive");
+	assert_null(vx_tunnel_state_name(VX_TUN_UNKNOWN));
+	assert_null(vx_tunnel_state_name(VX_TUN__COUNT));
+	vx_snapshot_unref(s);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct vx_snapshot	*dst = snap_new("pa-1");
+		struct vx_snapshot	*src = snap_new("pa-1");
+
+		vx_snapshot_tunnel(dst, "t1", "192.0.2.1")->state =
+		    cases[i].dst;
+		vx_snapshot_tunnel(src, "t1", "192.0.2.1")->state =
+		    cases[i].src;
+		/* A tunnel only in src keeps its state. */
+		vx_snapshot_tunnel(src, "t2", "192.0.2.2")->state =
+		    cases[i].src;
+		assert_int_equal(vx_snapshot_merge(dst, src), 0);
+		t = vx_snapshot_find_tunnel(dst, "t1", "192.0.2.1");
+		if (t->state != cases[i].want)
+			fail_msg("case %zu: state %d, want %d", i,
+			    (int)t->state, (int)cases[i].want);
+		t = vx_snapshot_find_tunnel(dst, "t2", "192.0.2.2");
+		if (t->state != cases[i].src)
+			fail_msg("case %zu: new tunnel state %d, want %d", i,
+			    (int)t->state, (int)cases[i].src);
+		vx_snapshot_unref(dst);
+		vx_snapshot_unref(src);
+	}
+}
+
 static void
 test_spi_format(void **state)
 {
@@ -808,6 +869,7 @@ main(void)
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_merge_ike_known),
 		cmocka_unit_test(test_merge_dev_same_priority_first_wins),
+		cmocka_unit_test(test_tunnel_state),
 		cmocka_unit_test(test_strings_cut),
 		cmocka_unit_test(test_long_tunnel_name_found_again),
 		cmocka_unit_test(test_many_tunnels),

@@ -243,6 +243,47 @@ test_spi(void **state)
 	}
 }
 
+/* Decimal SPIs (PAN-OS XML "show vpn ipsec-sa" i_spi / o_spi). */
+static void
+test_spi_dec(void **state)
+{
+	static const struct spi_case cases[] = {
+		{ "2300285266", true, 0x891b9152u },
+		{ "1430731122", true, 1430731122u },
+		{ "0", true, 0 },
+		{ "4294967295", true, 0xffffffffu },
+		{ "0000000001", true, 1 },
+		{ "4294967296", false, 0 },
+		{ "99999999999", false, 0 },
+		{ "00000000001", false, 0 },
+		{ "", false, 0 },
+		{ "-1", false, 0 },
+		{ "+1", false, 0 },
+		{ "0x10", false, 0 },
+		{ "891C6C52", false, 0 },
+		{ " 1", false, 0 },
+		{ "1 ", false, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct spi_case	*c = &cases[i];
+		uint32_t		 v = SENTINEL_U32;
+		bool			 ok = vx_parse_spi_dec(c->in,
+					    strlen(c->in), &v);
+
+		if (ok != c->ok)
+			fail_msg("case %zu '%s': ok=%d, want %d", i, c->in, ok,
+			    c->ok);
+		if (ok && v != c->want)
+			fail_msg("case %zu '%s': got %u, want %u", i, c->in, v,
+			    c->want);
+		if (!ok && v != SENTINEL_U32)
+			fail_msg("case %zu '%s': output changed on failure", i,
+			    c->in);
+	}
+}
+
 static void
 test_duration(void **state)
 {
@@ -338,6 +379,7 @@ main(void)
 		cmocka_unit_test(test_i64),
 		cmocka_unit_test(test_hex_u64),
 		cmocka_unit_test(test_spi),
+		cmocka_unit_test(test_spi_dec),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_duration_len),
 	};

@@ -119,6 +119,13 @@ small_snapshot(void)
 "vpn_ike_sa_state{" DL ",peer=\"192.0.2.1\",vpn_ike_sa_state=\"" st "\"} " v "\n"
 #define IKE_STATES IKE_STATE("established", "1") IKE_STATE("negotiating", "0") \
 	IKE_STATE("deleting", "0") IKE_STATE("down", "0")
+#define TUN_STATE(st, v) \
+"vpn_tunnel_state{" TL ",vpn_tunnel_state=\"" st "\"} " v "\n"
+/* A tunnel whose collector gave no state: up, so active. */
+#define TUN_STATES TUN_STATE("active", "1") TUN_STATE("init", "0") \
+	TUN_STATE("inactive", "0") TUN_STATE("down", "0")
+#define TUN_STATE_HELP \
+"# HELP vpn_tunnel_state State of the tunnel: 1 for the current state (active: an IPsec SA is installed; init: configured, no IPsec SA yet, as an idle on-demand tunnel; inactive; down), 0 for the others.\n"
 
 static const char small_text[] =
 "# HELP vpn_up 1 if the last collection from the device succeeded, 0 otherwise.\n"
@@ -142,9 +149,12 @@ static const char small_text[] =
 "# HELP vpn_sessions Active VPN sessions by type.\n"
 "# TYPE vpn_sessions gauge\n"
 "vpn_sessions{" DL ",type=\"l2l\"} 3\n"
-"# HELP vpn_tunnel_up 1 if the tunnel has an IPsec SA, 0 if an expected tunnel has none.\n"
+"# HELP vpn_tunnel_up 1 if the tunnel has an installed IPsec SA, 0 otherwise (vpn_tunnel_state says why).\n"
 "# TYPE vpn_tunnel_up gauge\n"
 "vpn_tunnel_up{" TL "} 1\n"
+TUN_STATE_HELP
+"# TYPE vpn_tunnel_state gauge\n"
+TUN_STATES
 "# HELP vpn_tunnel_info Settings of a tunnel.\n"
 "# TYPE vpn_tunnel_info gauge\n"
 "vpn_tunnel_info{" TL ",ike_version=\"2\",interface=\"outside\"} 1\n"
@@ -218,9 +228,12 @@ static const char small_om[] =
 "# HELP vpn_sessions Active VPN sessions by type.\n"
 "# TYPE vpn_sessions gauge\n"
 "vpn_sessions{" DL ",type=\"l2l\"} 3\n"
-"# HELP vpn_tunnel_up 1 if the tunnel has an IPsec SA, 0 if an expected tunnel has none.\n"
+"# HELP vpn_tunnel_up 1 if the tunnel has an installed IPsec SA, 0 otherwise (vpn_tunnel_state says why).\n"
 "# TYPE vpn_tunnel_up gauge\n"
 "vpn_tunnel_up{" TL "} 1\n"
+TUN_STATE_HELP
+"# TYPE vpn_tunnel_state stateset\n"
+TUN_STATES
 "# HELP vpn_tunnel Settings of a tunnel.\n"
 "# TYPE vpn_tunnel info\n"
 "vpn_tunnel_info{" TL ",ike_version=\"2\",interface=\"outside\"} 1\n"
@@ -417,11 +430,21 @@ test_absent_values_left_out(void **state)
 	vx_snapshot_ike_sa(s, "192.0.2.1");
 	got = render(VX_FMT_TEXT, &s, 1, NULL);
 	expect_text("bare tunnel", got,
-	    "# HELP vpn_tunnel_up 1 if the tunnel has an IPsec SA, 0 if an "
-	    "expected tunnel has none.\n"
+	    "# HELP vpn_tunnel_up 1 if the tunnel has an installed IPsec "
+	    "SA, 0 otherwise (vpn_tunnel_state says why).\n"
 	    "# TYPE vpn_tunnel_up gauge\n"
 	    "vpn_tunnel_up{device=\"d\",tunnel=\"192.0.2.1\","
 	    "peer=\"192.0.2.1\"} 1\n"
+	    TUN_STATE_HELP
+	    "# TYPE vpn_tunnel_state gauge\n"
+	    "vpn_tunnel_state{device=\"d\",tunnel=\"192.0.2.1\","
+	    "peer=\"192.0.2.1\",vpn_tunnel_state=\"active\"} 1\n"
+	    "vpn_tunnel_state{device=\"d\",tunnel=\"192.0.2.1\","
+	    "peer=\"192.0.2.1\",vpn_tunnel_state=\"init\"} 0\n"
+	    "vpn_tunnel_state{device=\"d\",tunnel=\"192.0.2.1\","
+	    "peer=\"192.0.2.1\",vpn_tunnel_state=\"inactive\"} 0\n"
+	    "vpn_tunnel_state{device=\"d\",tunnel=\"192.0.2.1\","
+	    "peer=\"192.0.2.1\",vpn_tunnel_state=\"down\"} 0\n"
 	    "# HELP vpn_ike_sa_up 1 if an IKE SA with the peer is "
 	    "established, 0 otherwise.\n"
 	    "# TYPE vpn_ike_sa_up gauge\n"
@@ -469,11 +492,14 @@ test_each_counter(void **state)
 		if (strstr(got, line) == NULL)
 			fail_msg("counter %d: '%s' missing from:\n%s", c, line,
 			    got);
-		/* Exactly one counter sample: vpn_tunnel_up and this one. */
+		/*
+		 * Exactly one counter sample: vpn_tunnel_up, the four of
+		 * vpn_tunnel_state and this one.
+		 */
 		for (const char *p = got; (p = strstr(p, "\nvpn_")) != NULL;
 		    p++)
 			samples++;
-		if (samples != 2)
+		if (samples != 6)
 			fail_msg("counter %d: %zu samples in:\n%s", c, samples,
 			    got);
 		free(got);
@@ -643,10 +669,10 @@ test_extra_labels_everywhere(void **state)
 			fail_msg("series without the extra labels: %s", line);
 	}
 	/*
-	 * 18 series, 4 IKE states, 1 threshold and 8 error reasons; all
-	 * were checked.
+	 * 18 series, 4 tunnel and 4 IKE states, 1 threshold and 8 error
+	 * reasons; all were checked.
 	 */
-	assert_int_equal(series, 31);
+	assert_int_equal(series, 35);
 	free(got);
 	vx_snapshot_unref(s);
 }
