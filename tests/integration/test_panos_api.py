@@ -323,10 +323,15 @@ class PanosApi(TmpDirTest):
                                rf"collector=paloalto_api reason={reason} "
                                rf"msg=\"[^\n]*{msg}")
             self.assertTrue(line, name)
-        # Two more rounds: still one line each, the healthy ones still up.
-        n = self.polls(ok)
-        wait_until(lambda: self.polls(ok) >= n + 2, what="two more polls")
-        smp = parse_metrics(ex.metrics())
+        # A second failure each (failing devices back off: 2 intervals):
+        # still one line each, the healthy ones still up.
+        def failed_twice():
+            smp = parse_metrics(ex.metrics())
+            return smp if all(value(
+                smp, "vpn_exporter_collect_errors_total", device=name,
+                reason=reason) >= 2 for name, _, reason, _ in cases) \
+                else None
+        smp = wait_until(failed_twice, timeout=20, what="second failures")
         self.assertEqual(value(smp, "vpn_up", device="pa-ok"), 1)
         self.assertEqual(value(smp, "vpn_up", device="pa-insecure"), 1)
         for name, _, reason, _ in cases:
