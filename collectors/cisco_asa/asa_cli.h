@@ -22,7 +22,20 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli_dialect.h"
 #include "collector.h"
+
+/* The commands, as the collector sends them and "parse" names them. */
+#define ASA_CMD_ASP_DROP	"show asp drop"
+#define ASA_CMD_IPSEC_SA	"show crypto ipsec sa"
+#define ASA_CMD_IKEV1_SA	"show crypto ikev1 sa"
+#define ASA_CMD_ISAKMP_SA	"show crypto isakmp sa"	/* before 8.4 */
+#define ASA_CMD_IKEV2_SA	"show crypto ikev2 sa"
+#define ASA_CMD_SESSIONDB	"show vpn-sessiondb detail l2l"
+#define ASA_CMD_VPN_CONTEXT	"show asp table vpn-context detail"
+
+/* The ASA command line (asa_parsers.c), for the SSH CLI layer. */
+extern const struct vx_cli_dialect asa_cli_dialect;
 
 /*
  * "show asp drop": every (section, keyword) counter via

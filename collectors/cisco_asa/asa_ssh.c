@@ -48,8 +48,7 @@ struct asa_ssh_state {
 	char			*key_path;	/* relative to the config */
 	char			*known_hosts_path;
 	char			*context_cmd;	/* "changeto context NAME" */
-	const char		*setup[3];
-	bool			 setup_optional[3];
+	const char		*setup[2];
 	struct vx_ssh		*ssh;
 	struct vx_strbuf	 out;
 };
@@ -103,16 +102,15 @@ static const struct asa_cmd {
 	const char		*fallback;
 	bool			 optional;
 } asa_cmds[] = {
-	{ "show asp drop", asa_parse_asp_drop, ASA_ALWAYS, NULL, false },
-	{ "show crypto ipsec sa", asa_parse_ipsec_sa, ASA_ALWAYS, NULL,
+	{ ASA_CMD_ASP_DROP, asa_parse_asp_drop, ASA_ALWAYS, NULL, false },
+	{ ASA_CMD_IPSEC_SA, asa_parse_ipsec_sa, ASA_ALWAYS, NULL, false },
+	{ ASA_CMD_IKEV1_SA, asa_parse_ikev1_sa, ASA_ALWAYS, ASA_CMD_ISAKMP_SA,
 	    false },
-	{ "show crypto ikev1 sa", asa_parse_ikev1_sa, ASA_ALWAYS,
-	    "show crypto isakmp sa", false },
-	{ "show crypto ikev2 sa", asa_parse_ikev2_sa, ASA_ALWAYS, NULL, true },
-	{ "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l,
-	    ASA_IF_SESSIONDB, NULL, false },
-	{ "show asp table vpn-context detail", asa_parse_vpn_context,
-	    ASA_IF_VPN_CONTEXT, NULL, false },
+	{ ASA_CMD_IKEV2_SA, asa_parse_ikev2_sa, ASA_ALWAYS, NULL, true },
+	{ ASA_CMD_SESSIONDB, asa_parse_sessiondb_l2l, ASA_IF_SESSIONDB, NULL,
+	    false },
+	{ ASA_CMD_VPN_CONTEXT, asa_parse_vpn_context, ASA_IF_VPN_CONTEXT,
+	    NULL, false },
 };
 
 static void
@@ -262,13 +260,12 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		return -1;
 	}
 	/*
-	 * changeto first: in multiple context mode the pager setting that
-	 * counts is the one of the session in the context we end up in.
+	 * changeto before the dialect's "terminal pager 0": in multiple
+	 * context mode the pager setting that counts is the one of the
+	 * session in the context we end up in.
 	 */
 	if (st->context_cmd != NULL)
 		st->setup[ns++] = st->context_cmd;
-	st->setup_optional[ns] = true;	/* the pager is handled anyway */
-	st->setup[ns++] = "terminal pager 0";
 	st->setup[ns] = NULL;
 	*state = st;
 	return 0;
@@ -338,9 +335,9 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 			.known_hosts_file = st->known_hosts_path,
 			.host_key_policy =
 			    (enum vx_ssh_host_key_policy)c->host_key_policy,
+			.dialect = &asa_cli_dialect,
 			.enable_password = c->enable_password.value,
 			.setup = st->setup,
-			.setup_optional = st->setup_optional,
 			.max_output = (size_t)c->max_output,
 		};
 

@@ -71,12 +71,12 @@ static const struct {
 	const char	*cmd;
 	const char	*xml;
 } base_ops[OP__COUNT] = {
-	[OP_FLOW] = { "show vpn flow", "<show><vpn><flow></flow></vpn></show>" },
-	[OP_IPSEC_SA] = { "show vpn ipsec-sa",
+	[OP_FLOW] = { PANOS_CMD_FLOW, "<show><vpn><flow></flow></vpn></show>" },
+	[OP_IPSEC_SA] = { PANOS_CMD_IPSEC_SA,
 	    "<show><vpn><ipsec-sa></ipsec-sa></vpn></show>" },
-	[OP_IKE_SA] = { "show vpn ike-sa",
+	[OP_IKE_SA] = { PANOS_CMD_IKE_SA,
 	    "<show><vpn><ike-sa></ike-sa></vpn></show>" },
-	[OP_COUNTERS] = { "show counter global",
+	[OP_COUNTERS] = { PANOS_CMD_COUNTERS,
 	    "<show><counter><global></global></counter></show>" },
 };
 
