@@ -4,6 +4,7 @@
 
 #include "cisco_asa/asa.h"
 #include "cisco_asa/asa_cli.h"
+#include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
@@ -17,6 +18,7 @@ const struct vx_collector_ops *const vx_collectors[] = {
 const struct vx_parser *const vx_parser_tables[] = {
 	asa_parsers,
 	panos_parsers,
+	srx_parsers,
 	NULL,
 };
 

@@ -6,7 +6,18 @@
 
 #include "banned.h"
 
+#define V	"juniper_srx"
+
 const struct vx_parser srx_parsers[] = {
+	{ V, SRX_CMD_IPSEC_SA, srx_parse_ipsec_sa },
+	{ V, SRX_CMD_IPSEC_SA " detail", srx_parse_ipsec_sa },
+	{ V, "show security ipsec sa", srx_parse_ipsec_sa },
+	{ V, "show security ipsec sa detail", srx_parse_ipsec_sa },
+	{ V, SRX_CMD_IKE_SA, srx_parse_ike_sa },
+	{ V, SRX_CMD_IKE_SA " detail", srx_parse_ike_sa },
+	{ V, "show security ike sa", srx_parse_ike_sa },
+	{ V, "show security ike sa detail", srx_parse_ike_sa },
+	{ V, SRX_CMD_STATS, srx_parse_stats },
 	{ NULL, NULL, NULL },
 };
 
