@@ -11,6 +11,7 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
 	&asa_ssh_ops,
 	&panos_api_ops,
+	&srx_netconf_ops,
 	NULL,
 };
 

@@ -128,7 +128,16 @@ vx_netconf_dechunk(struct vx_netconf_chunks *st, const char *buf, size_t len,
 			st->pos += n;
 			continue;
 		}
-		/* A chunk header "\n#123\n" or the end "\n##\n". */
+		/*
+		 * A chunk header "\n#123\n" or the end "\n##\n".  Blanks
+		 * before it are skipped: servers end their hello with
+		 * "]]>]]>\n", and that LF is not the header's.
+		 */
+		if (avail >= 2 && (p[0] == '\n' || p[0] == ' ' ||
+		    p[0] == '\r' || p[0] == '\t') && p[1] != '#') {
+			st->pos++;
+			continue;
+		}
 		if (avail < 2)
 			return 0;
 		if (p[0] != '\n' || p[1] != '#')

@@ -54,23 +54,13 @@ enum matched {
 struct vx_ssh *
 vx_ssh_new(const struct vx_ssh_params *p)
 {
-	struct vx_ssh			*s = calloc(1, sizeof(*s));
-	struct vx_ssh_sess_params	 sp = {
-		.address = p->address,
-		.port = p->port,
-		.username = p->username,
-		.password = p->password,
-		.private_key_file = p->private_key_file,
-		.known_hosts_file = p->known_hosts_file,
-		.host_key_policy = p->host_key_policy,
-		.keepalive_s = p->keepalive_s,
-	};
+	struct vx_ssh *s = calloc(1, sizeof(*s));
 
 	if (s == NULL)
 		return NULL;
 	s->p = *p;
 	s->dl = p->dialect;
-	s->sess = vx_ssh_sess_new(&sp);
+	s->sess = vx_ssh_sess_new(&p->sess);
 	if (s->sess == NULL) {
 		free(s);
 		return NULL;
@@ -347,7 +337,7 @@ privilege(struct vx_ssh *s, struct vx_deadline d, struct vx_err *err)
 	if (s->p.enable_password == NULL)
 		return vx_err_set(err, VX_E_AUTH, "login as '%s' on %s landed "
 		    "in user mode ('%s') and no enable_password is configured",
-		    s->p.username, hp, user_prompt);
+		    s->p.sess.username, hp, user_prompt);
 	snprintf(what, sizeof(what), "'%s'", cmd);
 	vx_strbuf_reset(&s->raw);
 	rc = send_line(s, cmd, d, err);

@@ -13,12 +13,14 @@ endif()
 
 add_library(vx_transport_ssh STATIC ${CMAKE_CURRENT_LIST_DIR}/ssh.c
   ${CMAKE_CURRENT_LIST_DIR}/ssh_term.c ${CMAKE_CURRENT_LIST_DIR}/ssh_session.c
-  ${CMAKE_CURRENT_LIST_DIR}/ssh_lib.c ${CMAKE_CURRENT_LIST_DIR}/netconf.c)
+  ${CMAKE_CURRENT_LIST_DIR}/ssh_lib.c ${CMAKE_CURRENT_LIST_DIR}/netconf.c
+  ${CMAKE_CURRENT_LIST_DIR}/ssh_opts.c)
 vx_target_defaults(vx_transport_ssh)
 target_include_directories(vx_transport_ssh PUBLIC ${CMAKE_CURRENT_LIST_DIR}
   ${CMAKE_CURRENT_LIST_DIR}/../common)
 target_include_directories(vx_transport_ssh PRIVATE ${SSH_INCLUDE_DIRS})
 target_compile_definitions(vx_transport_ssh PRIVATE
   VX_LIBSSH_SONAME="${VX_LIBSSH_SONAME}")
-target_link_libraries(vx_transport_ssh PUBLIC vx_core vx_xml Threads::Threads
+target_link_libraries(vx_transport_ssh PUBLIC vx_core vx_config vx_xml
+  Threads::Threads
   ${CMAKE_DL_LIBS})

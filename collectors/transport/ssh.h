@@ -61,14 +61,8 @@
  * strings: they must stay valid until vx_ssh_free().
  */
 struct vx_ssh_params {
-	const char			*address;	/* host name or IP */
-	unsigned			 port;		/* 0 means 22 */
-	const char			*username;
-	const char			*password;	/* NULL: none */
-	const char			*private_key_file; /* NULL: none */
-	const char			*known_hosts_file; /* required */
-	enum vx_ssh_host_key_policy	 host_key_policy;
-	int				 keepalive_s;	/* see ssh_session.h */
+	/* The login: address, credentials, host key (ssh_session.h). */
+	struct vx_ssh_sess_params	 sess;
 	/* The vendor's command line; required. */
 	const struct vx_cli_dialect	*dialect;
 	/* Sent after the privilege command when the login lands in user mode. */

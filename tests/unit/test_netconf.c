@@ -106,17 +106,19 @@ test_chunks(void **state)
 		  "ns:netconf:base:1.0\">\n  <close-session/>\n</rpc>" },
 		/* 1: a chunk holding "\n##\n" is data. */
 		{ "\n#5\n\n##\nx\n##\n", 1, "\n##\nx" },
-		/* 2: incomplete. */
+		/* 2: the LF after a hello's "]]>]]>" before the first chunk. */
+		{ "\n\n#2\nab\n##\n", 1, "ab" },
+		/* 3: incomplete. */
 		{ "\n#10\nabc", 0, NULL },
 		{ "\n#", 0, NULL },
-		/* 4: zero size, leading zero, no digits, too many digits. */
+		/* 5: zero size, leading zero, no digits, too many digits. */
 		{ "\n#0\n\n##\n", -VX_E_PROTOCOL, NULL },
 		{ "\n#01\nx\n##\n", -VX_E_PROTOCOL, NULL },
 		{ "\n#x\n", -VX_E_PROTOCOL, NULL },
 		{ "\n#12345678901\n", -VX_E_PROTOCOL, NULL },
-		/* 8: larger than 2^32 - 1. */
+		/* 9: larger than 2^32 - 1. */
 		{ "\n#4294967296\n", -VX_E_PROTOCOL, NULL },
-		/* 9: base:1.0 text where chunks are due. */
+		/* 10: base:1.0 text where chunks are due. */
 		{ "<rpc-reply/>]]>]]>", -VX_E_PROTOCOL, NULL },
 		{ "\n#1\nx\n#\n", -VX_E_PROTOCOL, NULL },
 		{ "\n#1\nx\n##x", -VX_E_PROTOCOL, NULL },

@@ -255,9 +255,9 @@ static void
 test_new_and_free(void **state)
 {
 	struct vx_ssh_params	p = {
-		.address = "2001:db8::1",
-		.username = "monitor",
-		.known_hosts_file = "/nonexistent",
+		.sess.address = "2001:db8::1",
+		.sess.username = "monitor",
+		.sess.known_hosts_file = "/nonexistent",
 		.dialect = &asa_cli_dialect,
 	};
 	struct vx_ssh		*s;

@@ -84,7 +84,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	struct vx_ssh_params	 p = { .address = "127.0.0.1" };
+	struct vx_ssh_params	 p = { .sess.address = "127.0.0.1" };
 	struct vx_cli_dialect	 dialect = asa_cli_dialect;
 	const char		*setup[2];
 	bool			 optional[2] = { false, false };
@@ -105,16 +105,16 @@ main(int argc, char **argv)
 	    -1) {
 		switch (c) {
 		case 'H':
-			p.address = optarg;
+			p.sess.address = optarg;
 			break;
 		case 'p':
-			p.port = (unsigned)number(optarg, "port");
+			p.sess.port = (unsigned)number(optarg, "port");
 			break;
 		case 'u':
-			p.username = optarg;
+			p.sess.username = optarg;
 			break;
 		case 'k':
-			p.private_key_file = optarg;
+			p.sess.private_key_file = optarg;
 			break;
 		case 'P':
 			password = read_secret(optarg);
@@ -123,10 +123,10 @@ main(int argc, char **argv)
 			enable = read_secret(optarg);
 			break;
 		case 'K':
-			p.known_hosts_file = optarg;
+			p.sess.known_hosts_file = optarg;
 			break;
 		case 'a':
-			p.host_key_policy = VX_SSH_HOST_KEY_ACCEPT_NEW;
+			p.sess.host_key_policy = VX_SSH_HOST_KEY_ACCEPT_NEW;
 			break;
 		case 'c':
 			context = optarg;
@@ -162,9 +162,9 @@ main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (p.username == NULL || p.known_hosts_file == NULL || optind >= argc)
+	if (p.sess.username == NULL || p.sess.known_hosts_file == NULL || optind >= argc)
 		usage();
-	p.password = password;
+	p.sess.password = password;
 	p.enable_password = enable;
 	if (context != NULL) {
 		snprintf(ctxcmd, sizeof(ctxcmd), "changeto context %s",
