@@ -3,3 +3,6 @@
 # dialect through the same sshd (the SSH transport's driver), the REST API
 # over HTTPS, JUNIPER-IPSEC-FLOW-MON-MIB data in vx_fastagent.
 vx_integration_test(srx_netconf TIMEOUT 300)
+vx_integration_test(srx_cli TIMEOUT 120)
+set_property(TEST integration.srx_cli APPEND PROPERTY ENVIRONMENT
+  "VX_SSH_DRIVER=$<TARGET_FILE:vx_ssh_driver>")
