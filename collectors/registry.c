@@ -12,6 +12,7 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_ssh_ops,
 	&panos_api_ops,
 	&srx_netconf_ops,
+	&srx_snmp_ops,
 	NULL,
 };
 

@@ -13,62 +13,15 @@
 #include <string.h>
 
 #include "snmp.h"
+#include "snmp_opts.h"
 
 #define IPSEC_MIB	1, 3, 6, 1, 4, 1, 9, 9, 171, 1
 #define RAS_ACT		1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3
 
-struct asa_snmp_cfg {
-	int64_t			port;
-	int			version;	/* index into versions[] */
-	struct vx_secret	community;
-	char			*username;
-	int			seclevel;
-	int			auth;
-	struct vx_secret	auth_password;
-	int			priv;
-	struct vx_secret	priv_password;
-	char			*context;
-	int64_t			max_repetitions;
-};
-
 struct asa_snmp_state {
-	struct asa_snmp_cfg	 cfg;
+	struct vx_snmp_opts	 cfg;		/* snmp_opts.h */
 	struct vx_snmp		*sess;
 };
-
-static const char *const versions[] = { "2c", "3", NULL };
-static const char *const seclevels[] = {
-	"noAuthNoPriv", "authNoPriv", "authPriv", NULL,
-};
-static const char *const auths[] = {
-	"MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512", NULL,
-};
-static const char *const privs[] = { "DES", "AES", "AES192", "AES256", NULL };
-
-#define F(m)	offsetof(struct asa_snmp_cfg, m)
-static const struct vx_cfg_key asa_snmp_keys[] = {
-	{ "port", VX_CFG_T_INT, F(port), false, 1, 65535, NULL },
-	{ "version", VX_CFG_T_ENUM, F(version), false, 0, 0, versions },
-	{ "community", VX_CFG_T_SECRET, F(community), false, 0, 0, NULL },
-	{ "username", VX_CFG_T_STRING, F(username), false, 0, 0, NULL },
-	{ "security_level", VX_CFG_T_ENUM, F(seclevel), false, 0, 0,
-	    seclevels },
-	{ "auth_protocol", VX_CFG_T_ENUM, F(auth), false, 0, 0, auths },
-	{ "auth_password", VX_CFG_T_SECRET, F(auth_password), false, 0, 0,
-	    NULL },
-	{ "priv_protocol", VX_CFG_T_ENUM, F(priv), false, 0, 0, privs },
-	{ "priv_password", VX_CFG_T_SECRET, F(priv_password), false, 0, 0,
-	    NULL },
-	{ "context_name", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
-	{ "max_repetitions", VX_CFG_T_INT, F(max_repetitions), false, 1, 1000,
-	    NULL },
-	{ NULL, 0, 0, false, 0, 0, NULL },
-};
-#undef F
-
-/* Indexes into asa_snmp_keys, for the "seen" bits of vx_cfg_apply. */
-enum { K_COMMUNITY = 2, K_AUTH_PASSWORD = 6, K_PRIV_PASSWORD = 8 };
-#define KEY_BIT(k)	(UINT64_C(1) << (k))
 
 static void
 asa_snmp_free(void *arg)
@@ -78,7 +31,7 @@ asa_snmp_free(void *arg)
 	if (st == NULL)
 		return;
 	vx_snmp_close(st->sess);
-	vx_cfg_free_fields(asa_snmp_keys, &st->cfg);
+	vx_snmp_opts_release(&st->cfg);
 	free(st);
 }
 
@@ -88,71 +41,15 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct asa_snmp_state	*st;
-	struct asa_snmp_cfg	*c;
 	char			 where[300];
-	size_t			 nerr;
-	uint64_t		 seen = 0;
 
 	snprintf(where, sizeof(where), "cisco_asa_snmp of device '%s'",
 	    target->device);
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -1;
-	c = &st->cfg;
-	c->port = 161;
-	c->version = 0;
-	c->seclevel = 2;	/* authPriv */
-	c->auth = 1;		/* SHA */
-	c->priv = 1;		/* AES */
-	c->max_repetitions = 25;
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (community for "
-		    "v2c, or username and passwords for v3)", where);
-		asa_snmp_free(st);
-		return -1;
-	}
-	nerr = vx_cfg_apply(errs, doc, asa_snmp_keys, opts, c, where, &seen);
-	/* A key given but unusable (unset variable...) is already reported. */
-	if (c->version == 0 && c->community.value == NULL &&
-	    !(seen & KEY_BIT(K_COMMUNITY))) {
-		vx_cfg_error(errs, opts, "%s: SNMP v2c needs 'community' (or "
-		    "community_file / community_env)", where);
-		nerr++;
-	}
-	if (c->version == 1) {
-		if (c->username == NULL) {
-			vx_cfg_error(errs, opts, "%s: SNMP v3 needs 'username'",
-			    where);
-			nerr++;
-		}
-		if (c->seclevel >= 1 && c->auth_password.value == NULL &&
-		    !(seen & KEY_BIT(K_AUTH_PASSWORD))) {
-			vx_cfg_error(errs, opts, "%s: security_level %s needs "
-			    "'auth_password' (or auth_password_file / "
-			    "auth_password_env)", where, seclevels[c->seclevel]);
-			nerr++;
-		}
-		if (c->seclevel == 2 && c->priv_password.value == NULL &&
-		    !(seen & KEY_BIT(K_PRIV_PASSWORD))) {
-			vx_cfg_error(errs, opts, "%s: security_level authPriv "
-			    "needs 'priv_password' (or priv_password_file / "
-			    "priv_password_env)", where);
-			nerr++;
-		}
-		if (c->auth_password.value != NULL &&
-		    strlen(c->auth_password.value) < 8) {
-			vx_cfg_error(errs, opts, "%s: auth_password must be at "
-			    "least 8 characters (RFC 3414)", where);
-			nerr++;
-		}
-		if (c->priv_password.value != NULL &&
-		    strlen(c->priv_password.value) < 8) {
-			vx_cfg_error(errs, opts, "%s: priv_password must be at "
-			    "least 8 characters (RFC 3414)", where);
-			nerr++;
-		}
-	}
-	if (nerr > 0) {
+	if (vx_snmp_opts_configure(errs, doc, key, opts, where,
+	    &st->cfg) > 0) {
 		asa_snmp_free(st);
 		return -1;
 	}
@@ -253,22 +150,10 @@ asa_snmp_collect(void *arg, const struct vx_target *target,
 	int			 rc;
 
 	if (st->sess == NULL) {
-		struct asa_snmp_cfg	*c = &st->cfg;
-		struct vx_snmp_params	 p = {
-			.address = target->address,
-			.port = (unsigned)c->port,
-			.version = c->version == 0 ? VX_SNMP_V2C : VX_SNMP_V3,
-			.community = c->community.value,
-			.username = c->username,
-			.seclevel = (enum vx_snmp_seclevel)c->seclevel,
-			.auth = (enum vx_snmp_auth)c->auth,
-			.auth_password = c->auth_password.value,
-			.priv = (enum vx_snmp_priv)c->priv,
-			.priv_password = c->priv_password.value,
-			.context = c->context,
-			.retries = target->retries,
-		};
+		struct vx_snmp_params p;
 
+		vx_snmp_opts_params(&st->cfg, target->address,
+		    target->retries, &p);
 		rc = vx_snmp_open(&p, deadline, &st->sess, err);
 		if (rc != 0)
 			return rc;

@@ -18,6 +18,7 @@ const struct vx_parser srx_parsers[] = {
 	{ V, "show security ike sa", srx_parse_ike_sa },
 	{ V, "show security ike sa detail", srx_parse_ike_sa },
 	{ V, SRX_CMD_STATS, srx_parse_stats },
+	{ V, "snmpwalk", srx_parse_snmpwalk },
 	{ NULL, NULL, NULL },
 };
 

@@ -6,3 +6,6 @@ vx_integration_test(srx_netconf TIMEOUT 300)
 vx_integration_test(srx_cli TIMEOUT 120)
 set_property(TEST integration.srx_cli APPEND PROPERTY ENVIRONMENT
   "VX_SSH_DRIVER=$<TARGET_FILE:vx_ssh_driver>")
+vx_integration_test(srx_snmp TIMEOUT 120)
+set_property(TEST integration.srx_snmp APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")

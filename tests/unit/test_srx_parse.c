@@ -347,6 +347,50 @@ test_stats(void **state)
 	vx_snapshot_unref(s);
 }
 
+/* JUNIPER-IPSEC-FLOW-MON-MIB walked: tunnels, SAs, counters, monitor. */
+static void
+test_snmpwalk(void **state)
+{
+	struct vx_snapshot	*s = pt_ok(srx_parse_snmpwalk,
+	    FIX("snmpwalk_On_flow_mon_derived.txt"));
+	struct vx_tunnel	*t = pt_tunnel(s, "vpn-fra1", "192.0.2.11");
+	const struct vx_part	*p;
+	struct vx_ike_sa	*ike;
+
+	(void)state;
+	pt_u64(s->ntunnels, 3, "tunnels");
+	pt_state(t, true, VX_TUN_ACTIVE, 3590);
+	pt_sa(t, "0x5a5a0001", "0x6b6b0002", VX_SA_ACTIVE);
+	pt_sa(t, "0x4ef526a8", "0xcb151b04", VX_SA_EXPIRING);
+	pt_str(t->attr[VX_TA_MONITOR], "up", "monitor");
+	pt_str(t->attr[VX_TA_LOCAL_ADDR], "198.51.100.1", "local address");
+	pt_ctr(t, VX_TC_PKTS_IN, 314942);
+	pt_ctr(t, VX_TC_BYTES_OUT, 28950654);
+	pt_ctr(t, VX_TC_ERR_DECRYPT, 4);
+	pt_ctr(t, VX_TC_ERR_BAD_TRAILER, 0);
+	/* One part, the tunnel row, its generation the active SA's. */
+	p = vx_tunnel_find_part(t, VX_PART_INDEX(131073));
+	assert_non_null(p);
+	pt_u64(p->gen, 0x5a5a0001, "generation");
+	/* The VPN monitor says down: the tunnel is down. */
+	t = pt_tunnel(s, "vpn-par1", "192.0.2.14");
+	pt_state(t, false, VX_TUN_INACTIVE, 900);
+	pt_str(t->attr[VX_TA_MONITOR], "down", "monitor");
+	t = pt_tunnel(s, "vpn-ams1", "192.0.2.12");
+	pt_sa(t, "0x00f61780", "0x93be8146", VX_SA_ACTIVE);
+	pt_str(t->attr[VX_TA_MONITOR], "off", "monitor");
+	ike = vx_snapshot_find_ike_sa(s, "192.0.2.11");
+	assert_non_null(ike);
+	pt_u64(ike->state, VX_IKE_ESTABLISHED, "IKE state");
+	pt_u64(ike->life_s, 27000, "IKE lifetime");
+	pt_str(ike->attr[VX_IA_VERSION], "2", "IKE version");
+	dev(s, NULL, VX_DV_IKE_ACTIVE_TUNNELS, 3);
+	dev(s, NULL, VX_DV_IPSEC_ACTIVE_TUNNELS, 3);
+	/* Neither MIB has an invalid-SPI counter. */
+	dev(s, NULL, VX_DV_INVALID_SPI, UINT64_MAX);
+	vx_snapshot_unref(s);
+}
+
 /* Every prefix: a result, a parse error naming its line, or "empty". */
 static void
 test_prefixes(void **state)
@@ -388,6 +432,7 @@ test_registry(void **state)
 		"show security ipsec security-associations detail",
 		"show security ike security-associations",
 		"show security ike security-associations detail",
+		"snmpwalk",
 	};
 
 	(void)state;
@@ -410,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_ike_sa),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_snmpwalk),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_registry),
 	};
