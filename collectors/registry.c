@@ -13,6 +13,7 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&panos_api_ops,
 	&srx_netconf_ops,
 	&srx_snmp_ops,
+	&srx_rest_ops,
 	NULL,
 };
 

@@ -9,3 +9,4 @@ set_property(TEST integration.srx_cli APPEND PROPERTY ENVIRONMENT
 vx_integration_test(srx_snmp TIMEOUT 120)
 set_property(TEST integration.srx_snmp APPEND PROPERTY ENVIRONMENT
   "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")
+vx_integration_test(srx_rest TIMEOUT 180)

@@ -8,10 +8,14 @@
 """
 
 import copy
+import json
 import os
+import re
+import ssl
 import sys
+import urllib.request
 
-from vxtest import EMULATORS
+from vxtest import EMULATORS, Proc, wait_until
 
 from sshd import Sshd
 
@@ -71,3 +75,62 @@ def netconf_yaml(sshd, indent=8, extra=None):
 def commands(sshd, kind=None):
     """[(pid, kind, what)] the SRX emulator logged."""
     return [c for c in sshd.commands() if kind is None or c[1] == kind]
+
+
+REST_EMU = os.path.join(SRX_DIR, "srx_rest.py")
+REST_USER, REST_PASSWORD = "monitor", "srx-Rest-Secret-9"
+
+
+class SrxRest:
+    """The REST emulator on a free loopback port, with the certificates
+    of make_pki (tests/lib/panos_emu.py)."""
+
+    def __init__(self, workdir, pki, sc, name="srx-rest"):
+        self.workdir = workdir
+        self.pki = pki
+        self.name = name
+        self.dir = os.path.join(workdir, name)
+        os.makedirs(self.dir, exist_ok=True)
+        self.scenario = os.path.join(self.dir, "scenario.json")
+        self.set_scenario(sc)
+        self.password_file = os.path.join(self.dir, "password")
+        with open(self.password_file, "w") as f:
+            f.write(REST_PASSWORD + "\n")
+        os.chmod(self.password_file, 0o600)
+        self.proc = Proc([sys.executable, REST_EMU, "--cert", pki["cert"],
+                          "--key", pki["key"], "--scenario", self.scenario,
+                          "--user", REST_USER, "--password-file",
+                          self.password_file], name, workdir)
+        m = wait_until(self._listening, timeout=20, what=f"{name} up")
+        self.port = int(m.group(1))
+
+    def _listening(self):
+        if not self.proc.alive():
+            raise AssertionError(f"{self.name} exited:\n" + self.proc.log())
+        return re.search(r"listening on https://127\.0\.0\.1:(\d+)",
+                         self.proc.log())
+
+    def set_scenario(self, sc):
+        tmp = self.scenario + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(sc, f)
+        os.replace(tmp, self.scenario)
+
+    def stats(self):
+        ctx = ssl.create_default_context(cafile=self.pki["ca"])
+        with urllib.request.urlopen(
+                f"https://127.0.0.1:{self.port}/_emu/stats", context=ctx,
+                timeout=10) as r:
+            return json.loads(r.read())
+
+    def collector_yaml(self, ca=None, password_file=None, indent=8,
+                       extra=None):
+        opts = {"port": self.port, "username": REST_USER,
+                "password_file": password_file or self.password_file,
+                "ca_file": ca or self.pki["ca"]}
+        opts.update(extra or {})
+        pad = " " * indent
+        return "".join(f"{pad}{k}: {v}\n" for k, v in opts.items())
+
+    def stop(self):
+        return self.proc.stop()
