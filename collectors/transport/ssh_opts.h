@@ -15,7 +15,7 @@
  *   #define F(m) offsetof(struct my_cfg, m)
  *   static const struct vx_cfg_key keys[] = {
  *           VX_SSH_OPTS_KEYS(F, ssh),
- *           { "extra", VX_CFG_T_BOOL, F(extra), false, 0, 0, NULL },
+ *           (the collector's own rows),
  *           ...
  */
 
