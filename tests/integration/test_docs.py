@@ -99,7 +99,7 @@ class Docs(unittest.TestCase):
                                env=env, timeout=30)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("configuration OK", r.stdout)
-            self.assertIn("(3 devices)", r.stdout)
+            self.assertIn("(4 devices)", r.stdout)
 
 if __name__ == "__main__":
     main()
