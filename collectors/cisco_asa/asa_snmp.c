@@ -18,52 +18,13 @@
 #define IPSEC_MIB	1, 3, 6, 1, 4, 1, 9, 9, 171, 1
 #define RAS_ACT		1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3
 
-struct asa_snmp_state {
-	struct vx_snmp_opts	 cfg;		/* snmp_opts.h */
-	struct vx_snmp		*sess;
-};
-
-static void
-asa_snmp_free(void *arg)
-{
-	struct asa_snmp_state *st = arg;
-
-	if (st == NULL)
-		return;
-	vx_snmp_close(st->sess);
-	vx_snmp_opts_release(&st->cfg);
-	free(st);
-}
-
 static int
 asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
     const struct vx_target *target, void **state)
 {
-	struct asa_snmp_state	*st;
-	char			 where[300];
-
-	snprintf(where, sizeof(where), "cisco_asa_snmp of device '%s'",
-	    target->device);
-	st = calloc(1, sizeof(*st));
-	if (st == NULL)
-		return -1;
-	if (vx_snmp_opts_configure(errs, doc, key, opts, where,
-	    &st->cfg) > 0) {
-		asa_snmp_free(st);
-		return -1;
-	}
-	*state = st;
-	return 0;
-}
-
-static void
-asa_snmp_reset(void *arg)
-{
-	struct asa_snmp_state *st = arg;
-
-	vx_snmp_close(st->sess);
-	st->sess = NULL;
+	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
+	    target, (struct vx_snmp_dev **)state);
 }
 
 static void
@@ -76,7 +37,7 @@ oid_set(struct vx_oid *o, const uint32_t *base, size_t n, uint32_t last)
 
 /* Walks the given columns of one table entry. */
 static int
-walk_table(struct asa_snmp_state *st, const uint32_t *entry, size_t elen,
+walk_table(struct vx_snmp_dev *st, const uint32_t *entry, size_t elen,
     const uint32_t *cols, size_t ncols, struct asa_snmp_map *m,
     struct vx_deadline deadline, struct vx_err *err)
 {
@@ -85,11 +46,11 @@ walk_table(struct asa_snmp_state *st, const uint32_t *entry, size_t elen,
 	for (size_t i = 0; i < ncols; i++)
 		oid_set(&oids[i], entry, elen, cols[i]);
 	return vx_snmp_walk_columns(st->sess, oids, ncols,
-	    (int)st->cfg.max_repetitions, asa_snmp_map_add, m, deadline, err);
+	    (int)st->opts.max_repetitions, asa_snmp_map_add, m, deadline, err);
 }
 
 static int
-poll_device(struct asa_snmp_state *st, struct asa_snmp_map *m,
+poll_device(struct vx_snmp_dev *st, struct asa_snmp_map *m,
     struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t cike_entry[] = { IPSEC_MIB, 2, 3, 1 };
@@ -145,19 +106,13 @@ static int
 asa_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct asa_snmp_state	*st = arg;
+	struct vx_snmp_dev	*st = arg;
 	struct asa_snmp_map	*m;
 	int			 rc;
 
-	if (st->sess == NULL) {
-		struct vx_snmp_params p;
-
-		vx_snmp_opts_params(&st->cfg, target->address,
-		    target->retries, &p);
-		rc = vx_snmp_open(&p, deadline, &st->sess, err);
-		if (rc != 0)
-			return rc;
-	}
+	rc = vx_snmp_dev_open(st, target, deadline, err);
+	if (rc != 0)
+		return rc;
 	m = asa_snmp_map_new();
 	if (m == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -203,6 +158,6 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.configure = asa_snmp_configure,
 	.collect = asa_snmp_collect,
 	.fields = asa_snmp_fields,
-	.reset = asa_snmp_reset,
-	.free = asa_snmp_free,
+	.reset = vx_snmp_dev_reset,
+	.free = vx_snmp_dev_free,
 };

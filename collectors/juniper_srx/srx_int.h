@@ -44,6 +44,24 @@ int	srx_each_part(const char *text, size_t len, const char *payload,
 	    srx_part_fn fn, void *arg, struct vx_snapshot *snap,
 	    struct vx_err *err);
 
+/* A parser of one payload: its XML form and its text form. */
+typedef int (*srx_form_fn)(struct vx_snapshot *snap, const struct srx_part *p,
+	    struct vx_err *err);
+
+struct srx_forms {
+	const char	*payload;	/* the reply's element */
+	srx_form_fn	 xml;
+	srx_form_fn	 text;
+};
+
+/*
+ * srx_each_part with each part handed to its form's parser; a part that
+ * is not configured is empty.
+ */
+int	srx_parse_forms(const char *text, size_t len,
+	    const struct srx_forms *forms, struct vx_snapshot *snap,
+	    struct vx_err *err);
+
 /*
  * Text lines of a part: trimmed, numbered as in the whole input; blank
  * lines, prompts ("monitor@srx> ..."), "{primary:node0}" banners and the

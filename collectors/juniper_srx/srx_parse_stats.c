@@ -177,20 +177,11 @@ text_part(struct vx_snapshot *snap, const struct srx_part *p,
 	return 0;
 }
 
-static int
-each_part(void *arg, const struct srx_part *p, struct vx_snapshot *snap,
-    struct vx_err *err)
-{
-	(void)arg;
-	if (p->not_configured)
-		return 0;
-	return p->xml != NULL ? xml_part(snap, p, err) :
-	    text_part(snap, p, err);
-}
+static const struct srx_forms forms = { PAYLOAD, xml_part, text_part };
 
 int
 srx_parse_stats(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
-	return srx_each_part(text, len, PAYLOAD, each_part, NULL, snap, err);
+	return srx_parse_forms(text, len, &forms, snap, err);
 }

@@ -17,6 +17,7 @@
  */
 #include "srx_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -342,6 +343,25 @@ srx_each_part(const char *text, size_t len, const char *payload,
 		    "reply", vx_xml_line(xmlDocGetRootElement(doc)), payload);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+static int
+form_part(void *arg, const struct srx_part *p, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	const struct srx_forms *f = arg;
+
+	if (p->not_configured)
+		return 0;
+	return p->xml != NULL ? f->xml(snap, p, err) : f->text(snap, p, err);
+}
+
+int
+srx_parse_forms(const char *text, size_t len, const struct srx_forms *forms,
+    struct vx_snapshot *snap, struct vx_err *err)
+{
+	return srx_each_part(text, len, forms->payload, form_part,
+	    (void *)(uintptr_t)forms, snap, err);
 }
 
 /* Lines of a part. */

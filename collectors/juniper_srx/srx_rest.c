@@ -64,20 +64,14 @@ srx_rest_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct srx_rest_state	*st;
-	char			 where[300], msg[256];
+	char			 where[300];
 	uint64_t		 seen = 0;
 	size_t			 nerr;
 
 	snprintf(where, sizeof(where), NAME " of device '%s'", target->device);
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (username, "
-		    "password_file)", where);
+	if (!vx_https_opts_start(errs, key, opts, where,
+	    "username, password_file"))
 		return -1;
-	}
-	if (!vx_https_global_init(msg, sizeof(msg))) {
-		vx_cfg_error(errs, key, "%s: %s", where, msg);
-		return -1;
-	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -1;

@@ -21,11 +21,6 @@
 #define FLOW_MIB	1, 3, 6, 1, 4, 1, 2636, 3, 52, 1
 #define JS_VPN_MIB	1, 3, 6, 1, 4, 1, 2636, 3, 39, 1, 5, 1
 
-struct srx_snmp_state {
-	struct vx_snmp_opts	 cfg;
-	struct vx_snmp		*sess;
-};
-
 /* One table: its entry OID and the columns walked. */
 struct table {
 	uint32_t	entry[16];
@@ -46,50 +41,17 @@ static const struct table tables[] = {
 	{ { JS_VPN_MIB, 2, 1, 1 }, 15, { 4 }, 1 },
 };
 
-static void
-srx_snmp_free(void *arg)
-{
-	struct srx_snmp_state *st = arg;
-
-	if (st == NULL)
-		return;
-	vx_snmp_close(st->sess);
-	vx_snmp_opts_release(&st->cfg);
-	free(st);
-}
-
 static int
 srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
     const struct vx_target *target, void **state)
 {
-	struct srx_snmp_state	*st;
-	char			 where[300];
-
-	snprintf(where, sizeof(where), NAME " of device '%s'", target->device);
-	st = calloc(1, sizeof(*st));
-	if (st == NULL)
-		return -1;
-	if (vx_snmp_opts_configure(errs, doc, key, opts, where,
-	    &st->cfg) > 0) {
-		srx_snmp_free(st);
-		return -1;
-	}
-	*state = st;
-	return 0;
-}
-
-static void
-srx_snmp_reset(void *arg)
-{
-	struct srx_snmp_state *st = arg;
-
-	vx_snmp_close(st->sess);
-	st->sess = NULL;
+	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, target,
+	    (struct vx_snmp_dev **)state);
 }
 
 static int
-poll_device(struct srx_snmp_state *st, struct srx_snmp_map *m,
+poll_device(struct vx_snmp_dev *st, struct srx_snmp_map *m,
     struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t counts[][13] = {
@@ -114,7 +76,7 @@ poll_device(struct srx_snmp_state *st, struct srx_snmp_map *m,
 			cols[c].len = tables[t].elen + 1;
 		}
 		rc = vx_snmp_walk_columns(st->sess, cols, tables[t].ncols,
-		    (int)st->cfg.max_repetitions, srx_snmp_map_add, m,
+		    (int)st->opts.max_repetitions, srx_snmp_map_add, m,
 		    deadline, err);
 	}
 	return rc;
@@ -124,19 +86,13 @@ static int
 srx_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct srx_snmp_state	*st = arg;
+	struct vx_snmp_dev	*st = arg;
 	struct srx_snmp_map	*m;
 	int			 rc;
 
-	if (st->sess == NULL) {
-		struct vx_snmp_params p;
-
-		vx_snmp_opts_params(&st->cfg, target->address, target->retries,
-		    &p);
-		rc = vx_snmp_open(&p, deadline, &st->sess, err);
-		if (rc != 0)
-			return rc;
-	}
+	rc = vx_snmp_dev_open(st, target, deadline, err);
+	if (rc != 0)
+		return rc;
 	m = srx_snmp_map_new();
 	if (m == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -173,6 +129,6 @@ const struct vx_collector_ops srx_snmp_ops = {
 	.configure = srx_snmp_configure,
 	.collect = srx_snmp_collect,
 	.fields = srx_snmp_fields,
-	.reset = srx_snmp_reset,
-	.free = srx_snmp_free,
+	.reset = vx_snmp_dev_reset,
+	.free = vx_snmp_dev_free,
 };

@@ -88,8 +88,8 @@ struct sa_row {
 
 struct srx_snmp_map {
 	struct vx_rows	tun, ike, sa;
-	uint64_t	dev[VX_DV__COUNT];
-	uint32_t	dev_set;
+	/* jnxIkeNumOfTunnels, jnxIpSecNumOfTunnels; < 0: not seen. */
+	int64_t		num[2];
 	bool		oom;
 };
 
@@ -103,6 +103,7 @@ srx_snmp_map_new(void)
 	m->tun = VX_ROWS_INIT(sizeof(struct tun_row));
 	m->ike = VX_ROWS_INIT(sizeof(struct ike_row));
 	m->sa = VX_ROWS_INIT(sizeof(struct sa_row));
+	m->num[0] = m->num[1] = -1;
 	return m;
 }
 
@@ -337,18 +338,6 @@ add_sa(struct srx_snmp_map *m, const uint32_t *s, size_t n,
 	}
 }
 
-static void
-add_scalar(struct srx_snmp_map *m, enum vx_dev_val v,
-    const struct vx_varbind *vb)
-{
-	uint64_t u;
-
-	if (vx_varbind_u64(vb, &u)) {
-		m->dev[v] = u;
-		m->dev_set |= 1u << v;
-	}
-}
-
 int
 srx_snmp_map_add(void *arg, const struct vx_varbind *vb, struct vx_err *err)
 {
@@ -374,10 +363,11 @@ srx_snmp_map_add(void *arg, const struct vx_varbind *vb, struct vx_err *err)
 	else if (vx_oid_under(vb->oid, vb->oid_len, flow_mib, LEN(flow_mib),
 	    &s, &n) && n == 3 && s[1] == 1 && s[2] == 0) {
 		/* jnxIkeNumOfTunnels.0, jnxIpSecNumOfTunnels.0 */
-		if (s[0] == 1)
-			add_scalar(m, VX_DV_IKE_ACTIVE_TUNNELS, vb);
-		else if (s[0] == 2)
-			add_scalar(m, VX_DV_IPSEC_ACTIVE_TUNNELS, vb);
+		int64_t v;
+
+		if ((s[0] == 1 || s[0] == 2) && vx_varbind_i64(vb, &v) &&
+		    v >= 0)
+			m->num[s[0] - 1] = v;
 	}
 	return 0;
 }
@@ -526,11 +516,12 @@ srx_snmp_map_finish(struct srx_snmp_map *m, struct vx_snapshot *snap,
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	for (int v = 0; v < VX_DV__COUNT; v++) {
-		if (m->dev_set & (1u << v))
-			vx_snapshot_set_dev(snap, (enum vx_dev_val)v, m->dev[v],
-			    VX_PRIO_NORMAL);
-	}
+	if (m->num[0] >= 0)
+		vx_snapshot_set_dev(snap, VX_DV_IKE_ACTIVE_TUNNELS,
+		    (uint64_t)m->num[0], VX_PRIO_NORMAL);
+	if (m->num[1] >= 0)
+		vx_snapshot_set_dev(snap, VX_DV_IPSEC_ACTIVE_TUNNELS,
+		    (uint64_t)m->num[1], VX_PRIO_NORMAL);
 	if (finish_tunnels(m, snap) != 0)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	for (size_t i = 0; i < m->ike.n; i++) {

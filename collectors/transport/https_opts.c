@@ -17,6 +17,23 @@ vx_https_opts_init(struct vx_https_opts *o, int64_t port)
 	o->max_response_bytes = VX_HTTPS_MAX_RESPONSE;
 }
 
+bool
+vx_https_opts_start(struct vx_cfg_errors *errs, const struct vx_cfg_node *key,
+    const struct vx_cfg_node *opts, const char *where, const char *needs)
+{
+	char msg[256];
+
+	if (opts == NULL) {
+		vx_cfg_error(errs, key, "%s: needs options (%s)", where, needs);
+		return false;
+	}
+	if (!vx_https_global_init(msg, sizeof(msg))) {
+		vx_cfg_error(errs, key, "%s: %s", where, msg);
+		return false;
+	}
+	return true;
+}
+
 size_t
 vx_https_opts_check(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *opts, struct vx_https_opts *o,

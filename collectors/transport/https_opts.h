@@ -35,6 +35,14 @@ struct vx_https_opts {
 
 void	vx_https_opts_init(struct vx_https_opts *o, int64_t port);
 /*
+ * The first checks of a collector's configure step: options are given
+ * (else an error at key saying what is needed: needs) and libcurl can do
+ * TLS.  False when an error was recorded.
+ */
+bool	vx_https_opts_start(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+	    const char *where, const char *needs);
+/*
  * Resolves ca_file relative to the configuration file and checks that it
  * can be read.  Returns the number of errors recorded.
  */

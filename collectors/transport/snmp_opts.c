@@ -2,7 +2,11 @@
 #include "snmp_opts.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "collector.h"
 
 #include "banned.h"
 
@@ -135,4 +139,59 @@ vx_snmp_opts_params(const struct vx_snmp_opts *c, const char *address,
 	p->priv_password = c->priv_password.value;
 	p->context = c->context;
 	p->retries = retries;
+}
+
+int
+vx_snmp_dev_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const char *collector, const struct vx_target *target,
+    struct vx_snmp_dev **out)
+{
+	struct vx_snmp_dev	*d = calloc(1, sizeof(*d));
+	char			 where[300];
+
+	if (d == NULL)
+		return -1;
+	snprintf(where, sizeof(where), "%s of device '%s'", collector,
+	    target->device);
+	if (vx_snmp_opts_configure(errs, doc, key, opts, where,
+	    &d->opts) > 0) {
+		vx_snmp_dev_free(d);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+int
+vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
+    struct vx_deadline deadline, struct vx_err *err)
+{
+	struct vx_snmp_params p;
+
+	if (d->sess != NULL)
+		return 0;
+	vx_snmp_opts_params(&d->opts, target->address, target->retries, &p);
+	return vx_snmp_open(&p, deadline, &d->sess, err);
+}
+
+void
+vx_snmp_dev_reset(void *arg)
+{
+	struct vx_snmp_dev *d = arg;
+
+	vx_snmp_close(d->sess);
+	d->sess = NULL;
+}
+
+void
+vx_snmp_dev_free(void *arg)
+{
+	struct vx_snmp_dev *d = arg;
+
+	if (d == NULL)
+		return;
+	vx_snmp_close(d->sess);
+	vx_snmp_opts_release(&d->opts);
+	free(d);
 }

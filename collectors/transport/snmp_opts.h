@@ -86,6 +86,35 @@ size_t	vx_snmp_opts_configure(struct vx_cfg_errors *errs,
 	    struct vx_snmp_opts *o);
 /* Frees what vx_snmp_opts_configure read. */
 void	vx_snmp_opts_release(struct vx_snmp_opts *o);
+/*
+ * What an SNMP collector keeps per device: its options and its session
+ * (opened at the first poll, closed after a failed one).  Its state can
+ * be this struct alone.
+ */
+struct vx_snmp_dev {
+	struct vx_snmp_opts	 opts;
+	struct vx_snmp		*sess;
+};
+
+struct vx_target;
+
+/*
+ * vx_snmp_opts_configure into a new struct vx_snmp_dev (*out); collector
+ * names the collector in messages.  Returns 0, or -1 with the errors
+ * recorded.
+ */
+int	vx_snmp_dev_configure(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
+	    const struct vx_cfg_node *opts, const char *collector,
+	    const struct vx_target *target, struct vx_snmp_dev **out);
+/* Opens the session to target unless open.  0 or a negative vx_errcode. */
+int	vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
+	    struct vx_deadline deadline, struct vx_err *err);
+/* Closes the session (a collector's reset). */
+void	vx_snmp_dev_reset(void *d);
+/* Closes and frees (a collector's free); d may be NULL. */
+void	vx_snmp_dev_free(void *d);
+
 /* The session parameters for address (the strings stay o's). */
 void	vx_snmp_opts_params(const struct vx_snmp_opts *o, const char *address,
 	    int retries, struct vx_snmp_params *p);
