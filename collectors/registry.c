@@ -4,35 +4,25 @@
 
 #include "cisco_asa/asa.h"
 #include "cisco_asa/asa_cli.h"
+#include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
 	&asa_ssh_ops,
 	&panos_api_ops,
+	&srx_netconf_ops,
+	&srx_snmp_ops,
+	&srx_rest_ops,
 	NULL,
 };
 
-const struct vx_parser vx_parsers[] = {
-	{ "cisco_asa", "snmpwalk", asa_parse_snmpwalk },
-	{ "cisco_asa", "show asp drop", asa_parse_asp_drop },
-	{ "cisco_asa", "show crypto ipsec sa", asa_parse_ipsec_sa },
-	{ "cisco_asa", "show crypto ipsec sa detail", asa_parse_ipsec_sa },
-	{ "cisco_asa", "show crypto ikev1 sa", asa_parse_ikev1_sa },
-	{ "cisco_asa", "show crypto ikev1 sa detail", asa_parse_ikev1_sa },
-	{ "cisco_asa", "show crypto isakmp sa", asa_parse_ikev1_sa },
-	{ "cisco_asa", "show crypto isakmp sa detail", asa_parse_ikev1_sa },
-	{ "cisco_asa", "show crypto ikev2 sa", asa_parse_ikev2_sa },
-	{ "cisco_asa", "show crypto ikev2 sa detail", asa_parse_ikev2_sa },
-	{ "cisco_asa", "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l },
-	{ "cisco_asa", "show asp table vpn-context detail", asa_parse_vpn_context },
-	{ "paloalto", "show vpn flow", panos_parse_flow },
-	{ "paloalto", "show vpn flow tunnel-id <id>", panos_parse_flow },
-	{ "paloalto", "show running tunnel flow all", panos_parse_flow },
-	{ "paloalto", "show vpn ipsec-sa", panos_parse_ipsec_sa },
-	{ "paloalto", "show vpn ike-sa", panos_parse_ike_sa },
-	{ "paloalto", "show counter global", panos_parse_counter_global },
-	{ NULL, NULL, NULL },
+/* Each vendor's offline parsers, in its own table. */
+const struct vx_parser *const vx_parser_tables[] = {
+	asa_parsers,
+	panos_parsers,
+	srx_parsers,
+	NULL,
 };
 
 const struct vx_collector_ops *
@@ -76,10 +66,14 @@ command_is(const char *pattern, const char *command)
 const struct vx_parser *
 vx_parser_find(const char *vendor, const char *command)
 {
-	for (size_t i = 0; vx_parsers[i].vendor != NULL; i++) {
-		if (strcmp(vx_parsers[i].vendor, vendor) == 0 &&
-		    command_is(vx_parsers[i].command, command))
-			return &vx_parsers[i];
+	for (size_t t = 0; vx_parser_tables[t] != NULL; t++) {
+		const struct vx_parser *p = vx_parser_tables[t];
+
+		for (size_t i = 0; p[i].vendor != NULL; i++) {
+			if (strcmp(p[i].vendor, vendor) == 0 &&
+			    command_is(p[i].command, command))
+				return &p[i];
+		}
 	}
 	return NULL;
 }
@@ -91,8 +85,9 @@ vx_vendor_known(const char *vendor)
 		if (strcmp(vx_collectors[i]->vendor, vendor) == 0)
 			return 1;
 	}
-	for (size_t i = 0; vx_parsers[i].vendor != NULL; i++) {
-		if (strcmp(vx_parsers[i].vendor, vendor) == 0)
+	for (size_t t = 0; vx_parser_tables[t] != NULL; t++) {
+		if (strcmp(vx_parser_tables[t][0].vendor != NULL ?
+		    vx_parser_tables[t][0].vendor : "", vendor) == 0)
 			return 1;
 	}
 	return 0;

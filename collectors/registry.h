@@ -5,8 +5,11 @@
 
 /* The one table of collectors, NULL-terminated. */
 extern const struct vx_collector_ops *const vx_collectors[];
-/* The one table of offline parsers, terminated by a NULL vendor. */
-extern const struct vx_parser vx_parsers[];
+/*
+ * The vendors' tables of offline parsers (each terminated by a NULL
+ * vendor), NULL-terminated.
+ */
+extern const struct vx_parser *const vx_parser_tables[];
 
 /* The collector named name, or NULL. */
 const struct vx_collector_ops	*vx_collector_find(const char *name);

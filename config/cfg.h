@@ -133,6 +133,8 @@ size_t	vx_cfg_apply(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 /* Frees the STRING, SECRET, STRLIST and LABELS fields of obj. */
 void	vx_cfg_free_fields(const struct vx_cfg_key *keys, void *obj);
 
+/* Levenshtein distance of a and b (99 when either is long), for hints. */
+size_t	vx_cfg_edit_distance(const char *a, const char *b);
 void	vx_secret_clear(struct vx_secret *s);
 void	vx_strlist_clear(struct vx_strlist *l);
 /* vx_strlist_clear, zeroing the strings first (they hold secrets). */

@@ -107,8 +107,8 @@ vx_cfg_free_fields(const struct vx_cfg_key *keys, void *obj)
 }
 
 /* Levenshtein distance, capped, for "did you mean" hints. */
-static size_t
-edit_distance(const char *a, const char *b)
+size_t
+vx_cfg_edit_distance(const char *a, const char *b)
 {
 	size_t	la = strlen(a), lb = strlen(b);
 	size_t	row[64];
@@ -143,7 +143,7 @@ suggest(const struct vx_cfg_key *keys, const char *name)
 	size_t		 bestd = 3;
 
 	for (const struct vx_cfg_key *k = keys; k->name != NULL; k++) {
-		size_t d = edit_distance(name, k->name);
+		size_t d = vx_cfg_edit_distance(name, k->name);
 
 		if (d < bestd) {
 			bestd = d;

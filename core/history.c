@@ -23,6 +23,7 @@ struct part_mem {
 };
 
 struct tun_mem {
+	char		*node;			/* NULL: not a cluster */
 	char		*name;
 	char		*peer;
 	uint64_t	 base[VX_TC__COUNT];	/* carried from ended parts */
@@ -38,18 +39,26 @@ struct tun_mem {
 };
 
 struct ike_mem {
+	char		*node;
 	char		*peer;
 	int64_t		 seen_ms;
 	uint64_t	 round;
 };
 
+/* The device counters of the device, or of one cluster node. */
+struct dev_mem {
+	uint64_t	last[VX_DV__COUNT];
+	uint64_t	off[VX_DV__COUNT];
+	uint32_t	seen;
+};
+
 struct vx_history {
-	struct vx_strmap	tuns;	/* "name\npeer" -> tun_mem */
-	struct vx_strmap	ikes;	/* peer -> ike_mem */
+	/* "node\nname\npeer" ("\nname\npeer" without a node) -> tun_mem */
+	struct vx_strmap	tuns;
+	struct vx_strmap	ikes;	/* "node\npeer" -> ike_mem */
+	struct vx_strmap	nodes;	/* node -> dev_mem */
 	uint64_t		round;
-	uint64_t		dev_last[VX_DV__COUNT];
-	uint64_t		dev_off[VX_DV__COUNT];
-	uint32_t		dev_seen;
+	struct dev_mem		dev;
 };
 
 struct vx_history *
@@ -61,6 +70,7 @@ vx_history_new(void)
 static void
 tun_mem_free(struct tun_mem *m)
 {
+	free(m->node);
 	free(m->name);
 	free(m->peer);
 	free(m->parts);
@@ -84,8 +94,18 @@ drop_ike(void *arg, const char *key, void *value)
 
 	(void)arg;
 	(void)key;
+	free(m->node);
 	free(m->peer);
 	free(m);
+	return true;
+}
+
+static bool
+drop_node(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	free(value);
 	return true;
 }
 
@@ -98,6 +118,8 @@ vx_history_free(struct vx_history *h)
 	vx_strmap_release(&h->tuns);
 	vx_strmap_filter(&h->ikes, drop_ike, NULL);
 	vx_strmap_release(&h->ikes);
+	vx_strmap_filter(&h->nodes, drop_node, NULL);
+	vx_strmap_release(&h->nodes);
 	free(h);
 }
 
@@ -114,29 +136,51 @@ wrapped32(uint64_t last, uint64_t now)
 	return last < WRAP32 && last >= WRAP32_HIGH && now < WRAP32_LOW;
 }
 
+/* Unwraps one set of device counters (the device's or a node's). */
 static void
-apply_device(struct vx_history *h, struct vx_snapshot *snap)
+apply_dev(struct dev_mem *m, uint64_t *dev, uint32_t set, uint32_t is32)
 {
 	for (int v = 0; v < VX_DV__COUNT; v++) {
 		uint32_t	bit = 1u << v;
-		uint64_t	raw = snap->dev[v];
+		uint64_t	raw = dev[v];
 
-		if (!(snap->dev_set & bit) ||
-		    !vx_dev_val_is_counter((enum vx_dev_val)v))
+		if (!(set & bit) || !vx_dev_val_is_counter((enum vx_dev_val)v))
 			continue;
-		if (!(h->dev_seen & bit))
-			h->dev_off[v] = 0;
-		else if (raw < h->dev_last[v]) {
-			if ((snap->dev_32bit & bit) &&
-			    wrapped32(h->dev_last[v], raw))
-				h->dev_off[v] += WRAP32;
+		if (!(m->seen & bit))
+			m->off[v] = 0;
+		else if (raw < m->last[v]) {
+			if ((is32 & bit) && wrapped32(m->last[v], raw))
+				m->off[v] += WRAP32;
 			else
-				h->dev_off[v] = 0;	/* the device reset it */
+				m->off[v] = 0;	/* the device reset it */
 		}
-		h->dev_last[v] = raw;
-		h->dev_seen |= bit;
-		snap->dev[v] = raw + h->dev_off[v];
+		m->last[v] = raw;
+		m->seen |= bit;
+		dev[v] = raw + m->off[v];
 	}
+}
+
+static int
+apply_device(struct vx_history *h, struct vx_snapshot *snap)
+{
+	apply_dev(&h->dev, snap->dev, snap->dev_set, snap->dev_32bit);
+	for (size_t i = 0; i < snap->nnodes; i++) {
+		struct vx_node_dev	*n = snap->nodes[i];
+		size_t			 len = strlen(n->node);
+		struct dev_mem		*m = vx_strmap_get(&h->nodes, n->node,
+					    len);
+
+		if (m == NULL) {
+			m = calloc(1, sizeof(*m));
+			if (m == NULL || !vx_strmap_put(&h->nodes, n->node, len,
+			    m)) {
+				free(m);
+				return -VX_E_NOMEM;
+			}
+		}
+		apply_dev(m, n->dev, n->dev_set, n->dev_32bit);
+	}
+	return 0;
 }
 
 static struct part_mem *
@@ -376,30 +420,51 @@ track_rekeys(struct tun_mem *m, struct vx_tunnel *t)
 	return 0;
 }
 
+/* "node\nname\npeer" (node empty when NULL) into key; its length. */
 static size_t
-tunnel_key(char *key, size_t size, const char *name, const char *peer)
+mem_key(char *key, size_t size, const char *node, const char *name,
+    const char *peer)
 {
-	int n = snprintf(key, size, "%.*s\n%.*s", VX_MODEL_STR_MAX, name,
-	    VX_MODEL_STR_MAX, peer);
+	int n = name != NULL ? snprintf(key, size, "%.*s\n%.*s\n%.*s",
+	    VX_MODEL_STR_MAX, node != NULL ? node : "", VX_MODEL_STR_MAX, name,
+	    VX_MODEL_STR_MAX, peer) : snprintf(key, size, "%.*s\n%.*s",
+	    VX_MODEL_STR_MAX, node != NULL ? node : "", VX_MODEL_STR_MAX, peer);
 
 	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/* A malloc'd copy of s, or NULL (*failed set when s was not NULL). */
+static char *
+dup_or_null(const char *s, bool *failed)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*failed = true;
+	return d;
 }
 
 static struct tun_mem *
 tunnel_mem(struct vx_history *h, const struct vx_tunnel *t)
 {
-	char		 key[2 * VX_MODEL_STR_MAX + 2];
-	size_t		 klen = tunnel_key(key, sizeof(key), t->name, t->peer);
+	char		 key[3 * VX_MODEL_STR_MAX + 3];
+	size_t		 klen = mem_key(key, sizeof(key), t->node, t->name,
+			    t->peer);
 	struct tun_mem	*m = vx_strmap_get(&h->tuns, key, klen);
+	bool		 failed = false;
 
 	if (m != NULL)
 		return m;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
 		return NULL;
+	m->node = dup_or_null(t->node, &failed);
 	m->name = strdup(t->name);
 	m->peer = strdup(t->peer);
-	if (m->name == NULL || m->peer == NULL ||
+	if (failed || m->name == NULL || m->peer == NULL ||
 	    !vx_strmap_put(&h->tuns, key, klen, m)) {
 		tun_mem_free(m);
 		return NULL;
@@ -411,19 +476,23 @@ static int
 apply_ike(struct vx_history *h, struct vx_snapshot *snap, int64_t now_ms)
 {
 	for (size_t i = 0; i < snap->nike; i++) {
-		const char	*peer = snap->ike[i]->peer;
-		size_t		 len = strlen(peer);
-		struct ike_mem	*m = vx_strmap_get(&h->ikes, peer, len);
+		const struct vx_ike_sa	*ike = snap->ike[i];
+		char			 key[2 * VX_MODEL_STR_MAX + 2];
+		size_t			 len = mem_key(key, sizeof(key),
+					    ike->node, NULL, ike->peer);
+		struct ike_mem		*m = vx_strmap_get(&h->ikes, key, len);
 
 		if (m == NULL) {
+			bool failed = false;
+
 			m = calloc(1, sizeof(*m));
 			if (m == NULL)
 				return -VX_E_NOMEM;
-			m->peer = strdup(peer);
-			if (m->peer == NULL ||
-			    !vx_strmap_put(&h->ikes, peer, len, m)) {
-				free(m->peer);
-				free(m);
+			m->node = dup_or_null(ike->node, &failed);
+			m->peer = strdup(ike->peer);
+			if (failed || m->peer == NULL ||
+			    !vx_strmap_put(&h->ikes, key, len, m)) {
+				drop_ike(NULL, NULL, m);
 				return -VX_E_NOMEM;
 			}
 		}
@@ -455,7 +524,7 @@ absent_tunnel(void *arg, const char *key, void *value)
 		return false;
 	if (a->now_ms - m->seen_ms >= a->opts->forget_after_ms)
 		return drop_tun(NULL, key, value);
-	t = vx_snapshot_tunnel(a->snap, m->name, m->peer);
+	t = vx_snapshot_node_tunnel(a->snap, m->node, m->name, m->peer);
 	if (t == NULL) {
 		a->rc = -VX_E_NOMEM;
 		return false;
@@ -480,7 +549,7 @@ absent_ike(void *arg, const char *key, void *value)
 		return false;
 	if (a->now_ms - m->seen_ms >= a->opts->forget_after_ms)
 		return drop_ike(NULL, key, value);
-	ike = vx_snapshot_ike_sa(a->snap, m->peer);
+	ike = vx_snapshot_node_ike_sa(a->snap, m->node, m->peer);
 	if (ike == NULL) {
 		a->rc = -VX_E_NOMEM;
 		return false;
@@ -499,7 +568,8 @@ vx_history_apply(struct vx_history *h, struct vx_snapshot *snap,
 	int			rc;
 
 	h->round++;
-	apply_device(h, snap);
+	if ((rc = apply_device(h, snap)) != 0)
+		return rc;
 	for (size_t i = 0; i < n; i++) {
 		struct vx_tunnel	*t = snap->tunnels[i];
 		struct tun_mem		*m = tunnel_mem(h, t);

@@ -12,6 +12,15 @@ static const char *const dev_val_names[VX_DV__COUNT] = {
 	[VX_DV_L2L_SESSIONS] = "l2l_sessions",
 	[VX_DV_L2L_SESSIONS_TOTAL] = "l2l_sessions_started",
 	[VX_DV_DROPS_CLEARED_TS] = "drops_cleared",
+	[VX_DV_PKTS_IN] = "device_packets_in",
+	[VX_DV_PKTS_OUT] = "device_packets_out",
+	[VX_DV_BYTES_IN] = "device_bytes_in",
+	[VX_DV_BYTES_OUT] = "device_bytes_out",
+	[VX_DV_ERR_AUTH] = "device_auth_errors",
+	[VX_DV_ERR_DECRYPT] = "device_decrypt_errors",
+	[VX_DV_ERR_REPLAY] = "device_replay_errors",
+	[VX_DV_ERR_BAD_HEADER] = "device_bad_header_errors",
+	[VX_DV_ERR_BAD_TRAILER] = "device_bad_trailer_errors",
 };
 
 static const char *const tun_ctr_names[VX_TC__COUNT] = {
@@ -29,6 +38,8 @@ static const char *const tun_ctr_names[VX_TC__COUNT] = {
 	[VX_TC_ERR_DROP_IN] = "drops_in",
 	[VX_TC_ERR_DROP_OUT] = "drops_out",
 	[VX_TC_ERR_INVALID_SPI] = "invalid_spi_in",
+	[VX_TC_ERR_BAD_HEADER] = "bad_header_errors",
+	[VX_TC_ERR_BAD_TRAILER] = "bad_trailer_errors",
 };
 
 static const char *const ike_state_names[VX_IKE__COUNT] = {
@@ -83,7 +94,8 @@ bool
 vx_dev_val_is_counter(enum vx_dev_val v)
 {
 	return v == VX_DV_INVALID_SPI || v == VX_DV_NO_SA_FAILS ||
-	    v == VX_DV_L2L_SESSIONS_TOTAL;
+	    v == VX_DV_L2L_SESSIONS_TOTAL || (v >= VX_DV_PKTS_IN &&
+	    v <= VX_DV_ERR_BAD_TRAILER);
 }
 
 struct vx_snapshot *
@@ -174,17 +186,25 @@ vx_snapshot_add_label(struct vx_snapshot *s, const char *name,
 	return 0;
 }
 
+/* Sets one value of a set of device values, by priority. */
+static void
+dev_set(uint64_t *dev, uint32_t *set, unsigned char *prios,
+    enum vx_dev_val v, uint64_t value, enum vx_prio prio)
+{
+	uint32_t bit = 1u << v;
+
+	if ((*set & bit) && prios[v] > (unsigned char)prio)
+		return;
+	dev[v] = value;
+	prios[v] = (unsigned char)prio;
+	*set |= bit;
+}
+
 void
 vx_snapshot_set_dev(struct vx_snapshot *s, enum vx_dev_val v, uint64_t value,
     enum vx_prio prio)
 {
-	uint32_t bit = 1u << v;
-
-	if ((s->dev_set & bit) && s->dev_prio[v] > (unsigned char)prio)
-		return;
-	s->dev[v] = value;
-	s->dev_prio[v] = (unsigned char)prio;
-	s->dev_set |= bit;
+	dev_set(s->dev, &s->dev_set, s->dev_prio, v, value, prio);
 }
 
 bool
@@ -201,6 +221,83 @@ void
 vx_snapshot_dev_32bit(struct vx_snapshot *s, enum vx_dev_val v)
 {
 	s->dev_32bit |= 1u << v;
+}
+
+void
+vx_snapshot_dev_unsupported(struct vx_snapshot *s, enum vx_dev_val v)
+{
+	s->dev_unsupported |= 1u << v;
+}
+
+static bool
+same_node(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strncmp(a, b, VX_MODEL_STR_MAX) == 0;
+}
+
+struct vx_node_dev *
+vx_snapshot_find_node(const struct vx_snapshot *s, const char *node)
+{
+	for (size_t i = 0; node != NULL && i < s->nnodes; i++) {
+		if (same_node(s->nodes[i]->node, node))
+			return s->nodes[i];
+	}
+	return NULL;
+}
+
+/* The values of node, created empty if new; NULL on out-of-memory. */
+static struct vx_node_dev *
+node_dev(struct vx_snapshot *s, const char *node)
+{
+	struct vx_node_dev *n = vx_snapshot_find_node(s, node);
+
+	if (n != NULL)
+		return n;
+	if (!grow_array(&s->arena, (void **)&s->nodes, s->nnodes,
+	    &s->nodes_cap, sizeof(*s->nodes)))
+		return NULL;
+	n = vx_arena_alloc(&s->arena, sizeof(*n));
+	if (n == NULL)
+		return NULL;
+	memset(n, 0, sizeof(*n));
+	n->node = snap_strdup(s, node);
+	if (n->node == NULL)
+		return NULL;
+	s->nodes[s->nnodes++] = n;
+	return n;
+}
+
+int
+vx_snapshot_set_node_dev(struct vx_snapshot *s, const char *node,
+    enum vx_dev_val v, uint64_t value, enum vx_prio prio)
+{
+	struct vx_node_dev *n;
+
+	if (node == NULL) {
+		vx_snapshot_set_dev(s, v, value, prio);
+		return 0;
+	}
+	if ((n = node_dev(s, node)) == NULL)
+		return -VX_E_NOMEM;
+	dev_set(n->dev, &n->dev_set, n->dev_prio, v, value, prio);
+	return 0;
+}
+
+bool
+vx_snapshot_get_node_dev(const struct vx_snapshot *s, const char *node,
+    enum vx_dev_val v, uint64_t *out)
+{
+	const struct vx_node_dev *n;
+
+	if (node == NULL)
+		return vx_snapshot_get_dev(s, v, out);
+	n = vx_snapshot_find_node(s, node);
+	if (n == NULL || !(n->dev_set & (1u << v)))
+		return false;
+	*out = n->dev[v];
+	return true;
 }
 
 int
@@ -271,28 +368,37 @@ vx_snapshot_add_drop(struct vx_snapshot *s, const char *section,
 }
 
 /*
- * FNV-1a over name, a separator, and peer, each cut at VX_MODEL_STR_MAX
- * bytes as stored, so that a long name finds its stored (cut) copy.
+ * FNV-1a over the node (if any), name, a separator, and peer, each cut at
+ * VX_MODEL_STR_MAX bytes as stored, so that a long name finds its stored
+ * (cut) copy.
  */
 static uint32_t
-tunnel_hash(const char *name, const char *peer)
+fnv_add(uint32_t h, const char *s)
 {
-	uint32_t h = 2166136261u;
-	size_t	 i;
-
-	for (i = 0; i < VX_MODEL_STR_MAX && name[i] != '\0'; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	h = (h ^ 0xffu) * 16777619u;
-	for (i = 0; i < VX_MODEL_STR_MAX && peer[i] != '\0'; i++)
-		h = (h ^ (unsigned char)peer[i]) * 16777619u;
+	for (size_t i = 0; i < VX_MODEL_STR_MAX && s[i] != '\0'; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
 
+static uint32_t
+tunnel_hash(const char *node, const char *name, const char *peer)
+{
+	uint32_t h = 2166136261u;
+
+	if (node != NULL)
+		h = (fnv_add(h, node) ^ 0xfeu) * 16777619u;
+	h = fnv_add(h, name);
+	h = (h ^ 0xffu) * 16777619u;
+	return fnv_add(h, peer);
+}
+
 static bool
-tunnel_is(const struct vx_tunnel *t, const char *name, const char *peer)
+tunnel_is(const struct vx_tunnel *t, const char *node, const char *name,
+    const char *peer)
 {
 	return strncmp(t->name, name, VX_MODEL_STR_MAX) == 0 &&
-	    strncmp(t->peer, peer, VX_MODEL_STR_MAX) == 0;
+	    strncmp(t->peer, peer, VX_MODEL_STR_MAX) == 0 &&
+	    same_node(t->node, node);
 }
 
 static void
@@ -316,8 +422,8 @@ tunnel_index_grow(struct vx_snapshot *s)
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		const struct vx_tunnel *t = s->tunnels[i];
 
-		index_insert(index, cap, tunnel_hash(t->name, t->peer),
-		    (uint32_t)i);
+		index_insert(index, cap, tunnel_hash(t->node, t->name,
+		    t->peer), (uint32_t)i);
 	}
 	s->tun_index = index;
 	s->tun_index_cap = cap;
@@ -325,8 +431,8 @@ tunnel_index_grow(struct vx_snapshot *s)
 }
 
 struct vx_tunnel *
-vx_snapshot_find_tunnel(const struct vx_snapshot *s, const char *name,
-    const char *peer)
+vx_snapshot_find_node_tunnel(const struct vx_snapshot *s, const char *node,
+    const char *name, const char *peer)
 {
 	size_t i;
 
@@ -334,11 +440,11 @@ vx_snapshot_find_tunnel(const struct vx_snapshot *s, const char *name,
 		name = peer;
 	if (s->tun_index_cap == 0)
 		return NULL;
-	i = tunnel_hash(name, peer) & (s->tun_index_cap - 1);
+	i = tunnel_hash(node, name, peer) & (s->tun_index_cap - 1);
 	while (s->tun_index[i] != 0) {
 		struct vx_tunnel *t = s->tunnels[s->tun_index[i] - 1];
 
-		if (tunnel_is(t, name, peer))
+		if (tunnel_is(t, node, name, peer))
 			return t;
 		i = (i + 1) & (s->tun_index_cap - 1);
 	}
@@ -346,13 +452,21 @@ vx_snapshot_find_tunnel(const struct vx_snapshot *s, const char *name,
 }
 
 struct vx_tunnel *
-vx_snapshot_tunnel(struct vx_snapshot *s, const char *name, const char *peer)
+vx_snapshot_find_tunnel(const struct vx_snapshot *s, const char *name,
+    const char *peer)
+{
+	return vx_snapshot_find_node_tunnel(s, NULL, name, peer);
+}
+
+struct vx_tunnel *
+vx_snapshot_node_tunnel(struct vx_snapshot *s, const char *node,
+    const char *name, const char *peer)
 {
 	struct vx_tunnel *t;
 
 	if (name == NULL)
 		name = peer;
-	t = vx_snapshot_find_tunnel(s, name, peer);
+	t = vx_snapshot_find_node_tunnel(s, node, name, peer);
 	if (t != NULL)
 		return t;
 	/* Keep the index at most half full. */
@@ -367,14 +481,22 @@ vx_snapshot_tunnel(struct vx_snapshot *s, const char *name, const char *peer)
 		return NULL;
 	t->name = snap_strdup(s, name);
 	t->peer = snap_strdup(s, peer);
-	if (t->name == NULL || t->peer == NULL)
+	t->node = snap_strdup(s, node);
+	if (t->name == NULL || t->peer == NULL ||
+	    (node != NULL && t->node == NULL))
 		return NULL;
 	t->up = true;
 	s->tunnels[s->ntunnels] = t;
 	index_insert(s->tun_index, s->tun_index_cap,
-	    tunnel_hash(t->name, t->peer), (uint32_t)s->ntunnels);
+	    tunnel_hash(t->node, t->name, t->peer), (uint32_t)s->ntunnels);
 	s->ntunnels++;
 	return t;
+}
+
+struct vx_tunnel *
+vx_snapshot_tunnel(struct vx_snapshot *s, const char *name, const char *peer)
+{
+	return vx_snapshot_node_tunnel(s, NULL, name, peer);
 }
 
 void
@@ -516,15 +638,15 @@ vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
 	return sa_idents(s, &t->sas[t->nsas++], sa);
 }
 
-/* FNV-1a of a peer, cut at VX_MODEL_STR_MAX bytes as stored. */
+/* FNV-1a of the node (if any) and the peer, cut as stored. */
 static uint32_t
-peer_hash(const char *peer)
+ike_hash(const char *node, const char *peer)
 {
 	uint32_t h = 2166136261u;
 
-	for (size_t i = 0; i < VX_MODEL_STR_MAX && peer[i] != '\0'; i++)
-		h = (h ^ (unsigned char)peer[i]) * 16777619u;
-	return h;
+	if (node != NULL)
+		h = (fnv_add(h, node) ^ 0xfeu) * 16777619u;
+	return fnv_add(h, peer);
 }
 
 static bool
@@ -536,25 +658,27 @@ ike_index_grow(struct vx_snapshot *s)
 	if (index == NULL)
 		return false;
 	for (size_t i = 0; i < s->nike; i++)
-		index_insert(index, cap, peer_hash(s->ike[i]->peer),
-		    (uint32_t)i);
+		index_insert(index, cap, ike_hash(s->ike[i]->node,
+		    s->ike[i]->peer), (uint32_t)i);
 	s->ike_index = index;
 	s->ike_index_cap = cap;
 	return true;
 }
 
 struct vx_ike_sa *
-vx_snapshot_find_ike_sa(const struct vx_snapshot *s, const char *peer)
+vx_snapshot_find_node_ike_sa(const struct vx_snapshot *s, const char *node,
+    const char *peer)
 {
 	size_t i;
 
 	if (s->ike_index_cap == 0)
 		return NULL;
-	i = peer_hash(peer) & (s->ike_index_cap - 1);
+	i = ike_hash(node, peer) & (s->ike_index_cap - 1);
 	while (s->ike_index[i] != 0) {
 		struct vx_ike_sa *ike = s->ike[s->ike_index[i] - 1];
 
-		if (strncmp(ike->peer, peer, VX_MODEL_STR_MAX) == 0)
+		if (strncmp(ike->peer, peer, VX_MODEL_STR_MAX) == 0 &&
+		    same_node(ike->node, node))
 			return ike;
 		i = (i + 1) & (s->ike_index_cap - 1);
 	}
@@ -562,9 +686,16 @@ vx_snapshot_find_ike_sa(const struct vx_snapshot *s, const char *peer)
 }
 
 struct vx_ike_sa *
-vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
+vx_snapshot_find_ike_sa(const struct vx_snapshot *s, const char *peer)
 {
-	struct vx_ike_sa *ike = vx_snapshot_find_ike_sa(s, peer);
+	return vx_snapshot_find_node_ike_sa(s, NULL, peer);
+}
+
+struct vx_ike_sa *
+vx_snapshot_node_ike_sa(struct vx_snapshot *s, const char *node,
+    const char *peer)
+{
+	struct vx_ike_sa *ike = vx_snapshot_find_node_ike_sa(s, node, peer);
 
 	if (ike != NULL)
 		return ike;
@@ -578,13 +709,20 @@ vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
 	if (ike == NULL)
 		return NULL;
 	ike->peer = snap_strdup(s, peer);
-	if (ike->peer == NULL)
+	ike->node = snap_strdup(s, node);
+	if (ike->peer == NULL || (node != NULL && ike->node == NULL))
 		return NULL;
 	s->ike[s->nike] = ike;
-	index_insert(s->ike_index, s->ike_index_cap, peer_hash(ike->peer),
-	    (uint32_t)s->nike);
+	index_insert(s->ike_index, s->ike_index_cap, ike_hash(ike->node,
+	    ike->peer), (uint32_t)s->nike);
 	s->nike++;
 	return ike;
+}
+
+struct vx_ike_sa *
+vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer)
+{
+	return vx_snapshot_node_ike_sa(s, NULL, peer);
 }
 
 void
@@ -594,12 +732,25 @@ vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
 	ike->attr[a] = snap_strdup(s, value);
 }
 
+/* Whether some node (or the device) has an IKE SA with peer. */
+static bool
+any_ike_sa(const struct vx_snapshot *s, const char *peer)
+{
+	if (vx_snapshot_find_ike_sa(s, peer) != NULL)
+		return true;
+	for (size_t i = 0; s->nnodes > 0 && i < s->nike; i++) {
+		if (strncmp(s->ike[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 {
 	struct vx_tunnel *t;
 
-	if (s->ike_known && vx_snapshot_find_ike_sa(s, peer) == NULL) {
+	if (s->ike_known && !any_ike_sa(s, peer)) {
 		struct vx_ike_sa *ike = vx_snapshot_ike_sa(s, peer);
 
 		if (ike == NULL)
@@ -621,10 +772,12 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 static int
 merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 {
-	struct vx_tunnel *dt = vx_snapshot_find_tunnel(dst, st->name, st->peer);
+	struct vx_tunnel *dt = vx_snapshot_find_node_tunnel(dst, st->node,
+	    st->name, st->peer);
 
 	if (dt == NULL) {
-		dt = vx_snapshot_tunnel(dst, st->name, st->peer);
+		dt = vx_snapshot_node_tunnel(dst, st->node, st->name,
+		    st->peer);
 		if (dt == NULL)
 			return -VX_E_NOMEM;
 		dt->up = st->up;
@@ -685,10 +838,11 @@ merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 static int
 merge_ike(struct vx_snapshot *dst, const struct vx_ike_sa *si)
 {
-	struct vx_ike_sa *di = vx_snapshot_find_ike_sa(dst, si->peer);
+	struct vx_ike_sa *di = vx_snapshot_find_node_ike_sa(dst, si->node,
+	    si->peer);
 
 	if (di == NULL) {
-		di = vx_snapshot_ike_sa(dst, si->peer);
+		di = vx_snapshot_node_ike_sa(dst, si->node, si->peer);
 		if (di == NULL)
 			return -VX_E_NOMEM;
 	}
@@ -710,22 +864,40 @@ merge_ike(struct vx_snapshot *dst, const struct vx_ike_sa *si)
 	return 0;
 }
 
+/* Merges one set of device values (the device's or a node's). */
+static void
+merge_dev(uint64_t *dd, uint32_t *dset, uint32_t *d32, unsigned char *dprio,
+    const uint64_t *sd, uint32_t sset, uint32_t s32,
+    const unsigned char *sprio)
+{
+	for (int v = 0; v < VX_DV__COUNT; v++) {
+		/* At equal priority the first collector's value stands. */
+		if ((sset & (1u << v)) && (!(*dset & (1u << v)) ||
+		    sprio[v] > dprio[v])) {
+			dev_set(dd, dset, dprio, (enum vx_dev_val)v, sd[v],
+			    (enum vx_prio)sprio[v]);
+			*d32 = (*d32 & ~(1u << v)) | (s32 & (1u << v));
+		}
+	}
+}
+
 int
 vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
 {
 	int rc;
 
 	dst->ike_known = dst->ike_known || src->ike_known;
-	for (int v = 0; v < VX_DV__COUNT; v++) {
-		/* At equal priority the first collector's value stands. */
-		if ((src->dev_set & (1u << v)) &&
-		    (!(dst->dev_set & (1u << v)) ||
-		    src->dev_prio[v] > dst->dev_prio[v])) {
-			vx_snapshot_set_dev(dst, (enum vx_dev_val)v,
-			    src->dev[v], (enum vx_prio)src->dev_prio[v]);
-			dst->dev_32bit = (dst->dev_32bit & ~(1u << v)) |
-			    (src->dev_32bit & (1u << v));
-		}
+	merge_dev(dst->dev, &dst->dev_set, &dst->dev_32bit, dst->dev_prio,
+	    src->dev, src->dev_set, src->dev_32bit, src->dev_prio);
+	dst->dev_unsupported |= src->dev_unsupported & ~dst->dev_set;
+	for (size_t i = 0; i < src->nnodes; i++) {
+		const struct vx_node_dev	*sn = src->nodes[i];
+		struct vx_node_dev		*dn = node_dev(dst, sn->node);
+
+		if (dn == NULL)
+			return -VX_E_NOMEM;
+		merge_dev(dn->dev, &dn->dev_set, &dn->dev_32bit, dn->dev_prio,
+		    sn->dev, sn->dev_set, sn->dev_32bit, sn->dev_prio);
 	}
 	for (size_t i = 0; i < src->ndrops; i++) {
 		const struct vx_drop *d = &src->drops[i];
@@ -758,6 +930,11 @@ vx_snapshot_restrict(struct vx_snapshot *s, const struct vx_fields *allow)
 		if (!allow->dev[v]) {
 			s->dev_set &= ~(1u << v);
 			s->dev_32bit &= ~(1u << v);
+			s->dev_unsupported &= ~(1u << v);
+			for (size_t i = 0; i < s->nnodes; i++) {
+				s->nodes[i]->dev_set &= ~(1u << v);
+				s->nodes[i]->dev_32bit &= ~(1u << v);
+			}
 		}
 	}
 	if (!allow->drops)

@@ -41,6 +41,8 @@ enum vx_tun_ctr {
 	VX_TC_ERR_DROP_IN,	/* other inbound drops */
 	VX_TC_ERR_DROP_OUT,	/* other outbound drops */
 	VX_TC_ERR_INVALID_SPI,	/* per-tunnel bad-SPI packets */
+	VX_TC_ERR_BAD_HEADER,	/* inbound packets with a bad ESP/AH header */
+	VX_TC_ERR_BAD_TRAILER,	/* inbound packets with a bad ESP trailer */
 	VX_TC__COUNT
 };
 
@@ -102,6 +104,19 @@ enum vx_dev_val {
 	VX_DV_L2L_SESSIONS,		/* gauge: active LAN-to-LAN sessions */
 	VX_DV_L2L_SESSIONS_TOTAL,	/* counter: L2L sessions since boot */
 	VX_DV_DROPS_CLEARED_TS,		/* gauge: unix time drop counters were cleared */
+	/*
+	 * Device-wide IPsec counters, for devices that count them for all
+	 * tunnels together (Junos "show security ipsec statistics").
+	 */
+	VX_DV_PKTS_IN,			/* counter: decrypted packets */
+	VX_DV_PKTS_OUT,			/* counter: encrypted packets */
+	VX_DV_BYTES_IN,			/* counter */
+	VX_DV_BYTES_OUT,		/* counter */
+	VX_DV_ERR_AUTH,			/* counter: ESP authentication failures */
+	VX_DV_ERR_DECRYPT,		/* counter: ESP decryption failures */
+	VX_DV_ERR_REPLAY,		/* counter: anti-replay drops */
+	VX_DV_ERR_BAD_HEADER,		/* counter */
+	VX_DV_ERR_BAD_TRAILER,		/* counter */
 	VX_DV__COUNT
 };
 
@@ -195,6 +210,12 @@ struct vx_sa {
 struct vx_tunnel {
 	const char	*name;		/* "tunnel" label */
 	const char	*peer;		/* "peer" label */
+	/*
+	 * The cluster node that reports the tunnel ("node0"), or NULL for a
+	 * device that is not a cluster: the "node" label.  Part of the
+	 * tunnel's identity, so that each node's rows stay its own.
+	 */
+	const char	*node;
 	bool		 up;		/* true only with an installed IPsec SA */
 	enum vx_tunnel_state state;	/* UNKNOWN unless the collector says */
 
@@ -226,6 +247,7 @@ struct vx_tunnel {
 
 struct vx_ike_sa {
 	const char		*peer;
+	const char		*node;		/* as a tunnel's, NULL: none */
 	bool			 up;
 	enum vx_ike_state	 state;
 	int64_t			 life_s;	/* remaining seconds */
@@ -250,6 +272,18 @@ struct vx_threshold {
 	const char	*alert;		/* "invalid_spi" */
 	const char	*severity;	/* "warning", "page" */
 	double		 value;
+};
+
+/*
+ * The device values of one node of a cluster (the snapshot's own dev
+ * fields are those of the device as a whole).
+ */
+struct vx_node_dev {
+	const char	*node;
+	uint64_t	 dev[VX_DV__COUNT];
+	uint32_t	 dev_set;
+	uint32_t	 dev_32bit;
+	unsigned char	 dev_prio[VX_DV__COUNT];
 };
 
 /* What one collector run did, for vpn_collect_duration_seconds. */
@@ -281,6 +315,15 @@ struct vx_snapshot {
 	uint32_t		 dev_set;
 	uint32_t		 dev_32bit;	/* values 32 bits wide: they wrap */
 	unsigned char		 dev_prio[VX_DV__COUNT];
+	/*
+	 * Device values the device said it cannot supply (a release whose
+	 * output lacks the counter): absent, and rendered as "not reported"
+	 * rather than left to look like a failure or a 0.
+	 */
+	uint32_t		 dev_unsupported;
+	/* Per-node device values of a cluster. */
+	struct vx_node_dev	**nodes;
+	size_t			 nnodes, nodes_cap;
 	/*
 	 * Filled by the core: every collector succeeded, so a tunnel missing
 	 * from the snapshot is gone; and the tunnel counters whose source
@@ -331,6 +374,22 @@ bool	vx_snapshot_get_dev(const struct vx_snapshot *s, enum vx_dev_val v,
 	    uint64_t *out);
 /* Marks a device counter as 32 bits wide on the device (it wraps). */
 void	vx_snapshot_dev_32bit(struct vx_snapshot *s, enum vx_dev_val v);
+/*
+ * Notes that the device cannot supply v (its output lacks the counter):
+ * the value stays absent and is rendered as not reported.
+ */
+void	vx_snapshot_dev_unsupported(struct vx_snapshot *s, enum vx_dev_val v);
+/*
+ * Sets (gets) a device value of one cluster node; node NULL is the
+ * device as a whole (vx_snapshot_set_dev).  Set returns 0 or -VX_E_NOMEM.
+ */
+int	vx_snapshot_set_node_dev(struct vx_snapshot *s, const char *node,
+	    enum vx_dev_val v, uint64_t value, enum vx_prio prio);
+bool	vx_snapshot_get_node_dev(const struct vx_snapshot *s,
+	    const char *node, enum vx_dev_val v, uint64_t *out);
+/* The values of node, or NULL if it has none. */
+struct vx_node_dev *vx_snapshot_find_node(const struct vx_snapshot *s,
+	    const char *node);
 
 int	vx_snapshot_add_threshold(struct vx_snapshot *s, const char *alert,
 	    const char *severity, double value);
@@ -357,6 +416,11 @@ struct vx_tunnel *vx_snapshot_tunnel(struct vx_snapshot *s, const char *name,
 	    const char *peer);
 struct vx_tunnel *vx_snapshot_find_tunnel(const struct vx_snapshot *s,
 	    const char *name, const char *peer);
+/* The same for the tunnel of a cluster node (node NULL: none). */
+struct vx_tunnel *vx_snapshot_node_tunnel(struct vx_snapshot *s,
+	    const char *node, const char *name, const char *peer);
+struct vx_tunnel *vx_snapshot_find_node_tunnel(const struct vx_snapshot *s,
+	    const char *node, const char *name, const char *peer);
 /*
  * Adds v to counter c of the tunnel's part key (created if new) and to
  * the tunnel's total, and marks c set.  flags: VX_CTR_32BIT.  Returns 0 or
@@ -392,22 +456,30 @@ int	vx_tunnel_add_sa(struct vx_snapshot *s, struct vx_tunnel *t,
 struct vx_ike_sa *vx_snapshot_ike_sa(struct vx_snapshot *s, const char *peer);
 struct vx_ike_sa *vx_snapshot_find_ike_sa(const struct vx_snapshot *s,
 	    const char *peer);
+/* The same for the IKE SA of a cluster node (node NULL: none). */
+struct vx_ike_sa *vx_snapshot_node_ike_sa(struct vx_snapshot *s,
+	    const char *node, const char *peer);
+struct vx_ike_sa *vx_snapshot_find_node_ike_sa(const struct vx_snapshot *s,
+	    const char *node, const char *peer);
 void	vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
 	    enum vx_ike_attr a, const char *value);
 
 /*
  * Expected peers: a peer listed in the device's configuration with no
- * tunnel in the snapshot gets a down tunnel named after it, since devices
- * drop the rows of dead tunnels; when ike_known, a peer with no IKE SA gets
- * a down IKE SA too.  Returns 0 or -VX_E_NOMEM.
+ * tunnel in the snapshot (on any node) gets a down tunnel named after it,
+ * since devices drop the rows of dead tunnels; when ike_known, a peer
+ * with no IKE SA (on any node) gets a down IKE SA too.  Returns 0 or
+ * -VX_E_NOMEM.
  */
 int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
 
 /*
  * Merges src into dst: what dst already has is kept, what only src has is
- * copied; device values follow their priorities; a tunnel is up if either
- * side saw it up, and its state is the better known one (a known state
- * beats UNKNOWN, ACTIVE beats the others).  Returns 0 or -VX_E_NOMEM.
+ * copied; device values (the device's and each node's) follow their
+ * priorities; a tunnel is up if either side saw it up, and its state is
+ * the better known one (a known state beats UNKNOWN, ACTIVE beats the
+ * others).  Tunnels and IKE SAs are matched with their node: those of
+ * different nodes stay apart.  Returns 0 or -VX_E_NOMEM.
  */
 int	vx_snapshot_merge(struct vx_snapshot *dst,
 	    const struct vx_snapshot *src);

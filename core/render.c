@@ -34,7 +34,7 @@ enum label_id {
 	L_DIRECTION, L_TYPE, L_SPI_IN, L_SPI_OUT, L_STATE, L_LOCAL_IDENT,
 	L_REMOTE_IDENT, L_VERSION, L_ROLE, L_LOCAL_ADDRESS, L_IKE_VERSION,
 	L_NAT_T, L_INTERFACE, L_CRYPTO_MAP, L_MODE, L_REVISION, L_COMPILER,
-	L_ALERT, L_SEVERITY, L_PEER_DEVICE, L_MONITOR,
+	L_ALERT, L_SEVERITY, L_PEER_DEVICE, L_MONITOR, L_NODE, L_METRIC,
 	L__COUNT
 };
 
@@ -51,7 +51,7 @@ static const char *const label_names[L__COUNT] = {
 	[L_MODE] = "mode", [L_REVISION] = "revision",
 	[L_COMPILER] = "compiler", [L_ALERT] = "alert",
 	[L_SEVERITY] = "severity", [L_PEER_DEVICE] = "peer_device",
-	[L_MONITOR] = "monitor",
+	[L_MONITOR] = "monitor", [L_NODE] = "node", [L_METRIC] = "metric",
 };
 
 /* Labels Prometheus attaches to every scraped series itself. */
@@ -77,6 +77,8 @@ static const struct {
 	[VX_TC_ERR_DROP_IN] =		{ M_ERRORS, L_TYPE, "drop_in" },
 	[VX_TC_ERR_DROP_OUT] =		{ M_ERRORS, L_TYPE, "drop_out" },
 	[VX_TC_ERR_INVALID_SPI] =	{ M_ERRORS, L_TYPE, "invalid_spi" },
+	[VX_TC_ERR_BAD_HEADER] =	{ M_ERRORS, L_TYPE, "bad_header" },
+	[VX_TC_ERR_BAD_TRAILER] =	{ M_ERRORS, L_TYPE, "bad_trailer" },
 };
 
 static const enum label_id tun_attr_label[VX_TA__COUNT] = {
@@ -108,6 +110,15 @@ static const struct {
 	[VX_DV_L2L_SESSIONS] =		{ M_SESSIONS, L_TYPE, "l2l" },
 	[VX_DV_L2L_SESSIONS_TOTAL] =	{ M_SESSIONS_TOTAL, L_TYPE, "l2l" },
 	[VX_DV_DROPS_CLEARED_TS] =	{ M_DROPS_CLEARED, L_NONE, NULL },
+	[VX_DV_PKTS_IN] =		{ M_PACKETS, L_DIRECTION, "in" },
+	[VX_DV_PKTS_OUT] =		{ M_PACKETS, L_DIRECTION, "out" },
+	[VX_DV_BYTES_IN] =		{ M_BYTES, L_DIRECTION, "in" },
+	[VX_DV_BYTES_OUT] =		{ M_BYTES, L_DIRECTION, "out" },
+	[VX_DV_ERR_AUTH] =		{ M_ERRORS, L_TYPE, "auth" },
+	[VX_DV_ERR_DECRYPT] =		{ M_ERRORS, L_TYPE, "decrypt" },
+	[VX_DV_ERR_REPLAY] =		{ M_ERRORS, L_TYPE, "replay" },
+	[VX_DV_ERR_BAD_HEADER] =	{ M_ERRORS, L_TYPE, "bad_header" },
+	[VX_DV_ERR_BAD_TRAILER] =	{ M_ERRORS, L_TYPE, "bad_trailer" },
 };
 
 static const char *const sa_state_names[] = {
@@ -120,6 +131,9 @@ struct lbl {
 	enum label_id	 name;
 	const char	*value;
 };
+
+/* A tunnel's own labels: tunnel, peer, node. */
+#define TL	3
 
 const char *
 vx_format_content_type(enum vx_format fmt)
@@ -467,13 +481,35 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		return;
 
 	for (int v = 0; v < VX_DV__COUNT; v++) {
-		struct lbl l = { dev_val_map[v].label, dev_val_map[v].value };
+		struct lbl l[2] = {
+			{ dev_val_map[v].label, dev_val_map[v].value },
+			{ L_NODE, NULL },
+		};
 
-		if (dev_val_map[v].metric != id ||
-		    !(s->dev_set & (1u << v)))
+		if (dev_val_map[v].metric != id)
 			continue;
-		add_sample(out, id, s, &l, l.name != L_NONE,
-		    fmt_u64(buf, sizeof(buf), s->dev[v]));
+		if (s->dev_set & (1u << v))
+			add_sample(out, id, s, l, 1, fmt_u64(buf, sizeof(buf),
+			    s->dev[v]));
+		for (size_t i = 0; i < s->nnodes; i++) {
+			if (!(s->nodes[i]->dev_set & (1u << v)))
+				continue;
+			l[1].value = s->nodes[i]->node;
+			add_sample(out, id, s, l, 2, fmt_u64(buf, sizeof(buf),
+			    s->nodes[i]->dev[v]));
+		}
+	}
+
+	/* What the device cannot supply, named by its series. */
+	for (int v = 0; id == M_NOT_REPORTED && v < VX_DV__COUNT; v++) {
+		struct lbl l[2] = {
+			{ L_METRIC, metrics[dev_val_map[v].metric].name },
+			{ dev_val_map[v].label, dev_val_map[v].value },
+		};
+
+		if ((s->dev_unsupported & (1u << v)) &&
+		    !(s->dev_set & (1u << v)))
+			add_sample(out, id, s, l, 2, "1");
 	}
 
 	if (id == M_DROPPED) {
@@ -488,23 +524,27 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		}
 	}
 
-	/* The tunnel labels, then the attributes or the 5 SA labels. */
+	/*
+	 * The tunnel labels (the node's only on a cluster), then the
+	 * attributes or the 5 SA labels.
+	 */
 	_Static_assert(VX_TA__COUNT >= 5, "no room for the SA labels");
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		const struct vx_tunnel	*t = s->tunnels[i];
-		struct lbl		 l[2 + VX_TA__COUNT] = {
+		struct lbl		 l[TL + VX_TA__COUNT] = {
 			{ L_TUNNEL, t->name }, { L_PEER, t->peer },
+			{ L_NODE, t->node },
 		};
 
 		switch (id) {
 		case M_TUNNEL_UP:
-			add_sample(out, id, s, l, 2, t->up ? "1" : "0");
+			add_sample(out, id, s, l, TL, t->up ? "1" : "0");
 			break;
 		case M_TUNNEL_STATE: {
 			enum vx_tunnel_state cur = vx_tunnel_state_of(t);
 
 			for (int st = 1; st < VX_TUN__COUNT; st++)
-				add_sample_state(out, id, s, l, 2,
+				add_sample_state(out, id, s, l, TL,
 				    vx_tunnel_state_name(
 				    (enum vx_tunnel_state)st),
 				    st == (int)cur ? "1" : "0");
@@ -514,31 +554,31 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 			bool any = false;
 
 			for (int a = 0; a < VX_TA__COUNT; a++) {
-				l[2 + a].name = tun_attr_label[a];
-				l[2 + a].value = t->attr[a];
+				l[TL + a].name = tun_attr_label[a];
+				l[TL + a].value = t->attr[a];
 				any = any || t->attr[a] != NULL;
 			}
 			if (any)
-				add_sample(out, id, s, l, 2 + VX_TA__COUNT,
+				add_sample(out, id, s, l, TL + VX_TA__COUNT,
 				    "1");
 			break;
 		}
 		case M_SA_LIFE_S:
 			if (t->life_s_set)
-				add_sample(out, id, s, l, 2,
+				add_sample(out, id, s, l, TL,
 				    fmt_i64(buf, sizeof(buf), t->life_s));
 			break;
 		case M_SA_LIFE_BYTES:
 			/* Devices count kilobytes of 1024 bytes; base unit. */
 			if (t->life_kb_set)
-				add_sample(out, id, s, l, 2,
+				add_sample(out, id, s, l, TL,
 				    fmt_i64(buf, sizeof(buf),
 				    t->life_kb > INT64_MAX / 1024 ? INT64_MAX :
 				    t->life_kb * 1024));
 			break;
 		case M_REKEYS:
 			if (t->rekeys_set)
-				add_sample(out, id, s, l, 2,
+				add_sample(out, id, s, l, TL,
 				    fmt_u64(buf, sizeof(buf), t->rekeys));
 			break;
 		case M_SA_INFO:
@@ -547,17 +587,17 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 
 				vx_spi_format(t->sas[k].spi_in, in);
 				vx_spi_format(t->sas[k].spi_out, outspi);
-				l[2].name = L_SPI_IN;
-				l[2].value = t->sas[k].has_in ? in : NULL;
-				l[3].name = L_SPI_OUT;
-				l[3].value = t->sas[k].has_out ? outspi : NULL;
-				l[4].name = L_STATE;
-				l[4].value = sa_state_names[t->sas[k].state];
-				l[5].name = L_LOCAL_IDENT;
-				l[5].value = t->sas[k].local_ident;
-				l[6].name = L_REMOTE_IDENT;
-				l[6].value = t->sas[k].remote_ident;
-				add_sample(out, id, s, l, 7, "1");
+				l[TL].name = L_SPI_IN;
+				l[TL].value = t->sas[k].has_in ? in : NULL;
+				l[TL + 1].name = L_SPI_OUT;
+				l[TL + 1].value = t->sas[k].has_out ? outspi : NULL;
+				l[TL + 2].name = L_STATE;
+				l[TL + 2].value = sa_state_names[t->sas[k].state];
+				l[TL + 3].name = L_LOCAL_IDENT;
+				l[TL + 3].value = t->sas[k].local_ident;
+				l[TL + 4].name = L_REMOTE_IDENT;
+				l[TL + 4].value = t->sas[k].remote_ident;
+				add_sample(out, id, s, l, TL + 5, "1");
 			}
 			break;
 		default:
@@ -565,9 +605,9 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 				if (tun_ctr_map[c].metric != id ||
 				    !(t->ctr_set & (1u << c)))
 					continue;
-				l[2].name = tun_ctr_map[c].label;
-				l[2].value = tun_ctr_map[c].value;
-				add_sample(out, id, s, l, 3,
+				l[TL].name = tun_ctr_map[c].label;
+				l[TL].value = tun_ctr_map[c].value;
+				add_sample(out, id, s, l, TL + 1,
 				    fmt_u64(buf, sizeof(buf), t->ctr[c]));
 			}
 			break;
@@ -576,31 +616,31 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 
 	for (size_t i = 0; i < s->nike; i++) {
 		const struct vx_ike_sa	*ike = s->ike[i];
-		struct lbl		 l[1 + VX_IA__COUNT] = {
-			{ L_PEER, ike->peer },
+		struct lbl		 l[2 + VX_IA__COUNT] = {
+			{ L_PEER, ike->peer }, { L_NODE, ike->node },
 		};
 
 		if (id == M_IKE_SA_UP) {
-			add_sample(out, id, s, l, 1, ike->up ? "1" : "0");
+			add_sample(out, id, s, l, 2, ike->up ? "1" : "0");
 		} else if (id == M_IKE_SA_STATE &&
 		    ike->state != VX_IKE_UNKNOWN) {
 			for (int st = 1; st < VX_IKE__COUNT; st++)
-				add_sample_state(out, id, s, l, 1,
+				add_sample_state(out, id, s, l, 2,
 				    vx_ike_state_name((enum vx_ike_state)st),
 				    st == (int)ike->state ? "1" : "0");
 		} else if (id == M_IKE_SA_LIFE && ike->life_s_set) {
-			add_sample(out, id, s, l, 1,
+			add_sample(out, id, s, l, 2,
 			    fmt_i64(buf, sizeof(buf), ike->life_s));
 		} else if (id == M_IKE_SA_INFO) {
 			bool any = false;
 
 			for (int a = 0; a < VX_IA__COUNT; a++) {
-				l[1 + a].name = ike_attr_label[a];
-				l[1 + a].value = ike->attr[a];
+				l[2 + a].name = ike_attr_label[a];
+				l[2 + a].value = ike->attr[a];
 				any = any || ike->attr[a] != NULL;
 			}
 			if (any)
-				add_sample(out, id, s, l, 1 + VX_IA__COUNT,
+				add_sample(out, id, s, l, 2 + VX_IA__COUNT,
 				    "1");
 		}
 	}
@@ -680,10 +720,10 @@ render_checks(struct vx_strbuf *out, const struct vx_spi_check *checks,
 		const struct vx_spi_check	*c = &checks[i];
 		struct lbl			 l[] = {
 			{ L_TUNNEL, c->tunnel }, { L_PEER, c->peer },
-			{ L_PEER_DEVICE, c->peer_device },
+			{ L_NODE, c->node }, { L_PEER_DEVICE, c->peer_device },
 		};
 
-		add_sample(out, M_SPI_MISMATCH, c->snap, l, 3,
+		add_sample(out, M_SPI_MISMATCH, c->snap, l, 4,
 		    c->mismatch ? "1" : "0");
 	}
 }

@@ -46,6 +46,7 @@ struct vx_spi_check {
 	const struct vx_snapshot	*snap;	/* the tunnel's device */
 	const char			*tunnel;
 	const char			*peer;
+	const char			*node;	/* NULL: not a cluster */
 	const char			*peer_device;
 	bool				 mismatch;
 };

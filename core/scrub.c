@@ -43,7 +43,8 @@ vx_snapshot_scrub(struct vx_snapshot *s, const char *const *secrets,
 	for (size_t i = 0; i < s->ntunnels; i++) {
 		const struct vx_tunnel *t = s->tunnels[i];
 
-		hits += scrub(t->name, secrets, n) + scrub(t->peer, secrets, n);
+		hits += scrub(t->name, secrets, n) + scrub(t->peer, secrets, n) +
+		    scrub(t->node, secrets, n);
 		for (int a = 0; a < VX_TA__COUNT; a++)
 			hits += scrub(t->attr[a], secrets, n);
 		for (size_t k = 0; k < t->nsas; k++)
@@ -51,10 +52,13 @@ vx_snapshot_scrub(struct vx_snapshot *s, const char *const *secrets,
 			    scrub(t->sas[k].remote_ident, secrets, n);
 	}
 	for (size_t i = 0; i < s->nike; i++) {
-		hits += scrub(s->ike[i]->peer, secrets, n);
+		hits += scrub(s->ike[i]->peer, secrets, n) +
+		    scrub(s->ike[i]->node, secrets, n);
 		for (int a = 0; a < VX_IA__COUNT; a++)
 			hits += scrub(s->ike[i]->attr[a], secrets, n);
 	}
+	for (size_t i = 0; i < s->nnodes; i++)
+		hits += scrub(s->nodes[i]->node, secrets, n);
 	for (size_t i = 0; i < s->ndrops; i++)
 		hits += scrub(s->drops[i].section, secrets, n) +
 		    scrub(s->drops[i].reason, secrets, n);

@@ -291,18 +291,29 @@ static void
 unknown_field(struct vx_cfg_errors *errs, const struct vx_cfg_node *k,
     const char *device)
 {
-	struct vx_strbuf known;
+	const char	*best = NULL;
+	size_t		 bestd = 3;
 
-	vx_strbuf_init(&known, 512);
-	for (int f = 0; f < VX_DV__COUNT + VX_TC__COUNT + 1; f++)
-		vx_strbuf_addf(&known, "%s%s", f ? ", " : "",
-		    f < VX_DV__COUNT ? vx_dev_val_name((enum vx_dev_val)f) :
+	for (int f = 0; f < VX_DV__COUNT + VX_TC__COUNT + 1; f++) {
+		const char *name = f < VX_DV__COUNT ?
+		    vx_dev_val_name((enum vx_dev_val)f) :
 		    f < VX_DV__COUNT + VX_TC__COUNT ?
 		    vx_tun_ctr_name((enum vx_tun_ctr)(f - VX_DV__COUNT)) :
-		    VX_FIELD_DROPS);
-	vx_cfg_error(errs, k, "unknown field '%s' in 'sources' of device "
-	    "'%s' (known: %s)", k->value, device, known.buf);
-	vx_strbuf_release(&known);
+		    VX_FIELD_DROPS;
+		size_t d = vx_cfg_edit_distance(k->value, name);
+
+		if (d < bestd) {
+			bestd = d;
+			best = name;
+		}
+	}
+	if (best != NULL)
+		vx_cfg_error(errs, k, "unknown field '%s' in 'sources' of "
+		    "device '%s' (did you mean '%s'?)", k->value, device, best);
+	else
+		vx_cfg_error(errs, k, "unknown field '%s' in 'sources' of "
+		    "device '%s' (the field names are listed under \"Sources\" "
+		    "in the README)", k->value, device);
 }
 
 /*

@@ -274,6 +274,7 @@ vx_correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
 			out[*n].snap = s;
 			out[*n].tunnel = t->name;
 			out[*n].peer = t->peer;
+			out[*n].node = t->node;
 			out[*n].peer_device = devs[b].name;
 			out[*n].mismatch = mismatch;
 			(*n)++;

@@ -27,9 +27,13 @@ static void
 list_parsers(FILE *f)
 {
 	fprintf(f, "known vendor / command pairs:\n");
-	for (size_t i = 0; vx_parsers[i].vendor != NULL; i++)
-		fprintf(f, "  --vendor %s --command '%s'\n", vx_parsers[i].vendor,
-		    vx_parsers[i].command);
+	for (size_t t = 0; vx_parser_tables[t] != NULL; t++) {
+		const struct vx_parser *p = vx_parser_tables[t];
+
+		for (size_t i = 0; p[i].vendor != NULL; i++)
+			fprintf(f, "  --vendor %s --command '%s'\n",
+			    p[i].vendor, p[i].command);
+	}
 }
 
 static int

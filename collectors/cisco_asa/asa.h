@@ -13,6 +13,8 @@
 
 extern const struct vx_collector_ops asa_snmp_ops;
 extern const struct vx_collector_ops asa_ssh_ops;
+/* The offline parsers, terminated by a NULL vendor (asa_parsers.c). */
+extern const struct vx_parser asa_parsers[];
 
 /*
  * The CISCO-IPSEC-FLOW-MONITOR-MIB / CISCO-REMOTE-ACCESS-MONITOR-MIB

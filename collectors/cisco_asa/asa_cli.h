@@ -22,7 +22,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli_dialect.h"
 #include "collector.h"
+#include "text.h"
+
+/* The commands, as the collector sends them and "parse" names them. */
+#define ASA_CMD_ASP_DROP	"show asp drop"
+#define ASA_CMD_IPSEC_SA	"show crypto ipsec sa"
+#define ASA_CMD_IKEV1_SA	"show crypto ikev1 sa"
+#define ASA_CMD_ISAKMP_SA	"show crypto isakmp sa"	/* before 8.4 */
+#define ASA_CMD_IKEV2_SA	"show crypto ikev2 sa"
+#define ASA_CMD_SESSIONDB	"show vpn-sessiondb detail l2l"
+#define ASA_CMD_VPN_CONTEXT	"show asp table vpn-context detail"
+
+/* The ASA command line (asa_parsers.c), for the SSH CLI layer. */
+extern const struct vx_cli_dialect asa_cli_dialect;
 
 /*
  * "show asp drop": every (section, keyword) counter via
@@ -80,26 +94,13 @@ int	asa_parse_vpn_context(const char *text, size_t len,
  * Not for collectors: use the parsers above.
  */
 
-/* One line of input, blanks and the CR of CRLF trimmed from both ends. */
-struct asa_line {
-	const char	*s;
-	size_t		 len;
-	int		 no;		/* 1-based line number */
-};
-
+/* The ASA CLI parsers' line iterator (asa_parse_text.c). */
 struct asa_lines {
 	const char	*p;
 	const char	*end;
 	int		 no;
 	bool		 content;	/* a content line was returned */
 };
-
-struct asa_tok {
-	const char	*s;
-	size_t		 len;
-};
-
-#define ASA_TOK_MAX	64
 
 /*
  * Starts reading text: returns 0, or -VX_E_PROTOCOL if any line is a
@@ -111,53 +112,6 @@ int	asa_lines_begin(struct asa_lines *it, const char *text, size_t len,
  * The next content line: blank lines, prompt lines and a leading echoed
  * command are skipped.  False at the end.
  */
-bool	asa_lines_next(struct asa_lines *it, struct asa_line *l);
-
-/* Space, tab, CR, VT or FF. */
-bool	asa_txt_blank(char c);
-/* Case-insensitive: s[0..len) equals lit / starts with lit. */
-bool	asa_txt_eq(const char *s, size_t len, const char *lit);
-bool	asa_txt_prefix(const char *s, size_t len, const char *lit);
-/*
- * Case-insensitive, blank-insensitive equality: runs of blanks in s match
- * one blank in lit, blanks before ':' or ',' in s are ignored.
- */
-bool	asa_txt_eq_ws(const char *s, size_t len, const char *lit);
-/* Case-sensitive substring search; NULL if absent. */
-const char *asa_txt_find(const char *s, size_t len, const char *lit);
-/* Trims blanks from both ends of s[0..*len); returns the new start. */
-const char *asa_txt_trim(const char *s, size_t *len);
-/* True if every byte is printable ASCII other than a blank, and len > 0. */
-bool	asa_txt_word(const char *s, size_t len);
-/* Splits s on blanks into at most max tokens; returns the count. */
-size_t	asa_txt_split(const char *s, size_t len, struct asa_tok *t,
-	    size_t max);
-/*
- * As asa_txt_split, and a ':' ending a token (but not "::", which ends
- * an IPv6 address) becomes a token of its own, so "Key  : v" and
- * "Key: v" tokenize alike.
- */
-size_t	asa_txt_split_kv(const char *s, size_t len, struct asa_tok *t,
-	    size_t max);
-/*
- * In tokens from asa_txt_split_kv, finds the words of key (blank
- * separated, case-insensitive) followed by ":".  Returns the index of the
- * value token (== n when the key ends the line), or -1 if key is absent.
- */
-int	asa_txt_kv(const struct asa_tok *t, size_t n, const char *key);
-/*
- * The next sep-separated item of [*p, end), blanks trimmed (possibly
- * empty); advances *p past it.  False when nothing is left.
- */
-bool	asa_txt_item(const char **p, const char *end, char sep,
-	    struct asa_tok *item);
-/* NUL-terminated copy of s[0..len) cut to size - 1 bytes. */
-void	asa_txt_cstr(char *buf, size_t size, const char *s, size_t len);
-/* asa_txt_cstr() if asa_txt_word(s, len), else false. */
-bool	asa_txt_copy_word(char *buf, size_t size, const char *s,
-	    size_t len);
-/* Fills err with "line N: <reason> '<line text>'" and returns -code. */
-int	asa_txt_err(struct vx_err *err, enum vx_errcode code,
-	    const struct asa_line *l, const char *reason);
+bool	asa_lines_next(struct asa_lines *it, struct vx_line *l);
 
 #endif

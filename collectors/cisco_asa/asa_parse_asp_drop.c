@@ -78,12 +78,12 @@ digits(const char *s, size_t n, int64_t *out)
 
 /* "UTC", "GMT", "+0200", "-05:00", "+02": offset east of UTC, seconds. */
 static bool
-zone_offset(const struct asa_tok *z, int64_t *off)
+zone_offset(const struct vx_tok *z, int64_t *off)
 {
 	int64_t	h, m = 0;
 	size_t	n = z->len;
 
-	if (asa_txt_eq(z->s, n, "UTC") || asa_txt_eq(z->s, n, "GMT")) {
+	if (vx_txt_eq(z->s, n, "UTC") || vx_txt_eq(z->s, n, "GMT")) {
 		*off = 0;
 		return true;
 	}
@@ -106,7 +106,7 @@ zone_offset(const struct asa_tok *z, int64_t *off)
  * a named zone, or anything malformed.
  */
 static bool
-clearing_time(const struct asa_tok *t, size_t n, int64_t *out)
+clearing_time(const struct vx_tok *t, size_t n, int64_t *out)
 {
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
 	    "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -123,7 +123,7 @@ clearing_time(const struct asa_tok *t, size_t n, int64_t *out)
 	if (!zone_offset(&t[1], &off))
 		return false;
 	for (mon = 0; mon < 12; mon++) {
-		if (asa_txt_eq(t[2].s, t[2].len, months[mon]))
+		if (vx_txt_eq(t[2].s, t[2].len, months[mon]))
 			break;
 	}
 	if (mon == 12 || t[3].len > 2 || !digits(t[3].s, t[3].len, &day))
@@ -133,7 +133,7 @@ clearing_time(const struct asa_tok *t, size_t n, int64_t *out)
 	leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 	if (day < 1 || day > mdays[mon] + (mon == 1 && leap))
 		return false;
-	if (n > 5 && !asa_txt_eq(t[5].s, t[5].len, "by"))
+	if (n > 5 && !vx_txt_eq(t[5].s, t[5].len, "by"))
 		return false;
 	*out = days_from_civil(year, mon + 1, day) * 86400 + hh * 3600 +
 	    mm * 60 + ss - off;
@@ -145,19 +145,19 @@ clearing_time(const struct asa_tok *t, size_t n, int64_t *out)
  * keyword and count, or -VX_E_PARSE.
  */
 static int
-drop_line(const struct asa_line *l, const char **kw, size_t *kwlen,
+drop_line(const struct vx_line *l, const char **kw, size_t *kwlen,
     uint64_t *count, struct vx_err *err)
 {
 	const char	*d = l->s, *open = NULL, *close;
 	size_t		 dlen = l->len, klen;
 
 	/* The count is the last blank-separated token. */
-	while (dlen > 0 && !asa_txt_blank(l->s[dlen - 1]))
+	while (dlen > 0 && !vx_txt_blank(l->s[dlen - 1]))
 		dlen--;
 	if (!vx_parse_u64(l->s + dlen, l->len - dlen, count))
-		return asa_txt_err(err, VX_E_PARSE, l, "no drop count at the "
+		return vx_txt_err(err, VX_E_PARSE, l, "no drop count at the "
 		    "end of the line");
-	d = asa_txt_trim(d, &dlen);
+	d = vx_txt_trim(d, &dlen);
 	for (size_t i = dlen; i > 0; i--) {
 		if (d[i - 1] == '(') {
 			open = d + i - 1;
@@ -165,20 +165,20 @@ drop_line(const struct asa_line *l, const char **kw, size_t *kwlen,
 		}
 	}
 	if (open == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "no '(keyword)' before "
+		return vx_txt_err(err, VX_E_PARSE, l, "no '(keyword)' before "
 		    "the drop count");
 	klen = (size_t)(d + dlen - open - 1);
 	close = memchr(open + 1, ')', klen);
 	if (close != NULL) {
 		/* Nothing may follow the keyword but the count. */
 		if (close != d + dlen - 1)
-			return asa_txt_err(err, VX_E_PARSE, l, "text after the "
+			return vx_txt_err(err, VX_E_PARSE, l, "text after the "
 			    "drop keyword");
 		klen--;
 	}
 	/* else: a keyword cut short by a long description; keep the stem. */
-	if (!asa_txt_word(open + 1, klen))
-		return asa_txt_err(err, VX_E_PARSE, l, "bad drop keyword");
+	if (!vx_txt_word(open + 1, klen))
+		return vx_txt_err(err, VX_E_PARSE, l, "bad drop keyword");
 	*kw = open + 1;
 	*kwlen = klen;
 	return 0;
@@ -189,7 +189,7 @@ asa_parse_asp_drop(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	const char		*section = NULL;
 	bool			 frame_seen = false, flow_seen = false;
 	bool			 frame_closed = false, closed = false;
@@ -202,7 +202,7 @@ asa_parse_asp_drop(const char *text, size_t len, struct vx_snapshot *snap,
 	if ((rc = asa_lines_begin(&it, text, len, err)) != 0)
 		return rc;
 	while (asa_lines_next(&it, &l)) {
-		struct asa_tok	 t[ASA_TOK_MAX];
+		struct vx_tok	 t[VX_TOK_MAX];
 		size_t		 n;
 		const char	*kw = NULL;
 		char		 kwbuf[VX_MODEL_STR_MAX + 1];
@@ -210,18 +210,18 @@ asa_parse_asp_drop(const char *text, size_t len, struct vx_snapshot *snap,
 		uint64_t	 count;
 		int		 v;
 
-		if (asa_txt_eq_ws(l.s, l.len, "Frame drop:")) {
+		if (vx_txt_eq_ws(l.s, l.len, "Frame drop:")) {
 			if (frame_seen)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "second 'Frame drop:' section");
 			frame_seen = true;
 			closed = false;
 			section = "frame";
 			continue;
 		}
-		if (asa_txt_eq_ws(l.s, l.len, "Flow drop:")) {
+		if (vx_txt_eq_ws(l.s, l.len, "Flow drop:")) {
 			if (flow_seen)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "second 'Flow drop:' section");
 			if (frame_seen)
 				frame_closed = true;
@@ -230,13 +230,13 @@ asa_parse_asp_drop(const char *text, size_t len, struct vx_snapshot *snap,
 			section = "flow";
 			continue;
 		}
-		n = asa_txt_split_kv(l.s, l.len, t, ASA_TOK_MAX);
-		v = asa_txt_kv(t, n, "Last clearing");
+		n = vx_txt_split_kv(l.s, l.len, t, VX_TOK_MAX);
+		v = vx_txt_kv(t, n, "Last clearing");
 		if (v == 3) {
 			int64_t ts;
 
 			if (section == NULL)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "'Last clearing' before any section");
 			if (strcmp(section, "frame") == 0)
 				frame_closed = true;
@@ -249,16 +249,16 @@ asa_parse_asp_drop(const char *text, size_t len, struct vx_snapshot *snap,
 			continue;
 		}
 		if (section == NULL)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show asp "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show asp "
 			    "drop' output (no 'Frame drop:' or 'Flow drop:' "
 			    "header)");
 		if (closed)
-			return asa_txt_err(err, VX_E_PARSE, &l,
+			return vx_txt_err(err, VX_E_PARSE, &l,
 			    "drop line after 'Last clearing'");
 		rc = drop_line(&l, &kw, &kwlen, &count, err);
 		if (rc != 0)
 			return rc;
-		asa_txt_cstr(kwbuf, sizeof(kwbuf), kw, kwlen);
+		vx_txt_cstr(kwbuf, sizeof(kwbuf), kw, kwlen);
 		if (vx_snapshot_add_drop(snap, section, kwbuf, count) != 0)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 		if (strcmp(section, "frame") == 0 &&

@@ -52,7 +52,7 @@ struct ike1 {
 };
 
 static bool
-all_digits(const struct asa_tok *t)
+all_digits(const struct vx_tok *t)
 {
 	for (size_t i = 0; i < t->len; i++) {
 		if (t->s[i] < '0' || t->s[i] > '9')
@@ -63,11 +63,11 @@ all_digits(const struct asa_tok *t)
 
 /* "initiator", "Init" -> "initiator"; "responder", "Resp" -> "responder". */
 static const char *
-role_name(const struct asa_tok *t)
+role_name(const struct vx_tok *t)
 {
-	if (asa_txt_prefix(t->s, t->len, "init"))
+	if (vx_txt_prefix(t->s, t->len, "init"))
 		return "initiator";
-	if (asa_txt_prefix(t->s, t->len, "resp"))
+	if (vx_txt_prefix(t->s, t->len, "resp"))
 		return "responder";
 	return NULL;
 }
@@ -82,9 +82,9 @@ ikev1_state(const char *st)
 {
 	size_t len = strlen(st);
 
-	if (asa_txt_eq(st, len, "MM_ACTIVE") || asa_txt_eq(st, len, "AM_ACTIVE"))
+	if (vx_txt_eq(st, len, "MM_ACTIVE") || vx_txt_eq(st, len, "AM_ACTIVE"))
 		return VX_IKE_ESTABLISHED;
-	if (asa_txt_find(st, len, "DEL") != NULL)
+	if (vx_txt_find(st, len, "DEL") != NULL)
 		return VX_IKE_DELETING;
 	return VX_IKE_NEGOTIATING;
 }
@@ -103,8 +103,8 @@ record(struct ike1 *b, struct vx_snapshot *snap, struct vx_err *err)
 	ike = vx_snapshot_ike_sa(snap, b->peer);
 	if (ike == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	up = asa_txt_eq(b->state, strlen(b->state), "MM_ACTIVE") ||
-	    asa_txt_eq(b->state, strlen(b->state), "AM_ACTIVE");
+	up = vx_txt_eq(b->state, strlen(b->state), "MM_ACTIVE") ||
+	    vx_txt_eq(b->state, strlen(b->state), "AM_ACTIVE");
 	if (ike->state == VX_IKE_UNKNOWN || (up && !ike->up)) {
 		ike->state = ikev1_state(b->state);
 		vx_ike_sa_set_attr(snap, ike, VX_IA_VERSION, "1");
@@ -124,23 +124,23 @@ record(struct ike1 *b, struct vx_snapshot *snap, struct vx_err *err)
 
 /* "Type : L2L  Role : initiator", "Rekey : no  State : MM_ACTIVE", ... */
 static int
-block_line(struct ike1 *b, const struct asa_line *l, const struct asa_tok *t,
+block_line(struct ike1 *b, const struct vx_line *l, const struct vx_tok *t,
     size_t n, struct vx_err *err)
 {
 	int		v;
 	uint64_t	life;
 
-	if ((v = asa_txt_kv(t, n, "State")) >= 0) {
-		if ((size_t)v >= n || !asa_txt_copy_word(b->state,
+	if ((v = vx_txt_kv(t, n, "State")) >= 0) {
+		if ((size_t)v >= n || !vx_txt_copy_word(b->state,
 		    sizeof(b->state), t[v].s, t[v].len))
-			return asa_txt_err(err, VX_E_PARSE, l, "bad state");
+			return vx_txt_err(err, VX_E_PARSE, l, "bad state");
 	}
-	if ((v = asa_txt_kv(t, n, "Role")) >= 0 && (size_t)v < n)
+	if ((v = vx_txt_kv(t, n, "Role")) >= 0 && (size_t)v < n)
 		b->role = role_name(&t[v]);
-	if ((v = asa_txt_kv(t, n, "Lifetime Remaining")) >= 0) {
+	if ((v = vx_txt_kv(t, n, "Lifetime Remaining")) >= 0) {
 		if ((size_t)v >= n || !vx_parse_u64(t[v].s, t[v].len, &life) ||
 		    life > INT64_MAX)
-			return asa_txt_err(err, VX_E_PARSE, l,
+			return vx_txt_err(err, VX_E_PARSE, l,
 			    "bad remaining lifetime");
 		b->life_s = (int64_t)life;
 		b->life_set = true;
@@ -153,7 +153,7 @@ asa_parse_ikev1_sa(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	struct ike1		 b;
 	bool			 started = false, table = false;
 	int			 rc;
@@ -162,32 +162,32 @@ asa_parse_ikev1_sa(const char *text, size_t len, struct vx_snapshot *snap,
 	if ((rc = asa_lines_begin(&it, text, len, err)) != 0)
 		return rc;
 	while (asa_lines_next(&it, &l)) {
-		struct asa_tok	t[ASA_TOK_MAX];
+		struct vx_tok	t[VX_TOK_MAX];
 		size_t		n;
 
-		n = asa_txt_split_kv(l.s, l.len, t, ASA_TOK_MAX);
-		if (asa_txt_eq_ws(l.s, l.len, "IKEv2 SAs:") ||
-		    asa_txt_eq_ws(l.s, l.len, "There are no IKEv2 SAs"))
+		n = vx_txt_split_kv(l.s, l.len, t, VX_TOK_MAX);
+		if (vx_txt_eq_ws(l.s, l.len, "IKEv2 SAs:") ||
+		    vx_txt_eq_ws(l.s, l.len, "There are no IKEv2 SAs"))
 			break;
-		if (asa_txt_eq_ws(l.s, l.len, "IKEv1 SAs:") ||
-		    asa_txt_eq_ws(l.s, l.len, "There are no IKEv1 SAs") ||
-		    asa_txt_eq_ws(l.s, l.len, "There are no isakmp sas") ||
-		    asa_txt_kv(t, n, "Active SA") == 3 ||
-		    asa_txt_kv(t, n, "Rekey SA") == 3 ||
-		    asa_txt_kv(t, n, "Total IKE SA") == 4) {
+		if (vx_txt_eq_ws(l.s, l.len, "IKEv1 SAs:") ||
+		    vx_txt_eq_ws(l.s, l.len, "There are no IKEv1 SAs") ||
+		    vx_txt_eq_ws(l.s, l.len, "There are no isakmp sas") ||
+		    vx_txt_kv(t, n, "Active SA") == 3 ||
+		    vx_txt_kv(t, n, "Rekey SA") == 3 ||
+		    vx_txt_kv(t, n, "Total IKE SA") == 4) {
 			if ((rc = record(&b, snap, err)) != 0)
 				return rc;
 			started = true;
 			continue;
 		}
 		/* "1   IKE Peer: 203.0.113.1" */
-		if (n >= 4 && all_digits(&t[0]) && asa_txt_kv(t, n,
+		if (n >= 4 && all_digits(&t[0]) && vx_txt_kv(t, n,
 		    "IKE Peer") == 4) {
 			if ((rc = record(&b, snap, err)) != 0)
 				return rc;
-			if (n < 5 || !asa_txt_copy_word(b.peer, sizeof(b.peer),
+			if (n < 5 || !vx_txt_copy_word(b.peer, sizeof(b.peer),
 			    t[4].s, t[4].len))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad IKE peer");
 			b.active = true;
 			b.line = l.no;
@@ -196,9 +196,9 @@ asa_parse_ikev1_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			continue;
 		}
 		/* "IKE Peer  Type  Dir  Rky  State ..." */
-		if (n >= 5 && asa_txt_eq(t[0].s, t[0].len, "IKE") &&
-		    asa_txt_eq(t[1].s, t[1].len, "Peer") &&
-		    asa_txt_eq(t[2].s, t[2].len, "Type")) {
+		if (n >= 5 && vx_txt_eq(t[0].s, t[0].len, "IKE") &&
+		    vx_txt_eq(t[1].s, t[1].len, "Peer") &&
+		    vx_txt_eq(t[2].s, t[2].len, "Type")) {
 			if ((rc = record(&b, snap, err)) != 0)
 				return rc;
 			started = table = true;
@@ -207,15 +207,15 @@ asa_parse_ikev1_sa(const char *text, size_t len, struct vx_snapshot *snap,
 		/* "1 209.165.200.225 User Resp No AM_Active 3des SHA ..." */
 		if (n >= 1 && all_digits(&t[0]) && !b.active) {
 			if (!table)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "IKE SA row without a table header");
 			if (n < 6)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "IKE SA row cut short");
-			if (!asa_txt_copy_word(b.peer, sizeof(b.peer), t[1].s,
-			    t[1].len) || !asa_txt_copy_word(b.state,
+			if (!vx_txt_copy_word(b.peer, sizeof(b.peer), t[1].s,
+			    t[1].len) || !vx_txt_copy_word(b.state,
 			    sizeof(b.state), t[5].s, t[5].len))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad IKE SA row");
 			b.role = role_name(&t[3]);
 			b.active = true;
@@ -225,7 +225,7 @@ asa_parse_ikev1_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			continue;
 		}
 		if (!started)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show "
 			    "crypto ikev1 sa' output");
 		if (b.active && (rc = block_line(&b, &l, t, n, err)) != 0)
 			return rc;

@@ -53,7 +53,7 @@ struct ike2 {
 };
 
 static bool
-all_digits(const struct asa_tok *t)
+all_digits(const struct vx_tok *t)
 {
 	for (size_t i = 0; i < t->len; i++) {
 		if (t->s[i] < '0' || t->s[i] > '9')
@@ -88,10 +88,10 @@ end_session(struct ike2 *st, struct vx_err *err)
 
 /* "Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:2" */
 static int
-session_line(struct ike2 *st, const struct asa_line *l, struct vx_err *err)
+session_line(struct ike2 *st, const struct vx_line *l, struct vx_err *err)
 {
 	const char	*p = l->s, *end = l->s + l->len;
-	struct asa_tok	 it;
+	struct vx_tok	 it;
 	int		 rc;
 
 	if ((rc = end_session(st, err)) != 0)
@@ -101,17 +101,17 @@ session_line(struct ike2 *st, const struct asa_line *l, struct vx_err *err)
 	st->session_up = false;
 	st->session_tunnels = false;
 	st->ike = NULL;
-	while (asa_txt_item(&p, end, ',', &it)) {
+	while (vx_txt_item(&p, end, ',', &it)) {
 		const char	*c = memchr(it.s, ':', it.len);
 		size_t		 vlen;
 		const char	*v;
 
-		if (c == NULL || !asa_txt_eq_ws(it.s, (size_t)(c - it.s),
+		if (c == NULL || !vx_txt_eq_ws(it.s, (size_t)(c - it.s),
 		    "Status"))
 			continue;
 		vlen = (size_t)(it.s + it.len - c - 1);
-		v = asa_txt_trim(c + 1, &vlen);
-		st->session_up = asa_txt_eq(v, vlen, "UP-ACTIVE");
+		v = vx_txt_trim(c + 1, &vlen);
+		st->session_up = vx_txt_eq(v, vlen, "UP-ACTIVE");
 	}
 	return 0;
 }
@@ -127,44 +127,44 @@ ikev2_state(const char *st)
 {
 	size_t len = strlen(st);
 
-	if (asa_txt_eq(st, len, "READY"))
+	if (vx_txt_eq(st, len, "READY"))
 		return VX_IKE_ESTABLISHED;
-	if (asa_txt_prefix(st, len, "DELET"))
+	if (vx_txt_prefix(st, len, "DELET"))
 		return VX_IKE_DELETING;
 	return VX_IKE_NEGOTIATING;
 }
 
 static int
 tunnel_row(struct ike2 *st, struct vx_snapshot *snap,
-    const struct asa_line *l, const struct asa_tok *t, size_t n,
+    const struct vx_line *l, const struct vx_tok *t, size_t n,
     struct vx_err *err)
 {
 	struct vx_ike_sa	*ike;
 	char			 local[VX_MODEL_STR_MAX + 1];
 	char			 status[VX_MODEL_STR_MAX + 1];
-	const struct asa_tok	*role = &t[n - 1];
+	const struct vx_tok	*role = &t[n - 1];
 	bool			 up, ready;
 
 	if (!st->in_session)
-		return asa_txt_err(err, VX_E_PARSE, l, "tunnel line outside "
+		return vx_txt_err(err, VX_E_PARSE, l, "tunnel line outside "
 		    "a session");
-	if (!asa_txt_copy_word(local, sizeof(local), t[1].s,
+	if (!vx_txt_copy_word(local, sizeof(local), t[1].s,
 	    strip_port(t[1].s, t[1].len)) ||
-	    !asa_txt_copy_word(st->peer, sizeof(st->peer), t[2].s,
+	    !vx_txt_copy_word(st->peer, sizeof(st->peer), t[2].s,
 	    strip_port(t[2].s, t[2].len)) ||
-	    !asa_txt_copy_word(status, sizeof(status), t[n - 2].s,
+	    !vx_txt_copy_word(status, sizeof(status), t[n - 2].s,
 	    t[n - 2].len))
-		return asa_txt_err(err, VX_E_PARSE, l, "bad tunnel line");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad tunnel line");
 	ike = vx_snapshot_ike_sa(snap, st->peer);
 	if (ike == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	ready = asa_txt_eq(status, strlen(status), "READY");
+	ready = vx_txt_eq(status, strlen(status), "READY");
 	up = st->session_up || ready;
 	/* Attributes of the first row, or of the first READY row. */
 	if (ike->state == VX_IKE_UNKNOWN || (ready &&
 	    ike->state != VX_IKE_ESTABLISHED)) {
-		const char *r = asa_txt_eq(role->s, role->len, "INITIATOR") ?
-		    "initiator" : asa_txt_eq(role->s, role->len, "RESPONDER") ?
+		const char *r = vx_txt_eq(role->s, role->len, "INITIATOR") ?
+		    "initiator" : vx_txt_eq(role->s, role->len, "RESPONDER") ?
 		    "responder" : NULL;
 
 		ike->state = ikev2_state(status);
@@ -187,31 +187,31 @@ tunnel_row(struct ike2 *st, struct vx_snapshot *snap,
  * (Life/Remaining/Active Time).
  */
 static int
-life_line(struct ike2 *st, const struct asa_line *l, const char *v,
+life_line(struct ike2 *st, const struct vx_line *l, const char *v,
     size_t vlen, bool remaining, struct vx_err *err)
 {
-	struct asa_tok	 t[3];
-	size_t		 n = asa_txt_split(v, vlen, t, 3);
+	struct vx_tok	 t[3];
+	size_t		 n = vx_txt_split(v, vlen, t, 3);
 	const char	*s1, *s2;
 	uint64_t	 a, b, c = 0;
 	int64_t		 left;
 
 	if (st->ike == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "lifetime before any "
+		return vx_txt_err(err, VX_E_PARSE, l, "lifetime before any "
 		    "tunnel line");
-	if (n != 2 || !asa_txt_eq(t[1].s, t[1].len, "sec") ||
+	if (n != 2 || !vx_txt_eq(t[1].s, t[1].len, "sec") ||
 	    (s1 = memchr(t[0].s, '/', t[0].len)) == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 	s2 = remaining ? memchr(s1 + 1, '/', (size_t)(t[0].s + t[0].len -
 	    s1 - 1)) : NULL;
 	if (remaining && s2 == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 	if (!vx_parse_u64(t[0].s, (size_t)(s1 - t[0].s), &a) ||
 	    !vx_parse_u64(s1 + 1, (size_t)((s2 ? s2 : t[0].s + t[0].len) -
 	    s1 - 1), &b) || (s2 != NULL && !vx_parse_u64(s2 + 1,
 	    (size_t)(t[0].s + t[0].len - s2 - 1), &c)) ||
 	    a > INT64_MAX || b > INT64_MAX)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 	/* Life/Remaining/Active gives what is left; Life/Active needs a sum. */
 	left = remaining ? (int64_t)b : (int64_t)a - (int64_t)b;
 	if (left < 0)
@@ -226,7 +226,7 @@ life_line(struct ike2 *st, const struct asa_line *l, const char *v,
 
 /* "0xbe064bdc/0x5db6eff3" */
 static int
-esp_line(struct ike2 *st, struct vx_snapshot *snap, const struct asa_line *l,
+esp_line(struct ike2 *st, struct vx_snapshot *snap, const struct vx_line *l,
     const char *v, size_t vlen, struct vx_err *err)
 {
 	const char		*slash = memchr(v, '/', vlen);
@@ -235,13 +235,13 @@ esp_line(struct ike2 *st, struct vx_snapshot *snap, const struct asa_line *l,
 				    .state = VX_SA_ACTIVE };
 
 	if (st->ike == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "child SA before any "
+		return vx_txt_err(err, VX_E_PARSE, l, "child SA before any "
 		    "tunnel line");
 	if (slash == NULL ||
 	    !vx_parse_spi_hex(v, (size_t)(slash - v), &sa.spi_in) ||
 	    !vx_parse_spi_hex(slash + 1, (size_t)(v + vlen - slash - 1),
 	    &sa.spi_out))
-		return asa_txt_err(err, VX_E_PARSE, l, "bad SPI pair");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad SPI pair");
 	tun = vx_snapshot_tunnel(snap, NULL, st->peer);
 	if (tun == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -257,7 +257,7 @@ asa_parse_ikev2_sa(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	struct ike2		 st;
 	bool			 started = false;
 	int			 rc;
@@ -266,38 +266,38 @@ asa_parse_ikev2_sa(const char *text, size_t len, struct vx_snapshot *snap,
 	if ((rc = asa_lines_begin(&it, text, len, err)) != 0)
 		return rc;
 	while (asa_lines_next(&it, &l)) {
-		struct asa_tok	 t[ASA_TOK_MAX];
+		struct vx_tok	 t[VX_TOK_MAX];
 		const char	*c = memchr(l.s, ':', l.len);
 		const char	*v = NULL;
 		size_t		 klen = 0, vlen = 0, n;
 
-		n = asa_txt_split(l.s, l.len, t, ASA_TOK_MAX);
+		n = vx_txt_split(l.s, l.len, t, VX_TOK_MAX);
 		if (c != NULL) {
 			klen = (size_t)(c - l.s);
 			vlen = (size_t)(l.s + l.len - c - 1);
-			v = asa_txt_trim(c + 1, &vlen);
+			v = vx_txt_trim(c + 1, &vlen);
 		}
-		if (asa_txt_eq_ws(l.s, l.len, "IKEv2 SAs:") ||
-		    asa_txt_eq_ws(l.s, l.len, "There are no IKEv2 SAs")) {
+		if (vx_txt_eq_ws(l.s, l.len, "IKEv2 SAs:") ||
+		    vx_txt_eq_ws(l.s, l.len, "There are no IKEv2 SAs")) {
 			started = true;
 			continue;
 		}
 		/* The detail form repeats "Session-id: 1" with no Status. */
-		if (c != NULL && asa_txt_eq_ws(l.s, klen, "Session-id") &&
-		    asa_txt_find(l.s, l.len, "Status") != NULL) {
+		if (c != NULL && vx_txt_eq_ws(l.s, klen, "Session-id") &&
+		    vx_txt_find(l.s, l.len, "Status") != NULL) {
 			if ((rc = session_line(&st, &l, err)) != 0)
 				return rc;
 			started = true;
 			continue;
 		}
 		if (!started)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show "
 			    "crypto ikev2 sa' output");
-		if (n >= 1 && asa_txt_eq(t[0].s, t[0].len, "Tunnel-id"))
+		if (n >= 1 && vx_txt_eq(t[0].s, t[0].len, "Tunnel-id"))
 			continue;	/* the column header */
 		if (n >= 1 && all_digits(&t[0])) {
 			if (n < 5)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "tunnel line cut short");
 			if ((rc = tunnel_row(&st, snap, &l, t, n, err)) != 0)
 				return rc;
@@ -305,14 +305,14 @@ asa_parse_ikev2_sa(const char *text, size_t len, struct vx_snapshot *snap,
 		}
 		if (c == NULL)
 			continue;
-		if (asa_txt_eq_ws(l.s, klen, "Life/Active Time")) {
+		if (vx_txt_eq_ws(l.s, klen, "Life/Active Time")) {
 			if ((rc = life_line(&st, &l, v, vlen, false, err)) != 0)
 				return rc;
-		} else if (asa_txt_eq_ws(l.s, klen,
+		} else if (vx_txt_eq_ws(l.s, klen,
 		    "Life/Remaining/Active Time")) {
 			if ((rc = life_line(&st, &l, v, vlen, true, err)) != 0)
 				return rc;
-		} else if (asa_txt_eq_ws(l.s, klen, "ESP spi in/out")) {
+		} else if (vx_txt_eq_ws(l.s, klen, "ESP spi in/out")) {
 			if ((rc = esp_line(&st, snap, &l, v, vlen, err)) != 0)
 				return rc;
 		}

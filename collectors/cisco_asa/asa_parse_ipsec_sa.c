@@ -158,7 +158,7 @@ bundle_reset(struct bundle *b)
 
 /* Splits "key: value" at the first ':'; false if there is none. */
 static bool
-colon_split(const struct asa_line *l, const char **k, size_t *klen,
+colon_split(const struct vx_line *l, const char **k, size_t *klen,
     const char **v, size_t *vlen)
 {
 	const char *c = memchr(l->s, ':', l->len);
@@ -166,9 +166,9 @@ colon_split(const struct asa_line *l, const char **k, size_t *klen,
 	if (c == NULL)
 		return false;
 	*klen = (size_t)(c - l->s);
-	*k = asa_txt_trim(l->s, klen);
+	*k = vx_txt_trim(l->s, klen);
 	*vlen = (size_t)(l->s + l->len - c - 1);
-	*v = asa_txt_trim(c + 1, vlen);
+	*v = vx_txt_trim(c + 1, vlen);
 	return true;
 }
 
@@ -178,7 +178,7 @@ first_word(const char *s, size_t len, char stop)
 {
 	size_t n = 0;
 
-	while (n < len && !asa_txt_blank(s[n]) && s[n] != stop)
+	while (n < len && !vx_txt_blank(s[n]) && s[n] != stop)
 		n++;
 	return n;
 }
@@ -199,7 +199,7 @@ ident_value(char *dst, size_t size, const char *v, size_t vlen)
 {
 	dst[0] = '\0';
 	if (vlen >= 2 && v[0] == '(' && v[vlen - 1] == ')')
-		asa_txt_copy_word(dst, size, v + 1, vlen - 2);
+		vx_txt_copy_word(dst, size, v + 1, vlen - 2);
 }
 
 /* An address with its "/port" removed: "192.0.2.1/4500" -> "192.0.2.1". */
@@ -351,12 +351,12 @@ bundle_flush(struct bundle *b, const struct ipsec_ctx *ctx,
 
 /* "#pkts encaps: 0, #pkts encrypt: 0, #pkts digest: 0" */
 static int
-counter_line(struct bundle *b, const struct asa_line *l, struct vx_err *err)
+counter_line(struct bundle *b, const struct vx_line *l, struct vx_err *err)
 {
 	const char	*p = l->s, *end = l->s + l->len;
-	struct asa_tok	 it;
+	struct vx_tok	 it;
 
-	while (asa_txt_item(&p, end, ',', &it)) {
+	while (vx_txt_item(&p, end, ',', &it)) {
 		const char	*item = it.s;
 		size_t		 ilen = it.len, klen, vlen = 0;
 		uint64_t	 v;
@@ -368,19 +368,19 @@ counter_line(struct bundle *b, const struct asa_line *l, struct vx_err *err)
 		if (ilen == 0)
 			continue;
 		/* The value is the last word; the key the rest, less ':'. */
-		while (vlen < ilen && !asa_txt_blank(item[ilen - vlen - 1]) &&
+		while (vlen < ilen && !vx_txt_blank(item[ilen - vlen - 1]) &&
 		    item[ilen - vlen - 1] != ':')
 			vlen++;
 		klen = ilen - vlen;
-		while (klen > 0 && (asa_txt_blank(item[klen - 1]) ||
+		while (klen > 0 && (vx_txt_blank(item[klen - 1]) ||
 		    item[klen - 1] == ':'))
 			klen--;
 		for (size_t i = 0; i < sizeof(counters) / sizeof(counters[0]);
 		    i++) {
-			if (!asa_txt_eq_ws(item, klen, counters[i].key))
+			if (!vx_txt_eq_ws(item, klen, counters[i].key))
 				continue;
 			if (!vx_parse_u64(item + ilen - vlen, vlen, &v))
-				return asa_txt_err(err, VX_E_PARSE, l,
+				return vx_txt_err(err, VX_E_PARSE, l,
 				    "bad counter value");
 			b->ctr[counters[i].ctr] += v;
 			b->ctr_set |= 1u << counters[i].ctr;
@@ -392,28 +392,28 @@ counter_line(struct bundle *b, const struct asa_line *l, struct vx_err *err)
 
 /* "in use settings ={L2L, Tunnel,  NAT-T-Encaps, IKEv1, }" */
 static int
-settings_line(struct bundle *b, const struct asa_line *l, struct vx_err *err)
+settings_line(struct bundle *b, const struct vx_line *l, struct vx_err *err)
 {
 	const char	*open = memchr(l->s, '{', l->len);
 	const char	*close, *p;
-	struct asa_tok	 it;
+	struct vx_tok	 it;
 
 	if (open == NULL || (close = memchr(open, '}',
 	    (size_t)(l->s + l->len - open))) == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "'in use settings' "
+		return vx_txt_err(err, VX_E_PARSE, l, "'in use settings' "
 		    "without '{...}'");
 	b->settings = true;
 	p = open + 1;
-	while (asa_txt_item(&p, close, ',', &it)) {
-		if (asa_txt_eq(it.s, it.len, "NAT-T-Encaps"))
+	while (vx_txt_item(&p, close, ',', &it)) {
+		if (vx_txt_eq(it.s, it.len, "NAT-T-Encaps"))
 			b->nat_t = true;
-		else if (asa_txt_eq(it.s, it.len, "IKEv1"))
+		else if (vx_txt_eq(it.s, it.len, "IKEv1"))
 			b->ike = 1;
-		else if (asa_txt_eq(it.s, it.len, "IKEv2"))
+		else if (vx_txt_eq(it.s, it.len, "IKEv2"))
 			b->ike = 2;
-		else if (asa_txt_eq(it.s, it.len, "Tunnel"))
+		else if (vx_txt_eq(it.s, it.len, "Tunnel"))
 			b->mode = "tunnel";
-		else if (asa_txt_eq(it.s, it.len, "Transport"))
+		else if (vx_txt_eq(it.s, it.len, "Transport"))
 			b->mode = "transport";
 	}
 	return 0;
@@ -424,7 +424,7 @@ settings_line(struct bundle *b, const struct asa_line *l, struct vx_err *err)
  * "remaining key lifetime (sec): 548" (the value after "sa timing:").
  */
 static int
-timing_line(struct bundle *b, const struct asa_line *l, const char *v,
+timing_line(struct bundle *b, const struct vx_line *l, const char *v,
     size_t vlen, struct vx_err *err)
 {
 	const char	*c = memchr(v, ':', vlen);
@@ -433,31 +433,31 @@ timing_line(struct bundle *b, const struct asa_line *l, const char *v,
 	uint64_t	 kb, s;
 
 	if (c == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad 'sa timing' line");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad 'sa timing' line");
 	klen = (size_t)(c - v);
 	n = (size_t)(v + vlen - c - 1);
-	val = asa_txt_trim(c + 1, &n);
+	val = vx_txt_trim(c + 1, &n);
 	if (b->last == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "'sa timing' outside "
+		return vx_txt_err(err, VX_E_PARSE, l, "'sa timing' outside "
 		    "an SA");
-	if (asa_txt_eq_ws(v, klen, "remaining key lifetime (sec)")) {
+	if (vx_txt_eq_ws(v, klen, "remaining key lifetime (sec)")) {
 		if (!vx_parse_u64(val, n, &s) || s > INT64_MAX)
-			return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+			return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 		b->last->life_s = (int64_t)s;
 		b->last->life_s_set = true;
 		return 0;
 	}
-	if (!asa_txt_eq_ws(v, klen, "remaining key lifetime (kB/sec)") &&
-	    !asa_txt_eq_ws(v, klen, "remaining key lifetime (k/sec)"))
+	if (!vx_txt_eq_ws(v, klen, "remaining key lifetime (kB/sec)") &&
+	    !vx_txt_eq_ws(v, klen, "remaining key lifetime (k/sec)"))
 		return 0;	/* some other timing: not ours */
 	if (n < 2 || val[0] != '(' || val[n - 1] != ')' ||
 	    (slash = memchr(val, '/', n)) == NULL)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 	close = val + n - 1;
 	if (!vx_parse_u64(val + 1, (size_t)(slash - val - 1), &kb) ||
 	    !vx_parse_u64(slash + 1, (size_t)(close - slash - 1), &s) ||
 	    kb > INT64_MAX || s > INT64_MAX)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad lifetime");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad lifetime");
 	b->last->life_kb = (int64_t)kb;
 	b->last->life_kb_set = true;
 	b->last->life_s = (int64_t)s;
@@ -467,7 +467,7 @@ timing_line(struct bundle *b, const struct asa_line *l, const char *v,
 
 static int
 add_ent(struct bundle *b, enum sa_dir dir, uint32_t spi,
-    const struct asa_line *l, struct vx_err *err)
+    const struct vx_line *l, struct vx_err *err)
 {
 	struct sa_ent	*e = dir == DIR_IN ? b->in : b->out;
 	size_t		*n = dir == DIR_IN ? &b->nin : &b->nout;
@@ -479,7 +479,7 @@ add_ent(struct bundle *b, enum sa_dir dir, uint32_t spi,
 		}
 	}
 	if (*n == SA_MAX)
-		return asa_txt_err(err, VX_E_PARSE, l, "too many SAs in one "
+		return vx_txt_err(err, VX_E_PARSE, l, "too many SAs in one "
 		    "bundle");
 	memset(&e[*n], 0, sizeof(e[*n]));
 	e[*n].spi = spi;
@@ -489,7 +489,7 @@ add_ent(struct bundle *b, enum sa_dir dir, uint32_t spi,
 
 /* "ESP spi in/out: 0x8d2c8231/0xea8a498e" */
 static int
-esp_pair(struct bundle *b, const struct asa_line *l, const char *v,
+esp_pair(struct bundle *b, const struct vx_line *l, const char *v,
     size_t vlen, struct vx_err *err)
 {
 	const char	*slash = memchr(v, '/', vlen);
@@ -500,7 +500,7 @@ esp_pair(struct bundle *b, const struct asa_line *l, const char *v,
 	if (slash == NULL || slash >= v + vlen ||
 	    !vx_parse_spi_hex(v, (size_t)(slash - v), &in) ||
 	    !vx_parse_spi_hex(slash + 1, (size_t)(v + vlen - slash - 1), &out))
-		return asa_txt_err(err, VX_E_PARSE, l, "bad SPI pair");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad SPI pair");
 	if ((rc = add_ent(b, DIR_IN, in, l, err)) != 0 ||
 	    (rc = add_ent(b, DIR_OUT, out, l, err)) != 0)
 		return rc;
@@ -515,40 +515,40 @@ esp_pair(struct bundle *b, const struct asa_line *l, const char *v,
 
 /* "Crypto map tag: CMAP, seq num: 2, local addr: 192.0.2.1" */
 static int
-map_line(struct ipsec_ctx *ctx, const struct asa_line *l, struct vx_err *err)
+map_line(struct ipsec_ctx *ctx, const struct vx_line *l, struct vx_err *err)
 {
 	const char	*p = l->s, *end = l->s + l->len;
 	char		 map[VX_MODEL_STR_MAX + 1] = "";
 	uint64_t	 seq = 0;
 	bool		 seq_set = false;
-	struct asa_tok	 it;
+	struct vx_tok	 it;
 
 	ctx->local[0] = '\0';
-	while (asa_txt_item(&p, end, ',', &it)) {
-		struct asa_line	 item = { it.s, it.len, l->no };
+	while (vx_txt_item(&p, end, ',', &it)) {
+		struct vx_line	 item = { it.s, it.len, l->no };
 		const char	*k, *v;
 		size_t		 klen, vlen;
 
 		if (!colon_split(&item, &k, &klen, &v, &vlen))
 			continue;
-		if (asa_txt_eq_ws(k, klen, "Crypto map tag")) {
-			if (!asa_txt_copy_word(map, sizeof(map), v, vlen))
-				return asa_txt_err(err, VX_E_PARSE, l,
+		if (vx_txt_eq_ws(k, klen, "Crypto map tag")) {
+			if (!vx_txt_copy_word(map, sizeof(map), v, vlen))
+				return vx_txt_err(err, VX_E_PARSE, l,
 				    "bad crypto map name");
-		} else if (asa_txt_eq_ws(k, klen, "seq num")) {
+		} else if (vx_txt_eq_ws(k, klen, "seq num")) {
 			if (!vx_parse_u64(v, vlen, &seq))
-				return asa_txt_err(err, VX_E_PARSE, l,
+				return vx_txt_err(err, VX_E_PARSE, l,
 				    "bad crypto map sequence number");
 			seq_set = true;
-		} else if (asa_txt_eq_ws(k, klen, "local addr")) {
-			if (!asa_txt_copy_word(ctx->local, sizeof(ctx->local),
+		} else if (vx_txt_eq_ws(k, klen, "local addr")) {
+			if (!vx_txt_copy_word(ctx->local, sizeof(ctx->local),
 			    v, vlen))
-				return asa_txt_err(err, VX_E_PARSE, l,
+				return vx_txt_err(err, VX_E_PARSE, l,
 				    "bad local address");
 		}
 	}
 	if (map[0] == '\0')
-		return asa_txt_err(err, VX_E_PARSE, l, "no crypto map name");
+		return vx_txt_err(err, VX_E_PARSE, l, "no crypto map name");
 	if (seq_set)
 		snprintf(ctx->map, sizeof(ctx->map), "%.200s:%llu", map,
 		    (unsigned long long)seq);
@@ -562,7 +562,7 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	struct ipsec_ctx	 ctx;
 	struct bundle		 b;
 	bool			 started = false;
@@ -573,37 +573,37 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 	if ((rc = asa_lines_begin(&it, text, len, err)) != 0)
 		return rc;
 	while (asa_lines_next(&it, &l)) {
-		struct asa_tok	 t[4];
+		struct vx_tok	 t[4];
 		const char	*k = NULL, *v = NULL;
 		size_t		 klen = 0, vlen = 0, n;
 		uint32_t	 spi;
 		bool		 kv;
 
-		if (asa_txt_eq_ws(l.s, l.len, "There are no ipsec sas")) {
+		if (vx_txt_eq_ws(l.s, l.len, "There are no ipsec sas")) {
 			started = true;
 			continue;
 		}
 		kv = colon_split(&l, &k, &klen, &v, &vlen);
-		n = asa_txt_split_kv(l.s, l.len, t, 4);
+		n = vx_txt_split_kv(l.s, l.len, t, 4);
 
-		if (kv && asa_txt_eq(k, klen, "interface")) {
+		if (kv && vx_txt_eq(k, klen, "interface")) {
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
 			memset(&ctx, 0, sizeof(ctx));
-			if (!asa_txt_copy_word(ctx.iface, sizeof(ctx.iface), v,
+			if (!vx_txt_copy_word(ctx.iface, sizeof(ctx.iface), v,
 			    vlen))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad interface name");
 			started = true;
 			continue;
 		}
-		if (kv && asa_txt_eq_ws(k, klen, "peer address")) {
+		if (kv && vx_txt_eq_ws(k, klen, "peer address")) {
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
 			started = true;
 			continue;
 		}
-		if (kv && asa_txt_eq_ws(k, klen, "Crypto map tag")) {
+		if (kv && vx_txt_eq_ws(k, klen, "Crypto map tag")) {
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
 			if ((rc = map_line(&ctx, &l, err)) != 0)
@@ -611,15 +611,15 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			started = true;
 			continue;
 		}
-		if (n >= 1 && asa_txt_eq(t[0].s, t[0].len, "current_peer")) {
+		if (n >= 1 && vx_txt_eq(t[0].s, t[0].len, "current_peer")) {
 			size_t i = n >= 2 && t[1].len == 1 && t[1].s[0] == ':' ?
 			    2 : 1;
 
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
-			if (i >= n || !asa_txt_copy_word(b.peer, sizeof(b.peer),
+			if (i >= n || !vx_txt_copy_word(b.peer, sizeof(b.peer),
 			    t[i].s, t[i].len))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad current_peer");
 			memcpy(b.lident, ctx.lident, sizeof(b.lident));
 			memcpy(b.rident, ctx.rident, sizeof(b.rident));
@@ -629,17 +629,17 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 			continue;
 		}
 		if (!started)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show "
 			    "crypto ipsec sa' output");
 		/* A new bundle's selectors end the previous bundle. */
-		if (asa_txt_prefix(l.s, l.len, "access-list ")) {
+		if (vx_txt_prefix(l.s, l.len, "access-list ")) {
 			if ((rc = bundle_flush(&b, &ctx, snap, err)) != 0)
 				return rc;
 			ctx.lident[0] = ctx.rident[0] = '\0';
 			continue;
 		}
-		if (kv && (asa_txt_eq_ws(k, klen, "local ident "
-		    "(addr/mask/prot/port)") || asa_txt_eq_ws(k, klen,
+		if (kv && (vx_txt_eq_ws(k, klen, "local ident "
+		    "(addr/mask/prot/port)") || vx_txt_eq_ws(k, klen,
 		    "remote ident (addr/mask/prot/port)"))) {
 			char *dst = (k[0] == 'l' || k[0] == 'L') ? ctx.lident :
 			    ctx.rident;
@@ -651,15 +651,15 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 		}
 		if (l.s[0] == '#') {
 			if (!b.active)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "counters outside an SA bundle");
 			if ((rc = counter_line(&b, &l, err)) != 0)
 				return rc;
 			continue;
 		}
-		if (asa_txt_prefix(l.s, l.len, "in use settings")) {
+		if (vx_txt_prefix(l.s, l.len, "in use settings")) {
 			if (!b.active)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "settings outside an SA bundle");
 			if ((rc = settings_line(&b, &l, err)) != 0)
 				return rc;
@@ -667,39 +667,39 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 		}
 		if (!kv)
 			continue;
-		if (asa_txt_eq_ws(k, klen, "inbound esp sas") ||
-		    asa_txt_eq_ws(k, klen, "inbound ah sas")) {
+		if (vx_txt_eq_ws(k, klen, "inbound esp sas") ||
+		    vx_txt_eq_ws(k, klen, "inbound ah sas")) {
 			b.dir = DIR_IN;
 			b.last = NULL;
-		} else if (asa_txt_eq_ws(k, klen, "outbound esp sas") ||
-		    asa_txt_eq_ws(k, klen, "outbound ah sas")) {
+		} else if (vx_txt_eq_ws(k, klen, "outbound esp sas") ||
+		    vx_txt_eq_ws(k, klen, "outbound ah sas")) {
 			b.dir = DIR_OUT;
 			b.last = NULL;
-		} else if (asa_txt_eq_ws(k, klen, "inbound pcp sas") ||
-		    asa_txt_eq_ws(k, klen, "outbound pcp sas")) {
+		} else if (vx_txt_eq_ws(k, klen, "inbound pcp sas") ||
+		    vx_txt_eq_ws(k, klen, "outbound pcp sas")) {
 			b.dir = DIR_SKIP;
 			b.last = NULL;
-		} else if (asa_txt_eq(k, klen, "spi")) {
+		} else if (vx_txt_eq(k, klen, "spi")) {
 			if (!b.active || b.dir == DIR_NONE)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "SPI outside an inbound/outbound SA list");
 			if (!spi_value(v, vlen, &spi))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad SPI");
 			if (b.dir == DIR_SKIP)
 				continue;
 			if ((rc = add_ent(&b, b.dir, spi, &l, err)) != 0)
 				return rc;
-		} else if (asa_txt_eq_ws(k, klen, "current outbound spi") ||
-		    asa_txt_eq_ws(k, klen, "current inbound spi")) {
-			bool out = asa_txt_eq_ws(k, klen,
+		} else if (vx_txt_eq_ws(k, klen, "current outbound spi") ||
+		    vx_txt_eq_ws(k, klen, "current inbound spi")) {
+			bool out = vx_txt_eq_ws(k, klen,
 			    "current outbound spi");
 
 			if (!b.active)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "SPI outside an SA bundle");
 			if (!spi_value(v, vlen, &spi))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad SPI");
 			/* 0 is no SA (SPI 0 is reserved, RFC 4303). */
 			if (spi != 0 && out) {
@@ -709,25 +709,25 @@ asa_parse_ipsec_sa(const char *text, size_t len, struct vx_snapshot *snap,
 				b.cur_in = spi;
 				b.cur_in_set = true;
 			}
-		} else if (asa_txt_eq_ws(k, klen, "ESP spi in/out")) {
+		} else if (vx_txt_eq_ws(k, klen, "ESP spi in/out")) {
 			if (!b.active)
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "SPI outside an SA bundle");
 			if ((rc = esp_pair(&b, &l, v, vlen, err)) != 0)
 				return rc;
-		} else if (asa_txt_eq_ws(k, klen, "sa timing")) {
+		} else if (vx_txt_eq_ws(k, klen, "sa timing")) {
 			if (b.dir == DIR_SKIP)
 				continue;
 			if ((rc = timing_line(&b, &l, v, vlen, err)) != 0)
 				return rc;
-		} else if (asa_txt_eq_ws(k, klen, "local crypto endpt.")) {
+		} else if (vx_txt_eq_ws(k, klen, "local crypto endpt.")) {
 			size_t w = first_word(v, vlen, ',');
 
 			if (!b.active)
 				continue;
-			if (!asa_txt_copy_word(b.endpt, sizeof(b.endpt), v,
+			if (!vx_txt_copy_word(b.endpt, sizeof(b.endpt), v,
 			    strip_port(v, w)))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad local crypto endpoint");
 		}
 	}

@@ -156,21 +156,21 @@ flush(struct l2l *s, struct vx_snapshot *snap, struct vx_err *err)
  * -VX_E_PARSE.
  */
 static int
-num(const struct asa_tok *t, size_t n, const char *key, const char *unit,
-    uint64_t *v, const struct asa_line *l, struct vx_err *err)
+num(const struct vx_tok *t, size_t n, const char *key, const char *unit,
+    uint64_t *v, const struct vx_line *l, struct vx_err *err)
 {
-	int i = asa_txt_kv(t, n, key);
+	int i = vx_txt_kv(t, n, key);
 
 	if (i < 0)
 		return 0;
 	if ((size_t)i >= n || !vx_parse_u64(t[i].s, t[i].len, v))
-		return asa_txt_err(err, VX_E_PARSE, l, "bad number");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad number");
 	/* Lifetimes (the values with a unit) go into int64_t. */
 	if (unit != NULL && *v > INT64_MAX)
-		return asa_txt_err(err, VX_E_PARSE, l, "bad number");
+		return vx_txt_err(err, VX_E_PARSE, l, "bad number");
 	if (unit != NULL && ((size_t)i + 1 >= n ||
-	    !asa_txt_eq(t[i + 1].s, t[i + 1].len, unit)))
-		return asa_txt_err(err, VX_E_PARSE, l, "number without its "
+	    !vx_txt_eq(t[i + 1].s, t[i + 1].len, unit)))
+		return vx_txt_err(err, VX_E_PARSE, l, "number without its "
 		    "unit");
 	return 1;
 }
@@ -180,24 +180,24 @@ num(const struct asa_tok *t, size_t n, const char *key, const char *unit,
  * else ("IPsec:"); a key with an empty value is padded ("Group    : ").
  */
 static bool
-sub_header(const struct asa_tok *t, size_t n, enum sub *sub, int *version)
+sub_header(const struct vx_tok *t, size_t n, enum sub *sub, int *version)
 {
 	if (n != 2 || t[1].len != 1 || t[1].s[0] != ':' ||
 	    t[1].s != t[0].s + t[0].len)
 		return false;
 	*version = 0;
-	if (asa_txt_eq(t[0].s, t[0].len, "IKE")) {
+	if (vx_txt_eq(t[0].s, t[0].len, "IKE")) {
 		*sub = SUB_IKE;
-	} else if (asa_txt_eq(t[0].s, t[0].len, "IKEv1")) {
+	} else if (vx_txt_eq(t[0].s, t[0].len, "IKEv1")) {
 		*sub = SUB_IKE;
 		*version = 1;
-	} else if (asa_txt_eq(t[0].s, t[0].len, "IKEv2")) {
+	} else if (vx_txt_eq(t[0].s, t[0].len, "IKEv2")) {
 		*sub = SUB_IKE;
 		*version = 2;
-	} else if (asa_txt_eq(t[0].s, t[0].len, "IPsec") ||
-	    asa_txt_eq(t[0].s, t[0].len, "IPsecOverNatT") ||
-	    asa_txt_eq(t[0].s, t[0].len, "IPsecOverUDP") ||
-	    asa_txt_eq(t[0].s, t[0].len, "IPsecOverTCP")) {
+	} else if (vx_txt_eq(t[0].s, t[0].len, "IPsec") ||
+	    vx_txt_eq(t[0].s, t[0].len, "IPsecOverNatT") ||
+	    vx_txt_eq(t[0].s, t[0].len, "IPsecOverUDP") ||
+	    vx_txt_eq(t[0].s, t[0].len, "IPsecOverTCP")) {
 		*sub = SUB_IPSEC;
 	} else {
 		*sub = SUB_OTHER;
@@ -206,7 +206,7 @@ sub_header(const struct asa_tok *t, size_t n, enum sub *sub, int *version)
 }
 
 static int
-line_values(struct l2l *s, const struct asa_line *l, const struct asa_tok *t,
+line_values(struct l2l *s, const struct vx_line *l, const struct vx_tok *t,
     size_t n, struct vx_err *err)
 {
 	uint64_t	v;
@@ -294,7 +294,7 @@ asa_parse_sessiondb_l2l(const char *text, size_t len,
     struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	struct l2l		 s;
 	bool			 started = false;
 	int			 rc;
@@ -303,37 +303,37 @@ asa_parse_sessiondb_l2l(const char *text, size_t len,
 	if ((rc = asa_lines_begin(&it, text, len, err)) != 0)
 		return rc;
 	while (asa_lines_next(&it, &l)) {
-		struct asa_tok	t[ASA_TOK_MAX];
+		struct vx_tok	t[VX_TOK_MAX];
 		enum sub	sub;
 		int		v, version;
 		size_t		n;
 
-		n = asa_txt_split_kv(l.s, l.len, t, ASA_TOK_MAX);
-		if (asa_txt_kv(t, n, "Session Type") == 3) {
+		n = vx_txt_split_kv(l.s, l.len, t, VX_TOK_MAX);
+		if (vx_txt_kv(t, n, "Session Type") == 3) {
 			if ((rc = flush(&s, snap, err)) != 0)
 				return rc;
 			started = true;
 			continue;
 		}
-		if (asa_txt_prefix(l.s, l.len, "INFO:") &&
-		    asa_txt_find(l.s, l.len, "no active sessions") != NULL) {
+		if (vx_txt_prefix(l.s, l.len, "INFO:") &&
+		    vx_txt_find(l.s, l.len, "no active sessions") != NULL) {
 			started = true;
 			continue;
 		}
-		if ((v = asa_txt_kv(t, n, "Connection")) == 2) {
+		if ((v = vx_txt_kv(t, n, "Connection")) == 2) {
 			if ((rc = flush(&s, snap, err)) != 0)
 				return rc;
 			s.active = true;
 			s.line = l.no;
-			if ((size_t)v < n && !asa_txt_copy_word(s.conn,
+			if ((size_t)v < n && !vx_txt_copy_word(s.conn,
 			    sizeof(s.conn), t[v].s, t[v].len))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad connection name");
 			started = true;
 			continue;
 		}
 		if (!started)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show "
 			    "vpn-sessiondb detail l2l' output");
 		if (!s.active)
 			continue;
@@ -347,11 +347,11 @@ asa_parse_sessiondb_l2l(const char *text, size_t len,
 			continue;
 		}
 		/* "IP Addr : <value>" unless the value is empty. */
-		v = s.sub == SUB_NONE ? asa_txt_kv(t, n, "IP Addr") : -1;
+		v = s.sub == SUB_NONE ? vx_txt_kv(t, n, "IP Addr") : -1;
 		if (v >= 0 && (size_t)v < n) {
-			if (!asa_txt_copy_word(s.peer, sizeof(s.peer), t[v].s,
+			if (!vx_txt_copy_word(s.peer, sizeof(s.peer), t[v].s,
 			    t[v].len))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad IP address");
 		}
 		if ((rc = line_values(&s, &l, t, n, err)) != 0)

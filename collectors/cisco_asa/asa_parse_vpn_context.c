@@ -121,12 +121,12 @@ static enum ctx_dir
 flags_dir(const char *v, size_t vlen)
 {
 	const char	*p = v;
-	struct asa_tok	 it;
+	struct vx_tok	 it;
 
-	while (asa_txt_item(&p, v + vlen, '+', &it)) {
-		if (asa_txt_eq(it.s, it.len, "DECR"))
+	while (vx_txt_item(&p, v + vlen, '+', &it)) {
+		if (vx_txt_eq(it.s, it.len, "DECR"))
 			return CTX_DECR;
-		if (asa_txt_eq(it.s, it.len, "ENCR"))
+		if (vx_txt_eq(it.s, it.len, "ENCR"))
 			return CTX_ENCR;
 	}
 	return CTX_ANY;
@@ -137,7 +137,7 @@ asa_parse_vpn_context(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
 	struct asa_lines	 it;
-	struct asa_line		 l;
+	struct vx_line		 l;
 	struct vpn_ctx		 c;
 	bool			 any_bad_spi = false;
 	int			 missing = 0, rc;
@@ -152,16 +152,16 @@ asa_parse_vpn_context(const char *text, size_t len, struct vx_snapshot *snap,
 
 		if (eq == NULL) {
 			if (!c.active)
-				return asa_txt_err(err, VX_E_PARSE, &l, "not "
+				return vx_txt_err(err, VX_E_PARSE, &l, "not "
 				    "'show asp table vpn-context detail' "
 				    "output");
 			continue;
 		}
 		klen = (size_t)(eq - l.s);
-		k = asa_txt_trim(k, &klen);
+		k = vx_txt_trim(k, &klen);
 		vlen = (size_t)(l.s + l.len - eq - 1);
-		v = asa_txt_trim(eq + 1, &vlen);
-		if (asa_txt_eq_ws(k, klen, "VPN CTX")) {
+		v = vx_txt_trim(eq + 1, &vlen);
+		if (vx_txt_eq_ws(k, klen, "VPN CTX")) {
 			if ((rc = flush(&c, snap, &missing, err)) != 0)
 				return rc;
 			c.active = true;
@@ -169,22 +169,22 @@ asa_parse_vpn_context(const char *text, size_t len, struct vx_snapshot *snap,
 			continue;
 		}
 		if (!c.active)
-			return asa_txt_err(err, VX_E_PARSE, &l, "not 'show asp "
+			return vx_txt_err(err, VX_E_PARSE, &l, "not 'show asp "
 			    "table vpn-context detail' output");
-		if (asa_txt_eq_ws(k, klen, "Peer IP")) {
-			if (!asa_txt_copy_word(c.peer, sizeof(c.peer), v, vlen))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+		if (vx_txt_eq_ws(k, klen, "Peer IP")) {
+			if (!vx_txt_copy_word(c.peer, sizeof(c.peer), v, vlen))
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad peer address");
-		} else if (asa_txt_eq_ws(k, klen, "SPI")) {
+		} else if (vx_txt_eq_ws(k, klen, "SPI")) {
 			if (!vx_parse_spi_hex(v, vlen, &c.spi))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad SPI");
 			c.spi_set = true;
-		} else if (asa_txt_eq_ws(k, klen, "Flags")) {
+		} else if (vx_txt_eq_ws(k, klen, "Flags")) {
 			c.dir = flags_dir(v, vlen);
-		} else if (asa_txt_eq_ws(k, klen, "Bad SPI")) {
+		} else if (vx_txt_eq_ws(k, klen, "Bad SPI")) {
 			if (!vx_parse_u64(v, vlen, &c.bad_spi))
-				return asa_txt_err(err, VX_E_PARSE, &l,
+				return vx_txt_err(err, VX_E_PARSE, &l,
 				    "bad 'Bad SPI' count");
 			c.bad_spi_set = true;
 			any_bad_spi = true;

@@ -13,160 +13,18 @@
 #include <string.h>
 
 #include "snmp.h"
+#include "snmp_opts.h"
 
 #define IPSEC_MIB	1, 3, 6, 1, 4, 1, 9, 9, 171, 1
 #define RAS_ACT		1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3
-
-struct asa_snmp_cfg {
-	int64_t			port;
-	int			version;	/* index into versions[] */
-	struct vx_secret	community;
-	char			*username;
-	int			seclevel;
-	int			auth;
-	struct vx_secret	auth_password;
-	int			priv;
-	struct vx_secret	priv_password;
-	char			*context;
-	int64_t			max_repetitions;
-};
-
-struct asa_snmp_state {
-	struct asa_snmp_cfg	 cfg;
-	struct vx_snmp		*sess;
-};
-
-static const char *const versions[] = { "2c", "3", NULL };
-static const char *const seclevels[] = {
-	"noAuthNoPriv", "authNoPriv", "authPriv", NULL,
-};
-static const char *const auths[] = {
-	"MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512", NULL,
-};
-static const char *const privs[] = { "DES", "AES", "AES192", "AES256", NULL };
-
-#define F(m)	offsetof(struct asa_snmp_cfg, m)
-static const struct vx_cfg_key asa_snmp_keys[] = {
-	{ "port", VX_CFG_T_INT, F(port), false, 1, 65535, NULL },
-	{ "version", VX_CFG_T_ENUM, F(version), false, 0, 0, versions },
-	{ "community", VX_CFG_T_SECRET, F(community), false, 0, 0, NULL },
-	{ "username", VX_CFG_T_STRING, F(username), false, 0, 0, NULL },
-	{ "security_level", VX_CFG_T_ENUM, F(seclevel), false, 0, 0,
-	    seclevels },
-	{ "auth_protocol", VX_CFG_T_ENUM, F(auth), false, 0, 0, auths },
-	{ "auth_password", VX_CFG_T_SECRET, F(auth_password), false, 0, 0,
-	    NULL },
-	{ "priv_protocol", VX_CFG_T_ENUM, F(priv), false, 0, 0, privs },
-	{ "priv_password", VX_CFG_T_SECRET, F(priv_password), false, 0, 0,
-	    NULL },
-	{ "context_name", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
-	{ "max_repetitions", VX_CFG_T_INT, F(max_repetitions), false, 1, 1000,
-	    NULL },
-	{ NULL, 0, 0, false, 0, 0, NULL },
-};
-#undef F
-
-/* Indexes into asa_snmp_keys, for the "seen" bits of vx_cfg_apply. */
-enum { K_COMMUNITY = 2, K_AUTH_PASSWORD = 6, K_PRIV_PASSWORD = 8 };
-#define KEY_BIT(k)	(UINT64_C(1) << (k))
-
-static void
-asa_snmp_free(void *arg)
-{
-	struct asa_snmp_state *st = arg;
-
-	if (st == NULL)
-		return;
-	vx_snmp_close(st->sess);
-	vx_cfg_free_fields(asa_snmp_keys, &st->cfg);
-	free(st);
-}
 
 static int
 asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
     const struct vx_target *target, void **state)
 {
-	struct asa_snmp_state	*st;
-	struct asa_snmp_cfg	*c;
-	char			 where[300];
-	size_t			 nerr;
-	uint64_t		 seen = 0;
-
-	snprintf(where, sizeof(where), "cisco_asa_snmp of device '%s'",
-	    target->device);
-	st = calloc(1, sizeof(*st));
-	if (st == NULL)
-		return -1;
-	c = &st->cfg;
-	c->port = 161;
-	c->version = 0;
-	c->seclevel = 2;	/* authPriv */
-	c->auth = 1;		/* SHA */
-	c->priv = 1;		/* AES */
-	c->max_repetitions = 25;
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (community for "
-		    "v2c, or username and passwords for v3)", where);
-		asa_snmp_free(st);
-		return -1;
-	}
-	nerr = vx_cfg_apply(errs, doc, asa_snmp_keys, opts, c, where, &seen);
-	/* A key given but unusable (unset variable...) is already reported. */
-	if (c->version == 0 && c->community.value == NULL &&
-	    !(seen & KEY_BIT(K_COMMUNITY))) {
-		vx_cfg_error(errs, opts, "%s: SNMP v2c needs 'community' (or "
-		    "community_file / community_env)", where);
-		nerr++;
-	}
-	if (c->version == 1) {
-		if (c->username == NULL) {
-			vx_cfg_error(errs, opts, "%s: SNMP v3 needs 'username'",
-			    where);
-			nerr++;
-		}
-		if (c->seclevel >= 1 && c->auth_password.value == NULL &&
-		    !(seen & KEY_BIT(K_AUTH_PASSWORD))) {
-			vx_cfg_error(errs, opts, "%s: security_level %s needs "
-			    "'auth_password' (or auth_password_file / "
-			    "auth_password_env)", where, seclevels[c->seclevel]);
-			nerr++;
-		}
-		if (c->seclevel == 2 && c->priv_password.value == NULL &&
-		    !(seen & KEY_BIT(K_PRIV_PASSWORD))) {
-			vx_cfg_error(errs, opts, "%s: security_level authPriv "
-			    "needs 'priv_password' (or priv_password_file / "
-			    "priv_password_env)", where);
-			nerr++;
-		}
-		if (c->auth_password.value != NULL &&
-		    strlen(c->auth_password.value) < 8) {
-			vx_cfg_error(errs, opts, "%s: auth_password must be at "
-			    "least 8 characters (RFC 3414)", where);
-			nerr++;
-		}
-		if (c->priv_password.value != NULL &&
-		    strlen(c->priv_password.value) < 8) {
-			vx_cfg_error(errs, opts, "%s: priv_password must be at "
-			    "least 8 characters (RFC 3414)", where);
-			nerr++;
-		}
-	}
-	if (nerr > 0) {
-		asa_snmp_free(st);
-		return -1;
-	}
-	*state = st;
-	return 0;
-}
-
-static void
-asa_snmp_reset(void *arg)
-{
-	struct asa_snmp_state *st = arg;
-
-	vx_snmp_close(st->sess);
-	st->sess = NULL;
+	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
+	    target, (struct vx_snmp_dev **)state);
 }
 
 static void
@@ -179,7 +37,7 @@ oid_set(struct vx_oid *o, const uint32_t *base, size_t n, uint32_t last)
 
 /* Walks the given columns of one table entry. */
 static int
-walk_table(struct asa_snmp_state *st, const uint32_t *entry, size_t elen,
+walk_table(struct vx_snmp_dev *st, const uint32_t *entry, size_t elen,
     const uint32_t *cols, size_t ncols, struct asa_snmp_map *m,
     struct vx_deadline deadline, struct vx_err *err)
 {
@@ -188,11 +46,11 @@ walk_table(struct asa_snmp_state *st, const uint32_t *entry, size_t elen,
 	for (size_t i = 0; i < ncols; i++)
 		oid_set(&oids[i], entry, elen, cols[i]);
 	return vx_snmp_walk_columns(st->sess, oids, ncols,
-	    (int)st->cfg.max_repetitions, asa_snmp_map_add, m, deadline, err);
+	    (int)st->opts.max_repetitions, asa_snmp_map_add, m, deadline, err);
 }
 
 static int
-poll_device(struct asa_snmp_state *st, struct asa_snmp_map *m,
+poll_device(struct vx_snmp_dev *st, struct asa_snmp_map *m,
     struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t cike_entry[] = { IPSEC_MIB, 2, 3, 1 };
@@ -248,31 +106,13 @@ static int
 asa_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct asa_snmp_state	*st = arg;
+	struct vx_snmp_dev	*st = arg;
 	struct asa_snmp_map	*m;
 	int			 rc;
 
-	if (st->sess == NULL) {
-		struct asa_snmp_cfg	*c = &st->cfg;
-		struct vx_snmp_params	 p = {
-			.address = target->address,
-			.port = (unsigned)c->port,
-			.version = c->version == 0 ? VX_SNMP_V2C : VX_SNMP_V3,
-			.community = c->community.value,
-			.username = c->username,
-			.seclevel = (enum vx_snmp_seclevel)c->seclevel,
-			.auth = (enum vx_snmp_auth)c->auth,
-			.auth_password = c->auth_password.value,
-			.priv = (enum vx_snmp_priv)c->priv,
-			.priv_password = c->priv_password.value,
-			.context = c->context,
-			.retries = target->retries,
-		};
-
-		rc = vx_snmp_open(&p, deadline, &st->sess, err);
-		if (rc != 0)
-			return rc;
-	}
+	rc = vx_snmp_dev_open(st, target, deadline, err);
+	if (rc != 0)
+		return rc;
 	m = asa_snmp_map_new();
 	if (m == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -318,6 +158,6 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.configure = asa_snmp_configure,
 	.collect = asa_snmp_collect,
 	.fields = asa_snmp_fields,
-	.reset = asa_snmp_reset,
-	.free = asa_snmp_free,
+	.reset = vx_snmp_dev_reset,
+	.free = vx_snmp_dev_free,
 };

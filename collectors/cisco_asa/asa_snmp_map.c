@@ -16,6 +16,8 @@
  */
 #include "asa.h"
 
+#include "rows.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,112 +107,13 @@ struct spi_row {
 	bool		has_value;
 };
 
-/* A growable array of rows of one size, with an index -> slot hash. */
-struct rows {
-	void		*v;
-	size_t		 n, cap, size;
-	uint64_t	*keys;		/* key + 1; 0 = empty */
-	uint32_t	*slots;
-	size_t		 hcap;
-};
-
 struct asa_snmp_map {
-	struct rows	tun, ike, spi;
+	struct vx_rows	tun, ike, spi;
 	uint64_t	dev[VX_DV__COUNT];
 	uint32_t	dev_set;
 	bool		saw_hc;
 	bool		oom;
 };
-
-static uint64_t
-mix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static bool
-rows_rehash(struct rows *r)
-{
-	size_t		 ncap = r->hcap == 0 ? 64 : r->hcap * 2;
-	uint64_t	*keys = calloc(ncap, sizeof(*keys));
-	uint32_t	*slots = calloc(ncap, sizeof(*slots));
-
-	if (keys == NULL || slots == NULL) {
-		free(keys);
-		free(slots);
-		return false;
-	}
-	for (size_t i = 0; i < r->hcap; i++) {
-		size_t j;
-
-		if (r->keys[i] == 0)
-			continue;
-		j = mix(r->keys[i]) & (ncap - 1);
-		while (keys[j] != 0)
-			j = (j + 1) & (ncap - 1);
-		keys[j] = r->keys[i];
-		slots[j] = r->slots[i];
-	}
-	free(r->keys);
-	free(r->slots);
-	r->keys = keys;
-	r->slots = slots;
-	r->hcap = ncap;
-	return true;
-}
-
-/* The row with key, created zeroed if new (*created set), or NULL. */
-static void *
-rows_get(struct rows *r, uint64_t key, bool create, bool *created)
-{
-	uint64_t	k = key + 1;
-	size_t		j;
-
-	if (created != NULL)
-		*created = false;
-	if (r->hcap != 0) {
-		j = mix(k) & (r->hcap - 1);
-		while (r->keys[j] != 0) {
-			if (r->keys[j] == k)
-				return (char *)r->v + (size_t)r->slots[j] *
-				    r->size;
-			j = (j + 1) & (r->hcap - 1);
-		}
-	}
-	if (!create)
-		return NULL;
-	if ((r->n + 1) * 2 > r->hcap && !rows_rehash(r))
-		return NULL;
-	if (r->n == r->cap) {
-		size_t	 ncap = r->cap == 0 ? 64 : r->cap * 2;
-		void	*p = realloc(r->v, ncap * r->size);
-
-		if (p == NULL)
-			return NULL;
-		r->v = p;
-		r->cap = ncap;
-	}
-	j = mix(k) & (r->hcap - 1);
-	while (r->keys[j] != 0)
-		j = (j + 1) & (r->hcap - 1);
-	r->keys[j] = k;
-	r->slots[j] = (uint32_t)r->n;
-	memset((char *)r->v + r->n * r->size, 0, r->size);
-	if (created != NULL)
-		*created = true;
-	return (char *)r->v + r->n++ * r->size;
-}
-
-static void
-rows_release(struct rows *r)
-{
-	free(r->v);
-	free(r->keys);
-	free(r->slots);
-}
 
 struct asa_snmp_map *
 asa_snmp_map_new(void)
@@ -230,9 +133,9 @@ asa_snmp_map_free(struct asa_snmp_map *m)
 {
 	if (m == NULL)
 		return;
-	rows_release(&m->tun);
-	rows_release(&m->ike);
-	rows_release(&m->spi);
+	vx_rows_release(&m->tun);
+	vx_rows_release(&m->ike);
+	vx_rows_release(&m->spi);
 	free(m);
 }
 
@@ -272,7 +175,7 @@ add_tun(struct asa_snmp_map *m, uint32_t col, uint32_t idx,
 		}
 		if (f == TF__COUNT || !vx_varbind_u64(vb, &u))
 			return;
-		row = rows_get(&m->tun, idx, true, NULL);
+		row = vx_rows_get(&m->tun, idx, true, NULL);
 		if (row == NULL) {
 			m->oom = true;
 			return;
@@ -284,7 +187,7 @@ add_tun(struct asa_snmp_map *m, uint32_t col, uint32_t idx,
 			m->saw_hc = true;
 		return;
 	}
-	row = rows_get(&m->tun, idx, true, NULL);
+	row = vx_rows_get(&m->tun, idx, true, NULL);
 	if (row == NULL) {
 		m->oom = true;
 		return;
@@ -303,7 +206,7 @@ add_ike(struct asa_snmp_map *m, uint32_t col, uint32_t idx,
 	if (col != 4 && col != 7 && col != 8 && col != 15 && col != 16 &&
 	    col != 35)
 		return;
-	row = rows_get(&m->ike, idx, true, NULL);
+	row = vx_rows_get(&m->ike, idx, true, NULL);
 	if (row == NULL) {
 		m->oom = true;
 		return;
@@ -352,7 +255,7 @@ add_spi(struct asa_snmp_map *m, uint32_t col, uint32_t tun_idx,
 
 	if (col < 2 || col > 5)
 		return;
-	row = rows_get(&m->spi, (uint64_t)tun_idx << 32 | spi_idx, true,
+	row = vx_rows_get(&m->spi, (uint64_t)tun_idx << 32 | spi_idx, true,
 	    NULL);
 	if (row == NULL) {
 		m->oom = true;
@@ -609,7 +512,7 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 
 		while (j < m->spi.n && spis[j].tun_idx == spis[i].tun_idx)
 			j++;
-		r = rows_get(&m->tun, spis[i].tun_idx, false, NULL);
+		r = vx_rows_get(&m->tun, spis[i].tun_idx, false, NULL);
 		t = r == NULL || r->peer[0] == '\0' ? NULL :
 		    vx_snapshot_find_tunnel(snap, NULL, r->peer);
 		if (t != NULL && map_spis(snap, t, spis + i, j - i) != 0)

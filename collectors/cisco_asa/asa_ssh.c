@@ -19,10 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "memtrim.h"
 #include "ssh.h"
+#include "ssh_opts.h"
 
 #include "banned.h"
 
@@ -30,59 +30,32 @@
 #define KEEP_OUTPUT	(1024 * 1024)
 
 struct asa_ssh_cfg {
-	int64_t			 port;
-	char			*username;
-	struct vx_secret	 password;
-	char			*private_key_file;
-	char			*known_hosts_file;
-	int			 host_key_policy;
+	struct vx_ssh_opts	 ssh;		/* the login (ssh_opts.h) */
 	struct vx_secret	 enable_password;
 	char			*context;
 	bool			 sessiondb;
 	bool			 vpn_context;
-	int64_t			 max_output;
 };
 
 struct asa_ssh_state {
 	struct asa_ssh_cfg	 cfg;
-	char			*key_path;	/* relative to the config */
-	char			*known_hosts_path;
 	char			*context_cmd;	/* "changeto context NAME" */
-	const char		*setup[3];
-	bool			 setup_optional[3];
+	const char		*setup[2];
 	struct vx_ssh		*ssh;
 	struct vx_strbuf	 out;
 };
 
-static const char *const host_key_policies[] = {
-	"strict", "accept-new", NULL,
-};
-
 #define F(m)	offsetof(struct asa_ssh_cfg, m)
 static const struct vx_cfg_key asa_ssh_keys[] = {
-	{ "port", VX_CFG_T_INT, F(port), false, 1, 65535, NULL },
-	{ "username", VX_CFG_T_STRING, F(username), true, 0, 0, NULL },
-	{ "password", VX_CFG_T_SECRET, F(password), false, 0, 0, NULL },
-	{ "private_key_file", VX_CFG_T_STRING, F(private_key_file), false, 0,
-	    0, NULL },
-	{ "known_hosts_file", VX_CFG_T_STRING, F(known_hosts_file), true, 0,
-	    0, NULL },
-	{ "host_key_policy", VX_CFG_T_ENUM, F(host_key_policy), false, 0, 0,
-	    host_key_policies },
+	VX_SSH_OPTS_KEYS(F, ssh),
 	{ "enable_password", VX_CFG_T_SECRET, F(enable_password), false, 0, 0,
 	    NULL },
 	{ "context", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
 	{ "sessiondb", VX_CFG_T_BOOL, F(sessiondb), false, 0, 0, NULL },
 	{ "vpn_context", VX_CFG_T_BOOL, F(vpn_context), false, 0, 0, NULL },
-	{ "max_output", VX_CFG_T_SIZE, F(max_output), false, 65536,
-	    INT64_C(1) << 30, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef F
-
-/* Indexes into asa_ssh_keys, for the "seen" bits of vx_cfg_apply. */
-enum { K_PASSWORD = 2, K_PRIVATE_KEY = 3, K_ENABLE = 6 };
-#define KEY_BIT(k)	(UINT64_C(1) << (k))
 
 enum asa_cmd_when {
 	ASA_ALWAYS,
@@ -103,16 +76,15 @@ static const struct asa_cmd {
 	const char		*fallback;
 	bool			 optional;
 } asa_cmds[] = {
-	{ "show asp drop", asa_parse_asp_drop, ASA_ALWAYS, NULL, false },
-	{ "show crypto ipsec sa", asa_parse_ipsec_sa, ASA_ALWAYS, NULL,
+	{ ASA_CMD_ASP_DROP, asa_parse_asp_drop, ASA_ALWAYS, NULL, false },
+	{ ASA_CMD_IPSEC_SA, asa_parse_ipsec_sa, ASA_ALWAYS, NULL, false },
+	{ ASA_CMD_IKEV1_SA, asa_parse_ikev1_sa, ASA_ALWAYS, ASA_CMD_ISAKMP_SA,
 	    false },
-	{ "show crypto ikev1 sa", asa_parse_ikev1_sa, ASA_ALWAYS,
-	    "show crypto isakmp sa", false },
-	{ "show crypto ikev2 sa", asa_parse_ikev2_sa, ASA_ALWAYS, NULL, true },
-	{ "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l,
-	    ASA_IF_SESSIONDB, NULL, false },
-	{ "show asp table vpn-context detail", asa_parse_vpn_context,
-	    ASA_IF_VPN_CONTEXT, NULL, false },
+	{ ASA_CMD_IKEV2_SA, asa_parse_ikev2_sa, ASA_ALWAYS, NULL, true },
+	{ ASA_CMD_SESSIONDB, asa_parse_sessiondb_l2l, ASA_IF_SESSIONDB, NULL,
+	    false },
+	{ ASA_CMD_VPN_CONTEXT, asa_parse_vpn_context, ASA_IF_VPN_CONTEXT,
+	    NULL, false },
 };
 
 static void
@@ -125,26 +97,9 @@ asa_ssh_free(void *arg)
 	vx_ssh_free(st->ssh);
 	vx_strbuf_release(&st->out);
 	vx_cfg_free_fields(asa_ssh_keys, &st->cfg);
-	free(st->key_path);
-	free(st->known_hosts_path);
+	vx_ssh_opts_release(&st->cfg.ssh);
 	free(st->context_cmd);
 	free(st);
-}
-
-/* A malloc'd vx_cfg_path(): relative paths are taken from the config's. */
-static char *
-resolve_path(const struct vx_cfg_doc *doc, const char *path)
-{
-	char full[4096];
-
-	vx_cfg_path(doc, path, full, sizeof(full));
-	return strdup(full);
-}
-
-static bool
-has_line_break(const char *s)
-{
-	return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
 /* A context name we may paste into a command line. */
@@ -167,45 +122,13 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const char *where, uint64_t seen)
 {
 	struct asa_ssh_cfg	*c = &st->cfg;
-	size_t			 nerr = 0;
+	size_t			 nerr;
 
-	if (c->password.value == NULL && c->private_key_file == NULL &&
-	    !(seen & (KEY_BIT(K_PASSWORD) | KEY_BIT(K_PRIVATE_KEY)))) {
-		vx_cfg_error(errs, opts, "%s: needs 'private_key_file' or "
-		    "'password' (or password_file / password_env)", where);
-		nerr++;
-	}
-	if (has_line_break(c->password.value) ||
-	    has_line_break(c->enable_password.value)) {
+	nerr = vx_ssh_opts_check(errs, doc, opts, &c->ssh, where, seen);
+	if (vx_has_line_break(c->enable_password.value)) {
 		vx_cfg_error(errs, opts, "%s: a password contains a line "
 		    "break", where);
 		nerr++;
-	}
-	if (c->private_key_file != NULL) {
-		st->key_path = resolve_path(doc, c->private_key_file);
-		if (st->key_path == NULL)
-			nerr++;
-		else if (access(st->key_path, R_OK) != 0) {
-			vx_cfg_error(errs, vx_cfg_map_get(opts,
-			    "private_key_file"), "%s: cannot read "
-			    "private_key_file '%s'", where, st->key_path);
-			nerr++;
-		}
-	}
-	if (c->known_hosts_file != NULL) {
-		st->known_hosts_path = resolve_path(doc, c->known_hosts_file);
-		if (st->known_hosts_path == NULL)
-			nerr++;
-		else if (c->host_key_policy == VX_SSH_HOST_KEY_STRICT &&
-		    access(st->known_hosts_path, R_OK) != 0) {
-			vx_cfg_error(errs, vx_cfg_map_get(opts,
-			    "known_hosts_file"), "%s: cannot read "
-			    "known_hosts_file '%s' (with host_key_policy "
-			    "strict the device's key must be listed there; "
-			    "accept-new records it on first use)", where,
-			    st->known_hosts_path);
-			nerr++;
-		}
 	}
 	if (c->context != NULL) {
 		if (!context_name_ok(c->context)) {
@@ -252,8 +175,7 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	if (st == NULL)
 		return -1;
 	vx_strbuf_init(&st->out, 0);
-	st->cfg.port = 22;
-	st->cfg.max_output = (int64_t)VX_SSH_MAX_OUTPUT_DEFAULT;
+	vx_ssh_opts_init(&st->cfg.ssh, 22, (int64_t)VX_SSH_MAX_OUTPUT_DEFAULT);
 	nerr = vx_cfg_apply(errs, doc, asa_ssh_keys, opts, &st->cfg, where,
 	    &seen);
 	nerr += check_options(errs, doc, opts, st, where, seen);
@@ -262,13 +184,12 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		return -1;
 	}
 	/*
-	 * changeto first: in multiple context mode the pager setting that
-	 * counts is the one of the session in the context we end up in.
+	 * changeto before the dialect's "terminal pager 0": in multiple
+	 * context mode the pager setting that counts is the one of the
+	 * session in the context we end up in.
 	 */
 	if (st->context_cmd != NULL)
 		st->setup[ns++] = st->context_cmd;
-	st->setup_optional[ns] = true;	/* the pager is handled anyway */
-	st->setup[ns++] = "terminal pager 0";
 	st->setup[ns] = NULL;
 	*state = st;
 	return 0;
@@ -330,20 +251,13 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 	if (st->ssh == NULL) {
 		struct asa_ssh_cfg	*c = &st->cfg;
 		struct vx_ssh_params	 p = {
-			.address = target->address,
-			.port = (unsigned)c->port,
-			.username = c->username,
-			.password = c->password.value,
-			.private_key_file = st->key_path,
-			.known_hosts_file = st->known_hosts_path,
-			.host_key_policy =
-			    (enum vx_ssh_host_key_policy)c->host_key_policy,
+			.dialect = &asa_cli_dialect,
 			.enable_password = c->enable_password.value,
 			.setup = st->setup,
-			.setup_optional = st->setup_optional,
-			.max_output = (size_t)c->max_output,
+			.max_output = (size_t)c->ssh.max_output,
 		};
 
+		vx_ssh_opts_params(&c->ssh, target->address, &p.sess);
 		st->ssh = vx_ssh_new(&p);
 		if (st->ssh == NULL)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");

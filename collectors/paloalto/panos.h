@@ -24,6 +24,14 @@
 #include "strbuf.h"
 
 extern const struct vx_collector_ops panos_api_ops;
+/* The offline parsers, terminated by a NULL vendor (panos_parsers.c). */
+extern const struct vx_parser panos_parsers[];
+
+/* The op commands, as the collector sends them and "parse" names them. */
+#define PANOS_CMD_FLOW		"show vpn flow"
+#define PANOS_CMD_IPSEC_SA	"show vpn ipsec-sa"
+#define PANOS_CMD_IKE_SA	"show vpn ike-sa"
+#define PANOS_CMD_COUNTERS	"show counter global"
 
 /*
  * "show vpn flow", "show running tunnel flow all" and "show vpn flow

@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "log.h"
 
@@ -34,19 +33,14 @@
 
 #define F(m)	offsetof(struct panos_cfg, m)
 static const struct vx_cfg_key panos_keys[] = {
-	{ "port", VX_CFG_T_INT, F(port), false, 1, 65535, NULL },
+	VX_HTTPS_OPTS_KEYS(F, https),
 	{ "api_key", VX_CFG_T_SECRET, F(api_key), false, 0, 0, NULL },
 	{ "username", VX_CFG_T_SECRET, F(username), false, 0, 0, NULL },
 	{ "password", VX_CFG_T_SECRET, F(password), false, 0, 0, NULL },
-	{ "ca_file", VX_CFG_T_STRING, F(ca_file), false, 0, 0, NULL },
-	{ "insecure_skip_verify", VX_CFG_T_BOOL, F(insecure_skip_verify),
-	    false, 0, 0, NULL },
 	{ "max_concurrent_requests", VX_CFG_T_INT, F(max_concurrent_requests),
 	    false, 1, VX_HTTPS_MAX_PARALLEL, NULL },
 	{ "max_tunnel_details", VX_CFG_T_INT, F(max_tunnel_details), false, 0,
 	    100000, NULL },
-	{ "max_response_bytes", VX_CFG_T_INT, F(max_response_bytes), false,
-	    4096, 1024 * 1024 * 1024, NULL },
 	{ "drop_categories", VX_CFG_T_STRLIST, F(drop_categories), false, 0,
 	    0, NULL },
 	{ "invalid_spi_counters", VX_CFG_T_STRLIST, F(invalid_spi_counters),
@@ -57,8 +51,8 @@ static const struct vx_cfg_key panos_keys[] = {
 
 /* Indexes into panos_keys, for the "seen" bits of vx_cfg_apply. */
 enum {
-	K_API_KEY = 1, K_USERNAME = 2, K_PASSWORD = 3, K_DROP_CATS = 9,
-	K_INVALID_SPI = 10,
+	K_API_KEY = VX_HTTPS_OPTS_NKEYS, K_USERNAME, K_PASSWORD,
+	K_DROP_CATS = VX_HTTPS_OPTS_NKEYS + 5, K_INVALID_SPI,
 };
 #define KEY_BIT(k)	(UINT64_C(1) << (k))
 
@@ -71,12 +65,12 @@ static const struct {
 	const char	*cmd;
 	const char	*xml;
 } base_ops[OP__COUNT] = {
-	[OP_FLOW] = { "show vpn flow", "<show><vpn><flow></flow></vpn></show>" },
-	[OP_IPSEC_SA] = { "show vpn ipsec-sa",
+	[OP_FLOW] = { PANOS_CMD_FLOW, "<show><vpn><flow></flow></vpn></show>" },
+	[OP_IPSEC_SA] = { PANOS_CMD_IPSEC_SA,
 	    "<show><vpn><ipsec-sa></ipsec-sa></vpn></show>" },
-	[OP_IKE_SA] = { "show vpn ike-sa",
+	[OP_IKE_SA] = { PANOS_CMD_IKE_SA,
 	    "<show><vpn><ike-sa></ike-sa></vpn></show>" },
-	[OP_COUNTERS] = { "show counter global",
+	[OP_COUNTERS] = { PANOS_CMD_COUNTERS,
 	    "<show><counter><global></global></counter></show>" },
 };
 
@@ -99,7 +93,7 @@ panos_free(void *arg)
 	panos_forget_key(st);
 	panos_details_free(st);
 	vx_cfg_free_fields(panos_keys, &st->cfg);
-	free(st->ca_path);
+	vx_https_opts_release(&st->cfg.https);
 	free_strv(st->drop_v);
 	free_strv(st->spi_v);
 	free(st->matched);
@@ -168,19 +162,7 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		    "contains a line break", where);
 		nerr++;
 	}
-	if (c->ca_file != NULL) {
-		char full[4096];
-
-		vx_cfg_path(doc, c->ca_file, full, sizeof(full));
-		st->ca_path = strdup(full);
-		if (st->ca_path == NULL)
-			nerr++;
-		else if (access(st->ca_path, R_OK) != 0) {
-			vx_cfg_error(errs, vx_cfg_map_get(opts, "ca_file"),
-			    "%s: cannot read ca_file '%s'", where, st->ca_path);
-			nerr++;
-		}
-	}
+	nerr += vx_https_opts_check(errs, doc, opts, &c->https, where);
 	st->drop_v = strv(&c->drop_categories, seen & KEY_BIT(K_DROP_CATS),
 	    panos_default_drop_categories);
 	st->spi_v = strv(&c->invalid_spi_counters,
@@ -196,27 +178,20 @@ panos_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct panos_state	*st;
-	char			 where[300], msg[256];
+	char			 where[300];
 	uint64_t		 seen = 0;
 	size_t			 nerr;
 
 	snprintf(where, sizeof(where), NAME " of device '%s'", target->device);
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (api_key_file, or "
-		    "username and password_file)", where);
+	if (!vx_https_opts_start(errs, key, opts, where,
+	    "api_key_file, or username and password_file"))
 		return -1;
-	}
-	if (!vx_https_global_init(msg, sizeof(msg))) {
-		vx_cfg_error(errs, key, "%s: %s", where, msg);
-		return -1;
-	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -1;
-	st->cfg.port = 443;
+	vx_https_opts_init(&st->cfg.https, 443);
 	st->cfg.max_concurrent_requests = 1;
 	st->cfg.max_tunnel_details = DEF_MAX_TUNNEL_DETAILS;
-	st->cfg.max_response_bytes = VX_HTTPS_MAX_RESPONSE;
 	st->device = strdup(target->device);
 	nerr = vx_cfg_apply(errs, doc, panos_keys, opts, &st->cfg, where,
 	    &seen);
@@ -227,11 +202,7 @@ panos_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	}
 	st->copts.drop_categories = (const char *const *)st->drop_v;
 	st->copts.invalid_spi = (const char *const *)st->spi_v;
-	if (st->cfg.insecure_skip_verify)
-		vx_log_kv(VX_LOG_WARN, (const char *[]){ "device", st->device,
-		    "collector", NAME, NULL }, "insecure_skip_verify: the "
-		    "device's TLS certificate is not verified; anyone on the "
-		    "path can read the API key and forge the replies");
+	vx_https_opts_warn(&st->cfg.https, st->device, NAME, "the API key");
 	*state = st;
 	return 0;
 }
@@ -348,16 +319,10 @@ panos_collect(void *arg, const struct vx_target *target,
 	int			 rc;
 
 	if (st->https == NULL) {
-		struct vx_https_params p = {
-			.address = target->address,
-			.port = (unsigned)st->cfg.port,
-			.ca_file = st->ca_path,
-			.insecure = st->cfg.insecure_skip_verify,
-			.max_response = (size_t)st->cfg.max_response_bytes,
-			.max_parallel =
-			    (unsigned)st->cfg.max_concurrent_requests,
-		};
+		struct vx_https_params p;
 
+		vx_https_opts_params(&st->cfg.https, target->address, &p);
+		p.max_parallel = (unsigned)st->cfg.max_concurrent_requests;
 		st->https = vx_https_new(&p);
 		if (st->https == NULL)
 			return vx_err_set(err, VX_E_NOMEM, "out of memory");

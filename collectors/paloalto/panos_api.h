@@ -15,21 +15,19 @@
 
 #include "cfg.h"
 #include "https.h"
+#include "https_opts.h"
 #include "panos.h"
 #include "strmap.h"
 
 #define PANOS_KEY_MAX	512
 
 struct panos_cfg {
-	int64_t			 port;
+	struct vx_https_opts	 https;		/* https_opts.h */
 	struct vx_secret	 api_key;
 	struct vx_secret	 username;
 	struct vx_secret	 password;
-	char			*ca_file;
-	bool			 insecure_skip_verify;
 	int64_t			 max_concurrent_requests;
 	int64_t			 max_tunnel_details;
-	int64_t			 max_response_bytes;
 	struct vx_strlist	 drop_categories;
 	struct vx_strlist	 invalid_spi_counters;
 };
@@ -46,7 +44,6 @@ struct panos_active {
 struct panos_state {
 	struct panos_cfg	 cfg;
 	char			*device;	/* for the two log lines */
-	char			*ca_path;	/* relative to the config */
 	char			**drop_v;	/* NULL-terminated */
 	char			**spi_v;
 	struct panos_counter_opts copts;

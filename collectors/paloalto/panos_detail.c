@@ -211,7 +211,7 @@ panos_details(struct panos_state *st, struct vx_snapshot *snap,
 
 		snprintf(xml, sizeof(xml), "<show><vpn><flow><tunnel-id>%s"
 		    "</tunnel-id></flow></vpn></show>", st->active[i].id);
-		snprintf(cmd, sizeof(cmd), "show vpn flow tunnel-id %s",
+		snprintf(cmd, sizeof(cmd), PANOS_CMD_FLOW " tunnel-id %s",
 		    st->active[i].id);
 		panos_op_init(&ops[i], cmd, xml);
 	}

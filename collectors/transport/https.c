@@ -199,6 +199,12 @@ easy_new(struct vx_https *h, struct easy *e)
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, h->p.insecure ? 0L : 2L);
 	if (h->p.ca_file != NULL)
 		curl_easy_setopt(c, CURLOPT_CAINFO, h->p.ca_file);
+	if (h->p.username != NULL) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, h->p.username);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, h->p.password != NULL ?
+		    h->p.password : "");
+	}
 	return c;
 }
 

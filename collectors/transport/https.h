@@ -17,7 +17,7 @@
  *    what is left of the poll budget), without signals (NOSIGNAL);
  *  - a body larger than max_response bytes (decoded) is refused;
  *  - headers and POST bodies are the caller's: secrets go there, never in
- *    the path.  Nothing here logs, and error messages name the host and
+ *    the path; or Basic authentication (username, password) set here.  Nothing here logs, and error messages name the host and
  *    the failure, never a header, a body or the path's query.
  *
  * Errors of a request (negative vx_errcode in req->rc, details in
@@ -55,6 +55,12 @@ struct vx_https_params {
 	bool		 insecure;	/* skip certificate verification */
 	size_t		 max_response;	/* bytes; 0: VX_HTTPS_MAX_RESPONSE */
 	unsigned	 max_parallel;	/* in flight at once; 0: 1 */
+	/*
+	 * HTTP Basic authentication on every request (libcurl builds the
+	 * header), or NULL: none.  Never in a URL, a log or a message.
+	 */
+	const char	*username;
+	const char	*password;
 };
 
 /* One request and, after vx_https_run, its outcome. */

@@ -2,27 +2,33 @@
 #define VX_TRANSPORT_SSH_H
 
 /*
- * An interactive CLI over SSH (libssh, blocking API), for devices with an
- * IOS-like command line: Cisco ASA and friends.  One struct vx_ssh is one
- * device login: a persistent shell channel with a pty, reused by every
- * command until it dies or is closed, so that a poll does not cost a login
- * (each login is a line in the AAA logs operators watch).
+ * The SSH CLI layer: an interactive command line over SSH, driven by the
+ * vendor's dialect (cli_dialect.h: prompt forms, the pager-off commands,
+ * the privilege command or none, the error prefixes).  One struct vx_ssh
+ * is one device login (ssh_session.h) with a persistent shell channel on
+ * a pty, reused by every command until it dies or is closed, so that a
+ * poll does not cost a login (each login is a line in the AAA logs
+ * operators watch).
  *
  * Login sequence (vx_ssh_open, run implicitly by vx_ssh_run):
  *   connect (TCP + key exchange) -> host key checked against known_hosts
  *   -> authentication (public key, then password, then keyboard-
  *   interactive with the password) -> pty + shell -> learn the prompt
- *   ("asa-1>" or "asa-1#") -> "enable" + enable secret if the prompt ends
- *   in '>' -> optional setup commands ("changeto context X",
- *   "terminal pager 0"), each must leave the device at a prompt.
+ *   ("asa-1>", "monitor@srx>") -> if the dialect has a privilege command
+ *   and the prompt ends in its user-mode character: that command
+ *   ("enable") + the enable secret -> the optional setup commands
+ *   ("changeto context X"), each must leave the device at a prompt ->
+ *   the dialect's pager-off commands ("terminal pager 0", "set cli
+ *   screen-length 0"), whose refusal is ignored.
  *
  * Every blocking step is bounded by the caller's deadline.  No parsing of
  * command output happens here: vx_ssh_run returns the text the command
  * printed, minus the echoed command line, the trailing prompt, carriage
- * returns and pager prompts ("<--- More --->" is answered with a space if
- * the pager was left on).  The one thing read from the output is the CLI's
- * own rejection of a command ("% Invalid input detected at '^' marker.",
- * "ERROR: ..."), which is part of the CLI protocol, like the prompt.
+ * returns and pager prompts (answered with a space if the pager was left
+ * on).  The one thing read from the output is the CLI's own rejection of
+ * a command (the dialect's error prefixes: "% Invalid input detected at
+ * '^' marker.", "ERROR: ...", "syntax error, expecting <command>."),
+ * which is part of the CLI protocol, like the prompt.
  *
  * Errors (negative vx_errcode, details in err->msg; never a secret):
  *   VX_E_CONNECT   refused, unreachable, name resolution, key exchange
@@ -32,7 +38,7 @@
  *   VX_E_TIMEOUT   the deadline passed (connecting, or waiting for the
  *                  prompt, e.g. a device hanging in the middle of output)
  *   VX_E_PROTOCOL  the session died, an unexpected prompt, the device
- *                  rejected a command
+ *                  rejected a command, more than max_output
  *   VX_E_CONFIG    the private key file cannot be read
  * After any error but a rejected command the connection is closed, and the
  * next vx_ssh_run logs in again.
@@ -44,38 +50,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli_dialect.h"
 #include "clock.h"
 #include "err.h"
+#include "ssh_session.h"
 #include "strbuf.h"
-
-enum vx_ssh_host_key_policy {
-	/* The server's key must be in known_hosts already. */
-	VX_SSH_HOST_KEY_STRICT,
-	/*
-	 * An unknown host is accepted and its key appended to known_hosts;
-	 * a known host with a different key is still refused.
-	 */
-	VX_SSH_HOST_KEY_ACCEPT_NEW,
-};
 
 /*
  * Connection parameters.  vx_ssh_new() copies the struct but not the
  * strings: they must stay valid until vx_ssh_free().
  */
 struct vx_ssh_params {
-	const char			*address;	/* host name or IP */
-	unsigned			 port;		/* 0 means 22 */
-	const char			*username;
-	const char			*password;	/* NULL: none */
-	const char			*private_key_file; /* NULL: none */
-	const char			*known_hosts_file; /* required */
-	enum vx_ssh_host_key_policy	 host_key_policy;
-	/* Sent after "enable" when the login lands in user mode. */
+	/* The login: address, credentials, host key (ssh_session.h). */
+	struct vx_ssh_sess_params	 sess;
+	/* The vendor's command line; required. */
+	const struct vx_cli_dialect	*dialect;
+	/* Sent after the privilege command when the login lands in user mode. */
 	const char			*enable_password;
 	/*
-	 * Commands run once after each login, in order (NULL-terminated,
-	 * may be NULL): "changeto context X", "terminal pager 0".  A
-	 * rejected command fails the login, except the ones listed in
+	 * Commands run once after each login, before the dialect's pager-off
+	 * ones, in order (NULL-terminated, may be NULL): "changeto context
+	 * X".  A rejected command fails the login, except the ones listed in
 	 * setup_optional (same indexes; true: failure is ignored).
 	 */
 	const char *const		*setup;
@@ -126,6 +121,16 @@ int		 vx_ssh_run(struct vx_ssh *s, const char *cmd,
 		    struct vx_strbuf *out, struct vx_deadline deadline,
 		    struct vx_err *err);
 
+/*
+ * Runs one command on an exec channel of the same login instead of the
+ * shell (no pty, no prompt: the output ends at EOF), as "ssh host CMD"
+ * does.  Returns 0 with *status the command's exit status (-1 if none
+ * was sent), or a negative vx_errcode.
+ */
+int		 vx_ssh_exec_cmd(struct vx_ssh *s, const char *cmd,
+		    struct vx_strbuf *out, int *status,
+		    struct vx_deadline deadline, struct vx_err *err);
+
 /* Drops the connection; the next vx_ssh_run logs in again. */
 void		 vx_ssh_close(struct vx_ssh *s);
 
@@ -142,33 +147,36 @@ const char	*vx_ssh_prompt(const struct vx_ssh *s);
 unsigned long	 vx_ssh_logins(const struct vx_ssh *s);
 
 /*
- * Pure helpers behind vx_ssh_run, exported for the unit tests.  They work
- * on raw terminal output (CR LF line ends, lone CRs and backspaces that
- * overwrite, ANSI CSI sequences).
+ * Pure helpers behind vx_ssh_run (ssh_term.c), exported for the unit
+ * tests.  They work on raw terminal output (CR LF line ends, lone CRs and
+ * backspaces that overwrite, ANSI CSI sequences).
  */
 
 #define VX_SSH_PROMPT_MAX	128
 
-/* The pager prompts we recognise at the end of output. */
-#define VX_SSH_PAGER_ASA	"<--- More --->"
-#define VX_SSH_PAGER_IOS	"--More--"
-
 /*
  * If the last line of raw (after the last LF) looks like a CLI prompt --
- * up to VX_SSH_PROMPT_MAX printable non-blank characters ending in '>' or
- * '#', not made of '#' only, optionally followed by blanks -- copies it
- * without the trailing blanks to prompt (NUL-terminated, size >
- * VX_SSH_PROMPT_MAX) and returns true.
+ * up to VX_SSH_PROMPT_MAX printable non-blank characters ending in one
+ * of the dialect's prompt characters, not made of '#' only, optionally
+ * followed by blanks -- copies it without the trailing blanks to prompt
+ * (NUL-terminated, size > VX_SSH_PROMPT_MAX) and returns true.
  */
-bool	vx_ssh_find_prompt(const char *raw, size_t len, char *prompt,
-	    size_t size);
-/* True if the last line of raw ends with a pager prompt. */
-bool	vx_ssh_pager_pending(const char *raw, size_t len);
+bool	vx_ssh_find_prompt(const struct vx_cli_dialect *dl, const char *raw,
+	    size_t len, char *prompt, size_t size);
+/* True if the last line of raw ends with one of the dialect's pagers. */
+bool	vx_ssh_pager_pending(const struct vx_cli_dialect *dl, const char *raw,
+	    size_t len);
 /*
  * True if the last line of raw, rendered and without trailing blanks,
  * ends with suffix (case-insensitive), e.g. "Password:".
  */
 bool	vx_ssh_tail_endswith(const char *raw, size_t len, const char *suffix);
+/*
+ * The last line of raw, rendered, without trailing blanks, into buf
+ * (NUL-terminated); false if it does not fit or no line start is near
+ * the end.
+ */
+bool	vx_ssh_tail(const char *raw, size_t len, char *buf, size_t size);
 
 /*
  * Renders raw terminal output into plain text lines ending in LF: CR LF
@@ -176,22 +184,23 @@ bool	vx_ssh_tail_endswith(const char *raw, size_t len, const char *suffix);
  * (what follows overwrites it; if only blanks lie after the cursor, as
  * when a pager prompt was overwritten with spaces, they are dropped),
  * "ESC [ ... K" erases to the end of the line, other CSI
- * sequences and NUL bytes are dropped, pager prompts are removed.  Then,
- * if cmd is not NULL and the first line is its echo (cmd itself, or a
- * form scrolled with '$' by a narrow terminal), that line is dropped; if
- * prompt is not NULL and the last line is that prompt, it is dropped.
- * Appends to out.
+ * sequences and NUL bytes are dropped, the dialect's pager prompts are
+ * removed.  Then, if cmd is not NULL and the first line is its echo (cmd
+ * itself, or a form scrolled with '$' by a narrow terminal), that line is
+ * dropped; if prompt is not NULL and the last line is that prompt, it is
+ * dropped.  Appends to out.
  */
-void	vx_ssh_clean_output(const char *raw, size_t len, const char *cmd,
-	    const char *prompt, struct vx_strbuf *out);
+void	vx_ssh_clean_output(const struct vx_cli_dialect *dl, const char *raw,
+	    size_t len, const char *cmd, const char *prompt,
+	    struct vx_strbuf *out);
 
 /*
  * If the cleaned output of a command is the CLI rejecting it -- its first
  * non-blank line, after an optional caret line ("    ^"), starts with
- * "% " or "ERROR:" or is "Command authorization failed" -- copies that
- * line to msg (cut to size) and returns true.
+ * one of the dialect's error prefixes -- copies that line to msg (cut to
+ * size, controls as '?') and returns true.
  */
-bool	vx_ssh_device_error(const char *text, size_t len, char *msg,
-	    size_t size);
+bool	vx_ssh_device_error(const struct vx_cli_dialect *dl, const char *text,
+	    size_t len, char *msg, size_t size);
 
 #endif

@@ -20,20 +20,25 @@
 
 #define VX_LIBSSH_FUNCS(X) \
 	X(ssh_channel_free) \
+	X(ssh_channel_get_exit_status) \
 	X(ssh_channel_is_eof) \
 	X(ssh_channel_is_open) \
 	X(ssh_channel_new) \
 	X(ssh_channel_open_session) \
 	X(ssh_channel_read_nonblocking) \
 	X(ssh_channel_read_timeout) \
+	X(ssh_channel_request_exec) \
 	X(ssh_channel_request_pty_size) \
 	X(ssh_channel_request_shell) \
+	X(ssh_channel_request_subsystem) \
+	X(ssh_channel_send_eof) \
 	X(ssh_channel_write) \
 	X(ssh_clean_pubkey_hash) \
 	X(ssh_connect) \
 	X(ssh_disconnect) \
 	X(ssh_free) \
 	X(ssh_get_error) \
+	X(ssh_get_fd) \
 	X(ssh_get_fingerprint_hash) \
 	X(ssh_get_publickey_hash) \
 	X(ssh_get_server_publickey) \
@@ -108,5 +113,11 @@ bool	vx_libssh_load(char *msg, size_t size);
 #define ssh_userauth_none	(*vx_libssh.p_ssh_userauth_none)
 #define ssh_userauth_password	(*vx_libssh.p_ssh_userauth_password)
 #define ssh_userauth_publickey	(*vx_libssh.p_ssh_userauth_publickey)
+
+#define ssh_channel_get_exit_status	(*vx_libssh.p_ssh_channel_get_exit_status)
+#define ssh_channel_request_exec	(*vx_libssh.p_ssh_channel_request_exec)
+#define ssh_channel_request_subsystem	(*vx_libssh.p_ssh_channel_request_subsystem)
+#define ssh_channel_send_eof	(*vx_libssh.p_ssh_channel_send_eof)
+#define ssh_get_fd	(*vx_libssh.p_ssh_get_fd)
 
 #endif

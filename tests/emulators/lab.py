@@ -21,6 +21,9 @@ time:
   pa-ber1   Palo Alto PAN-OS over its XML API (HTTPS), an idle on-demand
             tunnel (init) next to a broken one (inactive): see
             tests/emulators/panos/lab_panos.py.
+  srx-sto1  a Juniper SRX chassis cluster over NETCONF (a real sshd with
+            the netconf subsystem), per-node series and a rising Invalid
+            SPI counter: see tests/emulators/srx/lab_srx.py.
   asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
             forced command is the ASA CLI emulator (tests/emulators/
             asa_cli) in model mode (tests/fixtures/asa_model/par.json):
@@ -57,11 +60,13 @@ from sshd import Sshd  # noqa: E402
 from promstack import Alertmanager, Prometheus, Webhook  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "panos"))
 import lab_panos  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "srx"))
+import lab_srx  # noqa: E402
 
 MODEL = os.path.join(HERE, "asa_model.py")
 SCENARIOS = os.path.join(FIXTURES, "asa_model")
 DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2",
-           lab_panos.DEVICE)
+           lab_panos.DEVICE, lab_srx.DEVICE)
 
 CONFIG = """# The demo lab's configuration (written by tests/emulators/lab.py).
 defaults:
@@ -210,10 +215,13 @@ class Lab:
             "device": device, "clock": "wall", "start": self.start}))
 
     def panos(self):
-        """pa-ber1: the PAN-OS XML API emulator; its config entry."""
-        procs, yaml = lab_panos.start(self.dir)
-        for p in procs:
-            self.run(p)
+        """pa-ber1 and srx-sto1: their emulators; their config entries."""
+        yaml = ""
+        for mod in (lab_panos, lab_srx):
+            procs, y = mod.start(self.dir)
+            for p in procs:
+                self.run(p)
+            yaml += y
         return yaml
 
     def config(self, agent, fra1, par1, par2, panos_yaml):

@@ -3,7 +3,8 @@
 # transport alone; test_asa_ssh.py drives the daemon.
 add_executable(vx_ssh_driver ${CMAKE_SOURCE_DIR}/tests/emulators/asa_cli/ssh_driver.c)
 vx_target_defaults(vx_ssh_driver)
-target_link_libraries(vx_ssh_driver PRIVATE vx_transport_ssh)
+target_link_libraries(vx_ssh_driver PRIVATE vx_transport_ssh vx_asa_parse
+  vx_srx_parse)
 
 vx_integration_test(asa_ssh_transport TIMEOUT 600)
 set_property(TEST integration.asa_ssh_transport APPEND PROPERTY ENVIRONMENT

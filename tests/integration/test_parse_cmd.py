@@ -142,6 +142,48 @@ class ParseCmd(TmpDirTest):
             self.assertTrue(smp, cmd)
             self.assertEqual(smp, self.parse(cmd, "-", stdin=fixture(name)))
 
+    def test_juniper_srx(self):
+        srx = os.path.join(TESTS_DIR, "fixtures", "juniper_srx")
+        stats = "show security ipsec statistics"
+        # Text and a NETCONF reply of the same command.
+        smp = self.parse(stats, os.path.join(
+            srx, "show_security_ipsec_statistics_srx4700_25.2R1_bidir.txt"),
+            vendor="juniper_srx")
+        self.assertEqual(value(smp, "vpn_invalid_spi_packets_total"), 0)
+        smp = self.parse(stats, os.path.join(
+            srx, "netconf_command_show_security_ipsec_statistics_derived."
+            "xml"), vendor="juniper_srx")
+        self.assertEqual(value(smp, "vpn_invalid_spi_packets_total"), 1789)
+        # A release without the line: not reported, not 0.
+        smp = self.parse(stats, os.path.join(
+            srx, "show_security_ipsec_statistics_legacy_derived.txt"),
+            vendor="juniper_srx")
+        self.assertEqual(find(smp, "vpn_invalid_spi_packets_total"), [])
+        self.assertEqual(value(smp, "vpn_not_reported",
+                               metric="vpn_invalid_spi_packets_total"), 1)
+        for cmd, f in (
+                ("show security ipsec security-associations detail",
+                 "show_security_ipsec_sa_detail_srx4700_25.2R1.txt"),
+                ("show security ipsec security-associations",
+                 "netconf_get-security-associations-information_cluster_"
+                 "derived.xml"),
+                ("show security ike security-associations detail",
+                 "netconf_get-ike-security-associations-information_detail_"
+                 "up_vsrx.xml")):
+            smp = self.parse(cmd, os.path.join(srx, f),
+                             vendor="juniper_srx")
+            self.assertTrue(smp, cmd)
+        self.assertEqual(value(self.parse(
+            "show security ipsec security-associations", os.path.join(
+                srx, "netconf_get-security-associations-information_"
+                "cluster_derived.xml"), vendor="juniper_srx"),
+            "vpn_tunnel_up", node="node0"), 1)
+        err = self.parse("show security ipsec security-associations",
+                         os.path.join(srx, "netconf_rpc_error_permission_"
+                                      "derived.xml"),
+                         vendor="juniper_srx", ok=False)
+        self.assertIn("permission denied", err)
+
     def test_bad_input(self):
         err = self.parse("show asp drop", stdin="garbage line\nmore\n",
                          ok=False)

@@ -136,12 +136,19 @@ def fingerprint(pubkey_path):
 
 
 class Sshd:
+    """emulator: another forced command than the ASA CLI (with the helper
+    modules it imports, copied next to it), scenario then a dict written
+    as its scenario.json; netconf: sshd also offers the "netconf"
+    subsystem, which reaches the forced command with SSH_ORIGINAL_COMMAND
+    "vx-netconf-subsystem" (tests/emulators/srx/srx_emu.py)."""
+
     def __init__(self, workdir, scenario="lab", knobs=None, port=None,
-                 name=None, host_key_kind="ed25519", model=None):
+                 name=None, host_key_kind="ed25519", model=None,
+                 emulator=EMULATOR, helpers=(), netconf=False):
         self.sshd_bin = need_binary("sshd")
         need_binary("ssh-keygen")
-        if not os.path.exists(EMULATOR):
-            raise RuntimeError(f"missing {EMULATOR}")
+        if not os.path.exists(emulator):
+            raise RuntimeError(f"missing {emulator}")
         self.port = port or free_port()
         self.name = name or f"sshd-{self.port}"
         self.dir = os.path.join(workdir, self.name)
@@ -155,12 +162,20 @@ class Sshd:
             self.uid, self.gid = os.getuid(), os.getgid()
 
         # The emulator and its scenario, readable by the sshd user.
-        self.emulator = os.path.join(self.dir, "asa_cli.py")
-        shutil.copy(EMULATOR, self.emulator)
+        self.emulator = os.path.join(self.dir, os.path.basename(emulator))
+        shutil.copy(emulator, self.emulator)
+        for h in helpers:
+            shutil.copy(h, self.dir)
         self.scenario = os.path.join(self.dir, "scenario")
-        src = scenario if os.path.isabs(scenario) else os.path.join(
-            SCENARIOS, scenario)
-        shutil.copytree(src, self.scenario)
+        if isinstance(scenario, dict):
+            os.makedirs(self.scenario)
+            with open(os.path.join(self.scenario, "scenario.json"),
+                      "w") as f:
+                json.dump(scenario, f, indent=1)
+        else:
+            src = scenario if os.path.isabs(scenario) else os.path.join(
+                SCENARIOS, scenario)
+            shutil.copytree(src, self.scenario)
         self.state = os.path.join(self.scenario, "state")
         os.makedirs(self.state, exist_ok=True)
         self.clock_file = None
@@ -203,6 +218,7 @@ PrintLastLog no
 UseDNS no
 ClientAliveInterval 0
 Subsystem sftp internal-sftp
+{"Subsystem netconf vx-netconf-subsystem" if netconf else ""}
 ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
 """)
         # Everything the sshd user writes or must own.
@@ -248,6 +264,15 @@ ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
     def set_time(self, t):
         """Steps the model clock (clock "file" or {"file": ...})."""
         write_clock(self.clock_file, t)
+
+    def set_scenario(self, scenario):
+        """Replaces scenario.json (a dict) as a whole."""
+        path = os.path.join(self.scenario, "scenario.json")
+        tmp = path + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(scenario, f, indent=1)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
 
     def set_knobs(self, knobs):
         """Rewrites scenario.json with these keys changed (None deletes)."""

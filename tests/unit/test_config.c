@@ -669,12 +669,7 @@ static const struct load_case cases[] = {
 	    "c.yml:5:28: source 'cisco_asa_ssh' for 'invalid_spi' is not a "
 	    "collector of device 'a'",
 	    "c.yml:5:43: unknown field 'no_sa_failure' in 'sources' of device "
-	    "'a' (known: invalid_spi, no_sa_failures, ike_active_tunnels, "
-	    "ipsec_active_tunnels, l2l_sessions, l2l_sessions_started, "
-	    "drops_cleared, packets_in, packets_out, bytes_in, bytes_out, "
-	    "decrypt_errors, encrypt_errors, auth_errors, auth_out_errors, "
-	    "replay_errors, send_errors, recv_errors, drops_in, drops_out, "
-	    "invalid_spi_in, drops)",
+	    "'a' (did you mean 'no_sa_failures'?)",
 	    "c.yml:5:81: collector 'cisco_asa_snmp' of device 'a' cannot "
 	    "report 'drops'", NULL } },
 	{ "peer devices", H "    peer_devices: {192.0.2.9: b, 192.0.2.8: a,"

@@ -451,6 +451,71 @@ test_random_rekeys(void **state)
 	vx_history_free(h);
 }
 
+/*
+ * A cluster: the same tunnel on two nodes keeps two memories; a node's
+ * tunnel and IKE SA that vanish come back down on that node; each node's
+ * device counters pass their own resets.
+ */
+static void
+test_nodes(void **state)
+{
+	struct vx_history	*h = vx_history_new();
+	struct vx_snapshot	*s = snap();
+	struct vx_tunnel	*t;
+	const struct vx_tunnel	*back;
+	const struct vx_ike_sa	*ike;
+	uint64_t		 v;
+
+	(void)state;
+	s->ike_known = true;
+	t = vx_snapshot_node_tunnel(s, "node0", "vpn", "p");
+	assert_int_equal(vx_tunnel_count(s, t, VX_PART_SPI(1), VX_TC_PKTS_IN,
+	    100, 0), 0);
+	t = vx_snapshot_node_tunnel(s, "node1", "vpn", "p");
+	assert_int_equal(vx_tunnel_count(s, t, VX_PART_SPI(2), VX_TC_PKTS_IN,
+	    7, 0), 0);
+	vx_snapshot_node_ike_sa(s, "node0", "p")->up = true;
+	vx_snapshot_set_node_dev(s, "node0", VX_DV_INVALID_SPI, 50,
+	    VX_PRIO_NORMAL);
+	vx_snapshot_set_node_dev(s, "node1", VX_DV_INVALID_SPI, 9,
+	    VX_PRIO_NORMAL);
+	assert_int_equal(vx_history_apply(h, s, &opts, 0), 0);
+	assert_int_equal(vx_history_tunnels(h), 2);
+	vx_snapshot_unref(s);
+
+	/* node0's SA rekeyed; node1's tunnel and IKE SA are gone. */
+	s = snap();
+	s->ike_known = true;
+	t = vx_snapshot_node_tunnel(s, "node0", "vpn", "p");
+	assert_int_equal(vx_tunnel_count(s, t, VX_PART_SPI(3), VX_TC_PKTS_IN,
+	    5, 0), 0);
+	vx_snapshot_set_node_dev(s, "node0", VX_DV_INVALID_SPI, 60,
+	    VX_PRIO_NORMAL);
+	vx_snapshot_set_node_dev(s, "node1", VX_DV_INVALID_SPI, 2,
+	    VX_PRIO_NORMAL);
+	assert_int_equal(vx_history_apply(h, s, &opts, 1000), 0);
+	assert_true(vx_tunnel_get(t, VX_TC_PKTS_IN, &v));
+	assert_int_equal(v, 105);
+	back = vx_snapshot_find_node_tunnel(s, "node1", "vpn", "p");
+	assert_non_null(back);
+	assert_false(back->up);
+	assert_true(vx_tunnel_get(back, VX_TC_PKTS_IN, &v));
+	assert_int_equal(v, 7);
+	assert_null(vx_snapshot_find_tunnel(s, "vpn", "p"));
+	ike = vx_snapshot_find_node_ike_sa(s, "node0", "p");
+	assert_non_null(ike);
+	assert_int_equal(ike->state, VX_IKE_DOWN);
+	/* Each node's counter: node0 rose, node1 was reset. */
+	assert_true(vx_snapshot_get_node_dev(s, "node0", VX_DV_INVALID_SPI,
+	    &v));
+	assert_int_equal(v, 60);
+	assert_true(vx_snapshot_get_node_dev(s, "node1", VX_DV_INVALID_SPI,
+	    &v));
+	assert_int_equal(v, 2);
+	vx_snapshot_unref(s);
+	vx_history_free(h);
+}
+
 int
 main(void)
 {
@@ -467,6 +532,7 @@ main(void)
 		cmocka_unit_test(test_rekeys),
 		cmocka_unit_test(test_device_counters),
 		cmocka_unit_test(test_random_rekeys),
+		cmocka_unit_test(test_nodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

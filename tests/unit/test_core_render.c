@@ -140,7 +140,7 @@ static const char small_text[] =
 "# HELP vpn_collect_timestamp_seconds Unix time of the last collection from the device.\n"
 "# TYPE vpn_collect_timestamp_seconds gauge\n"
 "vpn_collect_timestamp_seconds{" DL "} 1700000000.123\n"
-"# HELP vpn_invalid_spi_packets_total Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi), from one source per device.\n"
+"# HELP vpn_invalid_spi_packets_total Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi, Junos Invalid SPI), from one source per device.\n"
 "# TYPE vpn_invalid_spi_packets_total counter\n"
 "vpn_invalid_spi_packets_total{" DL "} 42\n"
 "# HELP vpn_dropped_packets_total Packets the device dropped, by drop section and reason keyword.\n"
@@ -173,13 +173,13 @@ IKE_STATES
 "# HELP vpn_ipsec_sa_lifetime_remaining_seconds Seconds until the tunnel's current IPsec SA expires.\n"
 "# TYPE vpn_ipsec_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ipsec_sa_lifetime_remaining_seconds{" TL "} 3600\n"
-"# HELP vpn_ipsec_packets_total Packets through the tunnel's IPsec SAs, by direction.\n"
+"# HELP vpn_ipsec_packets_total Packets through the tunnel's IPsec SAs (without tunnel labels: all tunnels, when the device counts them together), by direction.\n"
 "# TYPE vpn_ipsec_packets_total counter\n"
 "vpn_ipsec_packets_total{" TL ",direction=\"in\"} 10\n"
-"# HELP vpn_ipsec_bytes_total Bytes through the tunnel's IPsec SAs, by direction.\n"
+"# HELP vpn_ipsec_bytes_total Bytes through the tunnel's IPsec SAs (without tunnel labels: all tunnels), by direction.\n"
 "# TYPE vpn_ipsec_bytes_total counter\n"
 "vpn_ipsec_bytes_total{" TL ",direction=\"out\"} 2000\n"
-"# HELP vpn_ipsec_errors_total IPsec errors on the tunnel, by type.\n"
+"# HELP vpn_ipsec_errors_total IPsec errors on the tunnel (without tunnel labels: all tunnels), by type.\n"
 "# TYPE vpn_ipsec_errors_total counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
 "# HELP vpn_ipsec_sa_info SPIs, state (active, or expiring during a rekey) and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
@@ -219,7 +219,7 @@ static const char small_om[] =
 "# HELP vpn_collect_timestamp_seconds Unix time of the last collection from the device.\n"
 "# TYPE vpn_collect_timestamp_seconds gauge\n"
 "vpn_collect_timestamp_seconds{" DL "} 1700000000.123\n"
-"# HELP vpn_invalid_spi_packets Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi), from one source per device.\n"
+"# HELP vpn_invalid_spi_packets Packets the device dropped because no SA matched their SPI (ASA np-sp-invalid-spi, Junos Invalid SPI), from one source per device.\n"
 "# TYPE vpn_invalid_spi_packets counter\n"
 "vpn_invalid_spi_packets_total{" DL "} 42\n"
 "# HELP vpn_dropped_packets Packets the device dropped, by drop section and reason keyword.\n"
@@ -252,13 +252,13 @@ IKE_STATES
 "# HELP vpn_ipsec_sa_lifetime_remaining_seconds Seconds until the tunnel's current IPsec SA expires.\n"
 "# TYPE vpn_ipsec_sa_lifetime_remaining_seconds gauge\n"
 "vpn_ipsec_sa_lifetime_remaining_seconds{" TL "} 3600\n"
-"# HELP vpn_ipsec_packets Packets through the tunnel's IPsec SAs, by direction.\n"
+"# HELP vpn_ipsec_packets Packets through the tunnel's IPsec SAs (without tunnel labels: all tunnels, when the device counts them together), by direction.\n"
 "# TYPE vpn_ipsec_packets counter\n"
 "vpn_ipsec_packets_total{" TL ",direction=\"in\"} 10\n"
-"# HELP vpn_ipsec_bytes Bytes through the tunnel's IPsec SAs, by direction.\n"
+"# HELP vpn_ipsec_bytes Bytes through the tunnel's IPsec SAs (without tunnel labels: all tunnels), by direction.\n"
 "# TYPE vpn_ipsec_bytes counter\n"
 "vpn_ipsec_bytes_total{" TL ",direction=\"out\"} 2000\n"
-"# HELP vpn_ipsec_errors IPsec errors on the tunnel, by type.\n"
+"# HELP vpn_ipsec_errors IPsec errors on the tunnel (without tunnel labels: all tunnels), by type.\n"
 "# TYPE vpn_ipsec_errors counter\n"
 "vpn_ipsec_errors_total{" TL ",type=\"replay\"} 1\n"
 "# HELP vpn_ipsec_sa SPIs, state (active, or expiring during a rekey) and traffic selectors of the tunnel's IPsec SAs; one series per SA pair, new at every rekey.\n"
@@ -475,6 +475,8 @@ test_each_counter(void **state)
 		[VX_TC_ERR_DROP_IN] = { "vpn_ipsec_errors_total", "type=\"drop_in\"" },
 		[VX_TC_ERR_DROP_OUT] = { "vpn_ipsec_errors_total", "type=\"drop_out\"" },
 		[VX_TC_ERR_INVALID_SPI] = { "vpn_ipsec_errors_total", "type=\"invalid_spi\"" },
+		[VX_TC_ERR_BAD_HEADER] = { "vpn_ipsec_errors_total", "type=\"bad_header\"" },
+		[VX_TC_ERR_BAD_TRAILER] = { "vpn_ipsec_errors_total", "type=\"bad_trailer\"" },
 	};
 	static const char tl[] = "device=\"d\",tunnel=\"t\",peer=\"p\"";
 
@@ -519,6 +521,15 @@ test_each_device_value(void **state)
 		[VX_DV_L2L_SESSIONS] = "vpn_sessions{device=\"d\",type=\"l2l\"} 7\n",
 		[VX_DV_L2L_SESSIONS_TOTAL] = "vpn_sessions_started_total{device=\"d\",type=\"l2l\"} 7\n",
 		[VX_DV_DROPS_CLEARED_TS] = "vpn_dropped_packets_last_cleared_timestamp_seconds{device=\"d\"} 7\n",
+		[VX_DV_PKTS_IN] = "vpn_ipsec_packets_total{device=\"d\",direction=\"in\"} 7\n",
+		[VX_DV_PKTS_OUT] = "vpn_ipsec_packets_total{device=\"d\",direction=\"out\"} 7\n",
+		[VX_DV_BYTES_IN] = "vpn_ipsec_bytes_total{device=\"d\",direction=\"in\"} 7\n",
+		[VX_DV_BYTES_OUT] = "vpn_ipsec_bytes_total{device=\"d\",direction=\"out\"} 7\n",
+		[VX_DV_ERR_AUTH] = "vpn_ipsec_errors_total{device=\"d\",type=\"auth\"} 7\n",
+		[VX_DV_ERR_DECRYPT] = "vpn_ipsec_errors_total{device=\"d\",type=\"decrypt\"} 7\n",
+		[VX_DV_ERR_REPLAY] = "vpn_ipsec_errors_total{device=\"d\",type=\"replay\"} 7\n",
+		[VX_DV_ERR_BAD_HEADER] = "vpn_ipsec_errors_total{device=\"d\",type=\"bad_header\"} 7\n",
+		[VX_DV_ERR_BAD_TRAILER] = "vpn_ipsec_errors_total{device=\"d\",type=\"bad_trailer\"} 7\n",
 	};
 
 	(void)state;
@@ -537,6 +548,86 @@ test_each_device_value(void **state)
 		free(got);
 		vx_snapshot_unref(s);
 	}
+}
+
+/*
+ * A cluster: the node label on the tunnels, IKE SAs and device values of
+ * each node, and nowhere on a device that is not one.
+ */
+static void
+test_nodes(void **state)
+{
+	struct vx_snapshot	*s = vx_snapshot_new("srx");
+	struct vx_tunnel	*t0, *t1;
+	struct vx_ike_sa	*i0;
+	char			*got;
+
+	(void)state;
+	t0 = vx_snapshot_node_tunnel(s, "node0", "vpn-a", "192.0.2.1");
+	t1 = vx_snapshot_node_tunnel(s, "node1", "vpn-a", "192.0.2.1");
+	assert_non_null(t0);
+	assert_true(t0 != t1);
+	/* The same tunnel without a node is a third one. */
+	assert_null(vx_snapshot_find_tunnel(s, "vpn-a", "192.0.2.1"));
+	assert_ptr_equal(vx_snapshot_find_node_tunnel(s, "node1", "vpn-a",
+	    "192.0.2.1"), t1);
+	t1->up = false;
+	i0 = vx_snapshot_node_ike_sa(s, "node0", "192.0.2.1");
+	i0->up = true;
+	i0->state = VX_IKE_ESTABLISHED;
+	assert_null(vx_snapshot_find_ike_sa(s, "192.0.2.1"));
+	assert_int_equal(vx_snapshot_set_node_dev(s, "node0",
+	    VX_DV_INVALID_SPI, 5, VX_PRIO_NORMAL), 0);
+	assert_int_equal(vx_snapshot_set_node_dev(s, "node1",
+	    VX_DV_INVALID_SPI, 0, VX_PRIO_NORMAL), 0);
+	assert_int_equal(vx_snapshot_set_node_dev(s, NULL,
+	    VX_DV_IKE_ACTIVE_TUNNELS, 1, VX_PRIO_NORMAL), 0);
+	got = render(VX_FMT_TEXT, &s, 1, NULL);
+	expect_contains("node", got, "vpn_tunnel_up{device=\"srx\",tunnel="
+	    "\"vpn-a\",peer=\"192.0.2.1\",node=\"node0\"} 1\n");
+	expect_contains("node", got, "vpn_tunnel_up{device=\"srx\",tunnel="
+	    "\"vpn-a\",peer=\"192.0.2.1\",node=\"node1\"} 0\n");
+	expect_contains("node", got, "vpn_ike_sa_up{device=\"srx\",peer="
+	    "\"192.0.2.1\",node=\"node0\"} 1\n");
+	expect_contains("node", got, "vpn_ike_sa_state{device=\"srx\",peer="
+	    "\"192.0.2.1\",node=\"node0\",vpn_ike_sa_state=\"established\"}"
+	    " 1\n");
+	expect_contains("node", got, "vpn_invalid_spi_packets_total{device="
+	    "\"srx\",node=\"node0\"} 5\n");
+	expect_contains("node", got, "vpn_invalid_spi_packets_total{device="
+	    "\"srx\",node=\"node1\"} 0\n");
+	expect_contains("node", got, "vpn_ike_active_tunnels{device=\"srx\"} "
+	    "1\n");
+	free(got);
+	vx_snapshot_unref(s);
+	assert_true(vx_label_name_reserved("node"));
+	assert_true(vx_label_name_reserved("metric"));
+}
+
+/* A value the device cannot supply: absent, and said so. */
+static void
+test_not_reported(void **state)
+{
+	struct vx_snapshot	*s = vx_snapshot_new("srx");
+	char			*got;
+
+	(void)state;
+	vx_snapshot_dev_unsupported(s, VX_DV_INVALID_SPI);
+	vx_snapshot_set_dev(s, VX_DV_ERR_AUTH, 3, VX_PRIO_NORMAL);
+	got = render(VX_FMT_OPENMETRICS, &s, 1, NULL);
+	expect_contains("not reported", got, "# TYPE vpn_not_reported gauge\n"
+	    "vpn_not_reported{device=\"srx\",metric=\"vpn_invalid_spi_"
+	    "packets_total\"} 1\n");
+	assert_null(strstr(got, "vpn_invalid_spi_packets_total{"));
+	expect_contains("device-wide errors", got, "vpn_ipsec_errors_total{"
+	    "device=\"srx\",type=\"auth\"} 3\n");
+	free(got);
+	/* A value that is there after all is reported, not "not reported". */
+	vx_snapshot_set_dev(s, VX_DV_INVALID_SPI, 0, VX_PRIO_NORMAL);
+	got = render(VX_FMT_TEXT, &s, 1, NULL);
+	assert_null(strstr(got, "vpn_not_reported"));
+	free(got);
+	vx_snapshot_unref(s);
 }
 
 struct esc_case {
@@ -897,6 +988,8 @@ main(void)
 		cmocka_unit_test(test_absent_values_left_out),
 		cmocka_unit_test(test_each_counter),
 		cmocka_unit_test(test_each_device_value),
+		cmocka_unit_test(test_nodes),
+		cmocka_unit_test(test_not_reported),
 		cmocka_unit_test(test_escape_label),
 		cmocka_unit_test(test_escaping_in_series),
 		cmocka_unit_test(test_extra_labels_everywhere),

@@ -5,14 +5,13 @@
  * invalid-SPI counter; the reply envelope's errors (error codes, HTML
  * pages, refused credentials); truncated replies and broken XML.
  */
-#include "test_panos.h"
+#include "test_parse.h"
+
+#include "panos.h"
 
 #include "registry.h"
 
 #define FIX(f)	"paloalto/" f
-/* pt_err_text on a string literal. */
-#define PT_ERR_STR(fn, name, lit, code, msg) \
-	pt_err_text(fn, name, lit, sizeof(lit) - 1, code, msg)
 
 /* show vpn flow: one tunnel per state, monitor states, no SA without detail. */
 static void

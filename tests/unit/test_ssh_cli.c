@@ -11,6 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "asa_cli.h"
+#include "srx.h"
 #include "ssh.h"
 
 #define LEN(s)	(sizeof(s) - 1)
@@ -59,7 +61,7 @@ test_find_prompt(void **state)
 
 		printf("prompt case %zu\n", i);
 		memset(prompt, 0, sizeof(prompt));
-		got = vx_ssh_find_prompt(cases[i].raw, cases[i].len, prompt,
+		got = vx_ssh_find_prompt(&asa_cli_dialect, cases[i].raw, cases[i].len, prompt,
 		    sizeof(prompt));
 		if (cases[i].want == NULL)
 			assert_false(got);
@@ -80,24 +82,24 @@ test_find_prompt_long_tail(void **state)
 	/* No line start within reach: never a prompt, and no long scan. */
 	memset(big, 'x', sizeof(big));
 	big[sizeof(big) - 1] = '#';
-	assert_false(vx_ssh_find_prompt(big, sizeof(big), prompt,
+	assert_false(vx_ssh_find_prompt(&asa_cli_dialect, big, sizeof(big), prompt,
 	    sizeof(prompt)));
 	/* Too small a buffer for the prompt. */
-	assert_false(vx_ssh_find_prompt("asa-1# ", 7, prompt, 4));
+	assert_false(vx_ssh_find_prompt(&asa_cli_dialect, "asa-1# ", 7, prompt, 4));
 }
 
 static void
 test_pager_and_password(void **state)
 {
 	(void)state;
-	assert_true(vx_ssh_pager_pending("a\r\nb\r\n<--- More --->",
+	assert_true(vx_ssh_pager_pending(&asa_cli_dialect, "a\r\nb\r\n<--- More --->",
 	    LEN("a\r\nb\r\n<--- More --->")));
-	assert_true(vx_ssh_pager_pending("a\r\n --More-- ",
+	assert_true(vx_ssh_pager_pending(&asa_cli_dialect, "a\r\n --More-- ",
 	    LEN("a\r\n --More-- ")));
-	assert_false(vx_ssh_pager_pending("<--- More --->\r\n",
+	assert_false(vx_ssh_pager_pending(&asa_cli_dialect, "<--- More --->\r\n",
 	    LEN("<--- More --->\r\n")));
-	assert_false(vx_ssh_pager_pending("more", 4));
-	assert_false(vx_ssh_pager_pending("", 0));
+	assert_false(vx_ssh_pager_pending(&asa_cli_dialect, "more", 4));
+	assert_false(vx_ssh_pager_pending(&asa_cli_dialect, "", 0));
 	assert_true(vx_ssh_tail_endswith("enable\r\nPassword: ",
 	    LEN("enable\r\nPassword: "), "Password:"));
 	assert_true(vx_ssh_tail_endswith("password:", 9, "Password:"));
@@ -179,7 +181,7 @@ test_clean_output(void **state)
 
 		printf("clean case %zu\n", i);
 		vx_strbuf_init(&out, 0);
-		vx_ssh_clean_output(cases[i].raw, cases[i].len, cases[i].cmd,
+		vx_ssh_clean_output(&asa_cli_dialect, cases[i].raw, cases[i].len, cases[i].cmd,
 		    cases[i].prompt, &out);
 		assert_false(out.failed);
 		assert_int_equal(out.len, strlen(cases[i].want));
@@ -196,7 +198,7 @@ test_clean_output_appends(void **state)
 	(void)state;
 	vx_strbuf_init(&out, 0);
 	vx_strbuf_addstr(&out, "A\n");
-	vx_ssh_clean_output("c\r\nB\r\np# ", LEN("c\r\nB\r\np# "), "c", "p#",
+	vx_ssh_clean_output(&asa_cli_dialect, "c\r\nB\r\np# ", LEN("c\r\nB\r\np# "), "c", "p#",
 	    &out);
 	assert_string_equal(out.buf, "A\nB\n");
 	vx_strbuf_release(&out);
@@ -235,7 +237,7 @@ test_device_error(void **state)
 		bool got;
 
 		printf("error case %zu\n", i);
-		got = vx_ssh_device_error(cases[i].text, strlen(cases[i].text),
+		got = vx_ssh_device_error(&asa_cli_dialect, cases[i].text, strlen(cases[i].text),
 		    msg, sizeof(msg));
 		if (cases[i].want == NULL)
 			assert_false(got);
@@ -245,7 +247,7 @@ test_device_error(void **state)
 		}
 	}
 	/* A long message is cut to the buffer. */
-	assert_true(vx_ssh_device_error("% 123456789", 11, msg, 5));
+	assert_true(vx_ssh_device_error(&asa_cli_dialect, "% 123456789", 11, msg, 5));
 	assert_string_equal(msg, "% 12");
 }
 
@@ -253,9 +255,10 @@ static void
 test_new_and_free(void **state)
 {
 	struct vx_ssh_params	p = {
-		.address = "2001:db8::1",
-		.username = "monitor",
-		.known_hosts_file = "/nonexistent",
+		.sess.address = "2001:db8::1",
+		.sess.username = "monitor",
+		.sess.known_hosts_file = "/nonexistent",
+		.dialect = &asa_cli_dialect,
 	};
 	struct vx_ssh		*s;
 	struct vx_strbuf	 out;
@@ -283,6 +286,67 @@ test_new_and_free(void **state)
 	vx_strbuf_release(&out);
 }
 
+/* The Junos dialect: prompts, the pager with a percentage, errors. */
+static void
+test_junos_dialect(void **state)
+{
+	const struct vx_cli_dialect	*dl = &srx_cli_dialect;
+	char				 prompt[VX_SSH_PROMPT_MAX + 1];
+	char				 msg[80];
+	struct vx_strbuf		 out;
+	static const char		 paged[] =
+	    "show security ike security-associations \r\n"
+	    "Index   State  Initiator cookie  Responder cookie  Mode\r\n"
+	    "---(more 45%)---\r                \r"
+	    "3128619 UP     f8e88716124475b0  8b2be098e20e317e  IKEv2\r\n"
+	    "\r\n{primary:node0}\r\nmonitor@srx-1> ";
+
+	(void)state;
+	assert_true(vx_ssh_find_prompt(dl, "monitor@srx-1> ",
+	    LEN("monitor@srx-1> "), prompt, sizeof(prompt)));
+	assert_string_equal(prompt, "monitor@srx-1>");
+	assert_true(vx_ssh_find_prompt(dl, "{primary:node0}\r\nroot@fw1% ",
+	    LEN("{primary:node0}\r\nroot@fw1% "), prompt, sizeof(prompt)));
+	assert_string_equal(prompt, "root@fw1%");
+	assert_false(vx_ssh_find_prompt(dl, "{primary:node0}\r\n",
+	    LEN("{primary:node0}\r\n"), prompt, sizeof(prompt)));
+	/* Junos has '%' prompts, the ASA has none. */
+	assert_false(vx_ssh_find_prompt(&asa_cli_dialect, "root@fw1% ",
+	    LEN("root@fw1% "), prompt, sizeof(prompt)));
+	assert_true(vx_ssh_pager_pending(dl, "a\r\n---(more)---",
+	    LEN("a\r\n---(more)---")));
+	assert_true(vx_ssh_pager_pending(dl, "a\r\n---(more 45%)--- ",
+	    LEN("a\r\n---(more 45%)--- ")));
+	assert_false(vx_ssh_pager_pending(dl, "a\r\n<--- More --->",
+	    LEN("a\r\n<--- More --->")));
+	assert_false(vx_ssh_pager_pending(&asa_cli_dialect,
+	    "a\r\n---(more)---", LEN("a\r\n---(more)---")));
+	assert_false(vx_ssh_pager_pending(dl, "---(more", LEN("---(more")));
+
+	vx_strbuf_init(&out, 0);
+	vx_ssh_clean_output(dl, paged, LEN(paged),
+	    "show security ike security-associations", "monitor@srx-1>", &out);
+	assert_string_equal(out.buf,
+	    "Index   State  Initiator cookie  Responder cookie  Mode\n"
+	    "3128619 UP     f8e88716124475b0  8b2be098e20e317e  IKEv2\n"
+	    "\n{primary:node0}\n");
+	vx_strbuf_release(&out);
+
+#define JERR(t)	vx_ssh_device_error(dl, t, strlen(t), msg, sizeof(msg))
+	assert_true(JERR("                 ^\nsyntax error, expecting "
+	    "<command>.\n"));
+	assert_string_equal(msg, "syntax error, expecting <command>.");
+	assert_true(JERR("error: the ipsec-key-management subsystem is not "
+	    "running\n"));
+	assert_true(JERR("\nunknown command.\n"));
+	assert_false(JERR("Total active tunnels: 0\n"));
+	/* ASA words are not Junos errors, nor the other way round. */
+	assert_false(JERR("% Invalid input\n"));
+#undef JERR
+	assert_false(vx_ssh_device_error(&asa_cli_dialect, "error: x\n", 9,
+	    msg, sizeof(msg)));
+}
+
 int
 main(void)
 {
@@ -294,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_clean_output_appends),
 		cmocka_unit_test(test_device_error),
 		cmocka_unit_test(test_new_and_free),
+		cmocka_unit_test(test_junos_dialect),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,11 +4,13 @@
  *
  *   ssh_driver -p PORT -u USER -K KNOWN_HOSTS [-k KEY] [-P PASSWORD_FILE]
  *       [-E ENABLE_FILE] [-a] [-c CONTEXT] [-n] [-t MS] [-r N] [-f] [-w]
- *       [-q] [-H HOST] CMD...
+ *       [-q] [-x] [-D DIALECT] [-H HOST] CMD...
  *
  *   -a     host_key_policy accept-new (default strict)
  *   -c     "changeto context CONTEXT" after login
- *   -n     no "terminal pager 0" after login
+ *   -n     none of the dialect's pager-off commands after login
+ *   -x     each command on an exec channel instead of the shell
+ *   -D     the command line's dialect: cisco_asa (default), juniper_srx
  *   -t     deadline of each command in ms (default 5000)
  *   -r     run the command list N times (default 1)
  *   -f     a fresh login for every run of the list
@@ -29,6 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "asa_cli.h"
+#include "srx.h"
 #include "ssh.h"
 
 #include "banned.h"
@@ -72,21 +76,23 @@ usage(void)
 {
 	fprintf(stderr, "usage: ssh_driver -p PORT -u USER -K KNOWN_HOSTS "
 	    "[-k KEY] [-P PASSWORD_FILE] [-E ENABLE_FILE] [-a] [-c CONTEXT] "
-	    "[-n] [-t MS] [-r N] [-f] [-w] [-q] [-H HOST] CMD...\n");
+	    "[-n] [-t MS] [-r N] [-f] [-w] [-q] [-x] [-D DIALECT] [-H HOST] "
+	    "CMD...\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct vx_ssh_params	 p = { .address = "127.0.0.1" };
-	const char		*setup[3];
-	bool			 optional[3] = { false, true, false };
+	struct vx_ssh_params	 p = { .sess.address = "127.0.0.1" };
+	struct vx_cli_dialect	 dialect = asa_cli_dialect;
+	const char		*setup[2];
+	bool			 optional[2] = { false, false };
 	char			 ctxcmd[300];
 	char			*password = NULL, *enable = NULL;
 	const char		*context = NULL;
 	bool			 pager = true, fresh = false, wait = false;
-	bool			 quiet = false;
+	bool			 quiet = false, exec = false;
 	long			 timeout = 5000, repeat = 1;
 	unsigned long		 commands = 0, errors = 0;
 	struct vx_ssh		*s;
@@ -95,19 +101,20 @@ main(int argc, char **argv)
 	size_t			 ns = 0;
 	int			 c;
 
-	while ((c = getopt(argc, argv, "H:p:u:k:P:E:K:ac:nt:r:fwq")) != -1) {
+	while ((c = getopt(argc, argv, "H:p:u:k:P:E:K:ac:nt:r:fwqxD:")) !=
+	    -1) {
 		switch (c) {
 		case 'H':
-			p.address = optarg;
+			p.sess.address = optarg;
 			break;
 		case 'p':
-			p.port = (unsigned)number(optarg, "port");
+			p.sess.port = (unsigned)number(optarg, "port");
 			break;
 		case 'u':
-			p.username = optarg;
+			p.sess.username = optarg;
 			break;
 		case 'k':
-			p.private_key_file = optarg;
+			p.sess.private_key_file = optarg;
 			break;
 		case 'P':
 			password = read_secret(optarg);
@@ -116,10 +123,10 @@ main(int argc, char **argv)
 			enable = read_secret(optarg);
 			break;
 		case 'K':
-			p.known_hosts_file = optarg;
+			p.sess.known_hosts_file = optarg;
 			break;
 		case 'a':
-			p.host_key_policy = VX_SSH_HOST_KEY_ACCEPT_NEW;
+			p.sess.host_key_policy = VX_SSH_HOST_KEY_ACCEPT_NEW;
 			break;
 		case 'c':
 			context = optarg;
@@ -142,13 +149,22 @@ main(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'x':
+			exec = true;
+			break;
+		case 'D':
+			if (strcmp(optarg, "juniper_srx") == 0)
+				dialect = srx_cli_dialect;
+			else if (strcmp(optarg, "cisco_asa") != 0)
+				usage();
+			break;
 		default:
 			usage();
 		}
 	}
-	if (p.username == NULL || p.known_hosts_file == NULL || optind >= argc)
+	if (p.sess.username == NULL || p.sess.known_hosts_file == NULL || optind >= argc)
 		usage();
-	p.password = password;
+	p.sess.password = password;
 	p.enable_password = enable;
 	if (context != NULL) {
 		snprintf(ctxcmd, sizeof(ctxcmd), "changeto context %s",
@@ -156,11 +172,10 @@ main(int argc, char **argv)
 		optional[ns] = false;
 		setup[ns++] = ctxcmd;
 	}
-	if (pager) {
-		optional[ns] = true;
-		setup[ns++] = "terminal pager 0";
-	}
+	if (!pager)
+		dialect.pager_off = NULL;
 	setup[ns] = NULL;
+	p.dialect = &dialect;
 	p.setup = setup;
 	p.setup_optional = optional;
 
@@ -187,8 +202,16 @@ main(int argc, char **argv)
 					break;
 			}
 			vx_err_clear(&err);
-			rc = vx_ssh_run(s, argv[i], &out,
-			    vx_deadline_in(timeout), &err);
+			if (exec) {
+				int status;
+
+				rc = vx_ssh_exec_cmd(s, argv[i], &out, &status,
+				    vx_deadline_in(timeout), &err);
+				if (rc == 0 && status != 0 && !quiet)
+					printf("# exit status %d\n", status);
+			} else
+				rc = vx_ssh_run(s, argv[i], &out,
+				    vx_deadline_in(timeout), &err);
 			commands++;
 			if (!quiet || rc != 0) {
 				printf(">>> %s\n", argv[i]);

@@ -1,9 +1,10 @@
-#ifndef VX_TEST_PANOS_H
-#define VX_TEST_PANOS_H
+#ifndef VX_TEST_PARSE_H
+#define VX_TEST_PARSE_H
 
 /*
- * Helpers for the PAN-OS parser tests: parse a fixture, find a tunnel by
- * name, check what it holds, and run every truncated prefix of a reply.
+ * Helpers for the parser tests (PAN-OS, Junos): parse a fixture, find a
+ * tunnel by name, check what it holds, and run every truncated prefix of
+ * a reply.
  * Each check fails with the fixture (or case) named.
  */
 
@@ -17,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "panos.h"
+#include "collector.h"
 #include "testutil.h"
 
 #define PT_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -87,6 +88,10 @@ pt_err_text(vx_parse_fn fn, const char *name, const char *text, size_t len,
 		PT_FAIL("message '%s' does not contain '%s'", err.msg, want);
 	vx_snapshot_unref(s);
 }
+
+/* pt_err_text on a string literal. */
+#define PT_ERR_STR(fn, name, lit, code, msg) \
+	pt_err_text(fn, name, lit, sizeof(lit) - 1, code, msg)
 
 static inline void
 pt_err_fixture(vx_parse_fn fn, const char *rel, enum vx_errcode code,

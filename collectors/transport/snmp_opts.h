@@ -1,0 +1,122 @@
+#ifndef VX_TRANSPORT_SNMP_OPTS_H
+#define VX_TRANSPORT_SNMP_OPTS_H
+
+/*
+ * The SNMP v2c/v3 options every SNMP collector takes (cisco_asa_snmp,
+ * juniper_srx_snmp): their rows of the collector's option table, their
+ * defaults and checks, and the session parameters they make (snmp.h).
+ *
+ * A collector embeds struct vx_snmp_opts in its configuration struct and
+ * puts VX_SNMP_OPTS_KEYS first in its key table (the checks read the
+ * "seen" bits of these first rows):
+ *
+ *   struct my_cfg { struct vx_snmp_opts snmp; ... };
+ *   #define F(m) offsetof(struct my_cfg, m)
+ *   static const struct vx_cfg_key keys[] = {
+ *           VX_SNMP_OPTS_KEYS(F, snmp),
+ *           ...
+ */
+
+#include <stdint.h>
+
+#include "cfg.h"
+#include "snmp.h"
+
+struct vx_snmp_opts {
+	int64_t			port;
+	int			version;	/* index into vx_snmp_versions */
+	struct vx_secret	community;
+	char			*username;
+	int			seclevel;
+	int			auth;
+	struct vx_secret	auth_password;
+	int			priv;
+	struct vx_secret	priv_password;
+	char			*context;
+	int64_t			max_repetitions;
+};
+
+extern const char *const vx_snmp_versions[];
+extern const char *const vx_snmp_seclevels[];
+extern const char *const vx_snmp_auths[];
+extern const char *const vx_snmp_privs[];
+
+#define VX_SNMP_OPTS_KEYS(F, m)						\
+	{ "port", VX_CFG_T_INT, F(m.port), false, 1, 65535, NULL },	\
+	{ "version", VX_CFG_T_ENUM, F(m.version), false, 0, 0,		\
+	    vx_snmp_versions },						\
+	{ "community", VX_CFG_T_SECRET, F(m.community), false, 0, 0,	\
+	    NULL },							\
+	{ "username", VX_CFG_T_STRING, F(m.username), false, 0, 0, NULL }, \
+	{ "security_level", VX_CFG_T_ENUM, F(m.seclevel), false, 0, 0,	\
+	    vx_snmp_seclevels },					\
+	{ "auth_protocol", VX_CFG_T_ENUM, F(m.auth), false, 0, 0,	\
+	    vx_snmp_auths },						\
+	{ "auth_password", VX_CFG_T_SECRET, F(m.auth_password), false,	\
+	    0, 0, NULL },						\
+	{ "priv_protocol", VX_CFG_T_ENUM, F(m.priv), false, 0, 0,	\
+	    vx_snmp_privs },						\
+	{ "priv_password", VX_CFG_T_SECRET, F(m.priv_password), false,	\
+	    0, 0, NULL },						\
+	{ "context_name", VX_CFG_T_STRING, F(m.context), false, 0, 0,	\
+	    NULL },							\
+	{ "max_repetitions", VX_CFG_T_INT, F(m.max_repetitions), false,	\
+	    1, 1000, NULL }
+
+/* The defaults: port 161, v2c, authPriv with SHA and AES, 25. */
+void	vx_snmp_opts_init(struct vx_snmp_opts *o);
+/*
+ * Checks the options once vx_cfg_apply has read them (seen: its bits):
+ * a community for v2c; a username, and the passwords the security level
+ * needs (8 characters at least) for v3.  Returns the number of errors
+ * recorded.
+ */
+size_t	vx_snmp_opts_check(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_node *opts, const struct vx_snmp_opts *o,
+	    const char *where, uint64_t seen);
+/*
+ * The configure step of a collector whose options are these only: o
+ * initialised and read from opts (NULL: an error naming key), checked.
+ * Returns the number of errors recorded; release o with
+ * vx_snmp_opts_release either way.
+ */
+size_t	vx_snmp_opts_configure(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
+	    const struct vx_cfg_node *opts, const char *where,
+	    struct vx_snmp_opts *o);
+/* Frees what vx_snmp_opts_configure read. */
+void	vx_snmp_opts_release(struct vx_snmp_opts *o);
+/*
+ * What an SNMP collector keeps per device: its options and its session
+ * (opened at the first poll, closed after a failed one).  Its state can
+ * be this struct alone.
+ */
+struct vx_snmp_dev {
+	struct vx_snmp_opts	 opts;
+	struct vx_snmp		*sess;
+};
+
+struct vx_target;
+
+/*
+ * vx_snmp_opts_configure into a new struct vx_snmp_dev (*out); collector
+ * names the collector in messages.  Returns 0, or -1 with the errors
+ * recorded.
+ */
+int	vx_snmp_dev_configure(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
+	    const struct vx_cfg_node *opts, const char *collector,
+	    const struct vx_target *target, struct vx_snmp_dev **out);
+/* Opens the session to target unless open.  0 or a negative vx_errcode. */
+int	vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
+	    struct vx_deadline deadline, struct vx_err *err);
+/* Closes the session (a collector's reset). */
+void	vx_snmp_dev_reset(void *d);
+/* Closes and frees (a collector's free); d may be NULL. */
+void	vx_snmp_dev_free(void *d);
+
+/* The session parameters for address (the strings stay o's). */
+void	vx_snmp_opts_params(const struct vx_snmp_opts *o, const char *address,
+	    int retries, struct vx_snmp_params *p);
+
+#endif
