@@ -34,6 +34,7 @@ static const struct vx_cfg_key defaults_keys[] = {
 	    NULL },
 	{ "retries", VX_CFG_T_INT, D(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, D(background), false, 0, 0, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, D(probe_fresh), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef D
@@ -48,6 +49,7 @@ struct device_raw {
 	int64_t				 timeout_ms;
 	int64_t				 retries;
 	bool				 background;
+	bool				 probe_fresh;
 	const struct vx_cfg_node	*collectors;
 };
 
@@ -65,13 +67,17 @@ static const struct vx_cfg_key device_keys[] = {
 	    NULL },
 	{ "retries", VX_CFG_T_INT, R(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, R(background), false, 0, 0, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, R(probe_fresh), false, 0, 0, NULL },
 	{ "collectors", VX_CFG_T_NODE, R(collectors), true, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef R
 
 /* Bits of device_keys, for "was it set here or inherited". */
-enum { K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8 };
+enum {
+	K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8,
+	K_PROBE_FRESH = 9,
+};
 
 static void
 device_cfg_release(struct vx_device_cfg *d)
@@ -295,6 +301,8 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	d->retries = seen & (1u << K_RETRIES) ? raw.retries : defs->retries;
 	d->background = seen & (1u << K_BACKGROUND) ? raw.background :
 	    defs->background;
+	d->probe_fresh = seen & (1u << K_PROBE_FRESH) ? raw.probe_fresh :
+	    defs->probe_fresh;
 	if (d->timeout_ms > d->interval_ms) {
 		const struct vx_cfg_node *at = vx_cfg_map_get(node, "timeout");
 
@@ -313,8 +321,9 @@ load_device(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	configure_collectors(errs, doc, &raw, d);
 
 	vx_strbuf_init(&fp, 256);
-	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/", (long long)d->interval_ms,
-	    (long long)d->timeout_ms, (long long)d->retries, d->background);
+	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%d/", (long long)d->interval_ms,
+	    (long long)d->timeout_ms, (long long)d->retries, d->background,
+	    d->probe_fresh);
 	fingerprint_node(&fp, doc, node);
 	d->fingerprint = vx_strbuf_detach(&fp, NULL);
 }

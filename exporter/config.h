@@ -20,6 +20,7 @@ struct vx_defaults {
 	int64_t		timeout_ms;
 	int64_t		retries;
 	bool		background;
+	bool		probe_fresh;
 };
 
 struct vx_collector_cfg {
@@ -37,6 +38,11 @@ struct vx_device_cfg {
 	int64_t			 timeout_ms;
 	int64_t			 retries;
 	bool			 background;
+	/*
+	 * /probe of a background device: poll it (true), or serve its
+	 * latest background poll (false).
+	 */
+	bool			 probe_fresh;
 	struct vx_target	 target;	/* points into this struct */
 	struct vx_collector_cfg	*collectors;	/* by priority, highest first */
 	size_t			 ncollectors;

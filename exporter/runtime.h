@@ -56,6 +56,12 @@ void			 vx_devtable_unref(struct vx_devtable *t);
 struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
 			    const char *name);
 
+/*
+ * Marks the last reload as failed (the web configuration, reloaded with
+ * the configuration, was refused).
+ */
+void	vx_runtime_reload_failed(struct vx_runtime *rt);
+
 /* Reload status for the self-metrics. */
 void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,
 	    int64_t *success_ms);
