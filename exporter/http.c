@@ -26,6 +26,7 @@
 
 #define MEMORY_LIMIT		(16 * 1024)	/* per connection */
 #define WARN_INTERVAL_MS	60000
+#define PROBE_NICE		10
 
 /* ---- web configuration references ---- */
 
@@ -349,9 +350,14 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 	pthread_mutex_init(&h->reload_lock, NULL);
 	vx_conns_init(&h->conns, descriptor_limit(),
 	    HTTP_HEADER_TIMEOUT_S * 1000);
-	h->render = vx_pool_new("render", ncpu > 2 ? (size_t)ncpu : 2);
-	h->probe = vx_pool_new("probe", opts->probe_workers);
-	h->auth = vx_pool_new("auth", 1);	/* one bcrypt at a time */
+	/*
+	 * Under CPU pressure, answers go first: the render pool and the
+	 * event loops run at the process's priority, device polls for
+	 * /probe and bcrypt below it.
+	 */
+	h->render = vx_pool_new("render", ncpu > 2 ? (size_t)ncpu : 2, 0);
+	h->probe = vx_pool_new("probe", opts->probe_workers, PROBE_NICE);
+	h->auth = vx_pool_new("auth", 1, PROBE_NICE);	/* one bcrypt at a time */
 	if (h->render == NULL || h->probe == NULL || h->auth == NULL) {
 		vx_err_set(err, VX_E_NOMEM, "out of memory");
 		vx_http_stop(h);

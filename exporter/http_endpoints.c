@@ -43,6 +43,20 @@ http_reply_text(struct reply *rp, unsigned int status, const char *fmt, ...)
 	rp->len = (size_t)n;
 }
 
+/*
+ * An answer is held until the client has read it, and a thousand of them
+ * may wait at once: give back what the buffer has beyond its length (a
+ * doubling strbuf's slack, or deflateBound()'s worst case, which is the
+ * size of the input).
+ */
+static char *
+shrink(char *buf, size_t len)
+{
+	char *p = realloc(buf, len > 0 ? len : 1);
+
+	return p != NULL ? p : buf;
+}
+
 /* gzip-compresses src; returns a malloc'd buffer or NULL. */
 static char *
 gzip_buffer(const char *src, size_t len, size_t *outlen)
@@ -52,7 +66,12 @@ gzip_buffer(const char *src, size_t len, size_t *outlen)
 	size_t		 cap;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	/*
+	 * The fastest level: an exposition still shrinks about tenfold, at
+	 * half the CPU of the default level (a 200 KB /probe answer: 1 ms
+	 * against 2 ms, 21 KB against 18 KB).
+	 */
+	if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		return NULL;
 	cap = deflateBound(&zs, len) + 32;
@@ -72,7 +91,7 @@ gzip_buffer(const char *src, size_t len, size_t *outlen)
 	}
 	*outlen = zs.total_out;
 	deflateEnd(&zs);
-	return out;
+	return shrink(out, *outlen);
 }
 
 /* An exposition in the negotiated format, gzip'd if the client allows. */
@@ -106,7 +125,7 @@ reply_exposition(struct request *rq, struct vx_strbuf *sb)
 			rp->gzip = true;
 		}
 	}
-	rp->body = buf;
+	rp->body = rp->gzip ? buf : shrink(buf, len);
 	rp->len = len;
 }
 
@@ -166,29 +185,34 @@ serve_metrics(struct vx_http *h, struct request *rq)
 	reply_exposition(rq, &sb);
 }
 
+/* The device now (or the collection in flight): rq->snap, or an error. */
+static bool
+probe_poll(struct request *rq)
+{
+	struct vx_device *d = rq->dev;
+
+	rq->snap = vx_device_collect(d, vx_deadline_in(rq->budget_ms));
+	if (rq->snap == NULL) {
+		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "target \"%s\" could not be collected within %lldms\n",
+		    d->cfg.name, (long long)rq->budget_ms);
+		return false;
+	}
+	rq->route = ROUTE_PROBE_RENDER;
+	return true;
+}
+
 static void
-serve_probe(struct request *rq, bool poll)
+serve_probe(struct request *rq)
 {
 	struct vx_device	*d = rq->dev;
-	struct vx_snapshot	*snap;
 	struct vx_strbuf	 sb;
 
-	if (poll) {
-		snap = vx_device_collect(d, vx_deadline_in(rq->budget_ms));
-		if (snap == NULL) {
-			http_reply_text(&rq->reply,
-			    MHD_HTTP_SERVICE_UNAVAILABLE, "target \"%s\" "
-			    "could not be collected within %lldms\n",
-			    d->cfg.name, (long long)rq->budget_ms);
-			return;
-		}
-	} else {
-		snap = vx_device_latest(d, d->cfg.background ?
+	if (rq->snap == NULL)
+		rq->snap = vx_device_latest(d, d->cfg.background ?
 		    max_age_ms(d) : 0);
-	}
 	vx_strbuf_init(&sb, 16 * 1024);
-	vx_render(&sb, rq->fmt, &snap, snap != NULL, NULL);
-	vx_snapshot_unref(snap);
+	vx_render(&sb, rq->fmt, &rq->snap, rq->snap != NULL, NULL);
 	reply_exposition(rq, &sb);
 }
 
@@ -232,7 +256,7 @@ serve_landing(struct vx_http *h, struct request *rq)
 	rp->len = len;
 }
 
-void
+bool
 http_serve(struct vx_http *h, struct request *rq)
 {
 	switch (rq->route) {
@@ -246,10 +270,11 @@ http_serve(struct vx_http *h, struct request *rq)
 		serve_reload(h, rq);
 		break;
 	case ROUTE_PROBE_POLL:
-		serve_probe(rq, true);
-		break;
+		return probe_poll(rq);
+	case ROUTE_PROBE_RENDER:
 	case ROUTE_PROBE_LATEST:
-		serve_probe(rq, false);
+		serve_probe(rq);
 		break;
 	}
+	return false;
 }

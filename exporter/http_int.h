@@ -84,8 +84,9 @@ enum route {
 	ROUTE_METRICS,
 	ROUTE_LANDING,
 	ROUTE_RELOAD,
-	ROUTE_PROBE_POLL,	/* poll the device now */
-	ROUTE_PROBE_LATEST,	/* its latest poll */
+	ROUTE_PROBE_POLL,	/* poll the device now (probe pool) ... */
+	ROUTE_PROBE_RENDER,	/* ... then render that poll (render pool) */
+	ROUTE_PROBE_LATEST,	/* render its latest poll */
 };
 
 enum req_state {
@@ -108,6 +109,7 @@ struct request {
 	enum vx_format		 fmt;
 	bool			 gzip_ok;
 	struct vx_device	*dev;	/* /probe: a reference */
+	struct vx_snapshot	*snap;	/* /probe: what the poll found */
 	int64_t			 budget_ms;
 	struct vx_webcfg_creds	 creds;
 	struct reply		 reply;
@@ -126,8 +128,12 @@ enum MHD_Result	http_handle(void *cls, struct MHD_Connection *c,
 void		http_completed(void *cls, struct MHD_Connection *c,
 		    void **con_cls, enum MHD_RequestTerminationCode toe);
 
-/* http_endpoints.c: on a worker thread, fills rq->reply. */
-void		http_serve(struct vx_http *h, struct request *rq);
+/*
+ * http_endpoints.c: on a worker thread, does the work of rq->route and
+ * fills rq->reply; ROUTE_PROBE_POLL instead fills rq->snap, turns into
+ * ROUTE_PROBE_RENDER and returns true (the render is the render pool's).
+ */
+bool		http_serve(struct vx_http *h, struct request *rq);
 /* A text/plain reply (printf-style); an empty 500 on out-of-memory. */
 void		http_reply_text(struct reply *rp, unsigned int status,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));

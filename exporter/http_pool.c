@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -29,10 +32,11 @@ struct vx_pool {
 	size_t		 threads, idle, max;
 	bool		 stopping;
 	bool		 spawn_failed;	/* logged once */
+	int		 nice;
 };
 
 struct vx_pool *
-vx_pool_new(const char *name, size_t max_threads)
+vx_pool_new(const char *name, size_t max_threads, int nice)
 {
 	struct vx_pool		*p = calloc(1, sizeof(*p));
 	pthread_condattr_t	 ca;
@@ -41,6 +45,7 @@ vx_pool_new(const char *name, size_t max_threads)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->max = max_threads > 0 ? max_threads : 1;
+	p->nice = nice;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -85,6 +90,9 @@ worker_main(void *arg)
 {
 	struct vx_pool *p = arg;
 
+	/* Linux keeps a nice value per thread. */
+	if (p->nice != 0)
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct vx_pool_job	*job = take(p);

@@ -32,8 +32,11 @@ struct vx_pool_job {
 	void			(*cancel)(struct vx_pool_job *job);
 };
 
-/* NULL on out-of-memory.  name appears in the log. */
-struct vx_pool	*vx_pool_new(const char *name, size_t max_threads);
+/*
+ * NULL on out-of-memory.  name appears in the log.  The threads run at
+ * nice (0: the process's; more: they yield the CPU to the others).
+ */
+struct vx_pool	*vx_pool_new(const char *name, size_t max_threads, int nice);
 
 /*
  * Queues job.  False if the pool is stopping or out of memory, or if no

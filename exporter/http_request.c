@@ -58,6 +58,7 @@ request_free(struct request *rq)
 	web_ref_unref(rq->web);
 	if (rq->dev != NULL)
 		vx_device_unref(rq->dev);
+	vx_snapshot_unref(rq->snap);
 	free(rq->reply.body);
 	free(rq);
 }
@@ -113,9 +114,20 @@ unauthorized(struct request *rq)
 static void
 run_work(struct vx_pool_job *job)
 {
-	struct request *rq = (struct request *)(void *)job;
+	struct request	*rq = (struct request *)(void *)job;
+	struct vx_http	*h = rq->l->h;
 
-	http_serve(rq->l->h, rq);
+	/*
+	 * A /probe poll is rendered on the render pool: the probe pool's
+	 * threads only wait for devices, and an answer already polled does
+	 * not wait behind polls for the CPU.
+	 */
+	if (http_serve(h, rq)) {
+		if (vx_pool_submit(h->render, &rq->job))
+			return;
+		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the server is shutting down\n");
+	}
 	MHD_resume_connection(rq->c);	/* rq is the event loop's again */
 }
 

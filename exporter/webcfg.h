@@ -66,7 +66,7 @@ struct vx_webcfg;
  * key and CA files it names.  Returns a new object (free with
  * vx_webcfg_free()), or NULL with every problem found recorded in errs as
  * "file:line:col: message".  Thread-safe; logs only a warning when users
- * have different bcrypt costs (see vx_webcfg_check()).
+ * have different bcrypt costs (see vx_webcfg_verify()).
  */
 struct vx_webcfg *vx_webcfg_load(const char *path,
 	    struct vx_cfg_errors *errs);

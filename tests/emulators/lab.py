@@ -179,7 +179,10 @@ vpn_exporter demo lab is running (work directory {workdir}).
 
   Status page:  {url}/
   Metrics:      {url}/metrics
-  Probe:        {url}/probe?target=asa-fra1
+  Probe:        {url}/probe?target=asa-fra1  (its latest background poll)
+  Prometheus:   one job scraping {url}/metrics; every lab device is
+                polled in the background, so a /probe job on top would
+                store each series (and fire each alert) twice.
   Config:       {config}
   Log:          {exporter.log_path}
 

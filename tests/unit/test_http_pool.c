@@ -118,7 +118,7 @@ open_gate(struct run *r, int expect)
 static void
 test_fifo(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 1);
+	struct vx_pool	*p = vx_pool_new("test", 1, 0);
 	struct tjob	 jobs[10];
 	struct run	 r;
 
@@ -144,7 +144,7 @@ static void
 test_flows_take_turns(void **state)
 {
 	static const int want[] = { 0, 1, 20, 30, 2, 31, 3, 4, 5, 6, 7, 8 };
-	struct vx_pool	*p = vx_pool_new("test", 1);
+	struct vx_pool	*p = vx_pool_new("test", 1, 0);
 	struct tjob	 jobs[12];
 	struct run	 r;
 	int		 k = 0;
@@ -171,7 +171,7 @@ test_flows_take_turns(void **state)
 static void
 test_thread_bound(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 3);
+	struct vx_pool	*p = vx_pool_new("test", 3, 5);
 	struct tjob	 jobs[20];
 	struct run	 r;
 
@@ -208,7 +208,7 @@ stop_main(void *arg)
 static void
 test_stop(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 1);
+	struct vx_pool	*p = vx_pool_new("test", 1, 0);
 	struct tjob	 jobs[4], late;
 	struct stopper	 s = { p };
 	struct run	 r;
