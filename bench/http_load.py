@@ -23,6 +23,10 @@ times under that load, and the exporter's RSS, peak RSS and threads.  The
 goal: no request slower than its own poll plus 1 s at 1,000 concurrent,
 and no error.
 
+With the 0 ms agents, two baselines follow at the largest concurrency:
+/-/healthy (the client and the event loop alone) and /probe of one device
+(one poll shared by all, then every answer rendered).
+
 Then, with wrk (Debian package wrk): /metrics of an exporter polling
 --metrics-devices background devices of --metrics-tunnels tunnels every
 5 s, --wrk-connections keep-alive connections for --wrk-seconds.
@@ -180,6 +184,24 @@ def metrics_sampler(port, stop, out):
     out.put(times)
 
 
+async def baseline(port, conc, path, rounds):
+    """The largest time of conc concurrent GET path, per burst."""
+    conns = [Conn(port) for _ in range(conc)]
+    worst = []
+    for _ in range(rounds):
+        times = []
+
+        async def one(c):
+            t0 = time.monotonic()
+            status, _, _ = await c.request(path, PROBE_HEADERS)
+            times.append(time.monotonic() - t0 if status == 200 else 1e9)
+        await asyncio.gather(*(one(c) for c in conns))
+        worst.append(max(times))
+    for c in conns:
+        c.close()
+    return worst
+
+
 async def run_level(port, conc, rounds, tunnels):
     conns = [Conn(port) for _ in range(conc)]
     raw = []
@@ -279,6 +301,15 @@ def probe_rows(args, work, data, delay):
                 "rss": rss, "hwm": hwm, "threads": threads, "wall": wall,
                 "cpu_ms": 1000 * cpu / max(1, len(results))})
             print_row(rows[-1], flush=True)
+        if delay == 0:
+            # The floors: the server and client alone, and rendering alone.
+            conc = max(args.concurrency)
+            for what, path in (("/-/healthy", "/-/healthy"),
+                               ("/probe of one device (one shared poll)",
+                                "/probe?target=dev-0")):
+                worst = asyncio.run(baseline(port, conc, path, args.rounds))
+                print(f"      baseline: {conc} x {what}: slowest per burst "
+                      + ", ".join(f"{w:.3f}s" for w in worst), flush=True)
     finally:
         if ex is not None:
             ex.stop()
@@ -325,6 +356,7 @@ def wrk_metrics(args, work, data):
         size = len(sp.http_get(url)[1])
         r = subprocess.run([wrk, "-t2", f"-c{args.wrk_connections}",
                             f"-d{args.wrk_seconds}s", "--latency",
+                            "--timeout", "30s",
                             "-H", "Accept-Encoding: gzip", url],
                            capture_output=True, text=True,
                            timeout=args.wrk_seconds + 60)
@@ -356,7 +388,7 @@ def parse_args(argv):
     ap.add_argument("--probe-workers", type=int, default=256)
     ap.add_argument("--metrics-devices", type=int, default=200)
     ap.add_argument("--metrics-tunnels", type=int, default=10)
-    ap.add_argument("--wrk-connections", type=int, default=50)
+    ap.add_argument("--wrk-connections", type=int, default=10)
     ap.add_argument("--wrk-seconds", type=int, default=10)
     ap.add_argument("--workdir")
     args = ap.parse_args(argv)

@@ -190,8 +190,8 @@ listener_start(struct vx_http *h, const char *listen, int fd,
 	struct addrinfo		 hints, *ai = NULL;
 	struct MHD_OptionItem	 extra[VX_WEBCFG_MHD_OPTIONS_MAX + 2];
 	unsigned int		 flags = MHD_USE_EPOLL_INTERNAL_THREAD |
-				    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME |
-				    MHD_USE_ITC;
+				    MHD_USE_ERROR_LOG |
+				    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
 	const union MHD_DaemonInfo *di;
 	uint64_t		 portnum = 0;
 	size_t			 n;
@@ -357,7 +357,8 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 	 */
 	h->render = vx_pool_new("render", ncpu > 2 ? (size_t)ncpu : 2, 0);
 	h->probe = vx_pool_new("probe", opts->probe_workers, PROBE_NICE);
-	h->auth = vx_pool_new("auth", 1, PROBE_NICE);	/* one bcrypt at a time */
+	/* One bcrypt at a time, as the exporter-toolkit does. */
+	h->auth = vx_pool_new("auth", 1, PROBE_NICE);
 	if (h->render == NULL || h->probe == NULL || h->auth == NULL) {
 		vx_err_set(err, VX_E_NOMEM, "out of memory");
 		vx_http_stop(h);

@@ -36,7 +36,7 @@ struct vx_http;
 struct vx_http_opts {
 	const char *const	*listen;	/* "[host]:port" each */
 	size_t			 nlisten;
-	bool			 systemd_socket; /* listen on systemd's sockets */
+	bool			 systemd_socket; /* systemd's sockets */
 	const char		*metrics_path;	/* "/metrics" */
 	int64_t			 timeout_offset_ms;
 	const char		*web_config_file; /* NULL: no web config */

@@ -62,7 +62,7 @@ struct vx_http {
 	pthread_mutex_t		 lock;		/* the fields below */
 	struct web_ref		*web;		/* for requests */
 	struct listener		*listeners;	/* accepting */
-	struct listener		*retired;	/* finishing their connections */
+	struct listener		*retired;	/* finishing their requests */
 };
 
 /* The current web configuration (a reference). */

@@ -58,7 +58,8 @@ range_params(const char *p, const char *end, double *q, struct span *version)
 			struct span k = trim(p, (size_t)(eq - p));
 			struct span v = trim(eq + 1, (size_t)(lim - eq - 1));
 
-			if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+			if (v.len >= 2 && v.p[0] == '"' &&
+			    v.p[v.len - 1] == '"') {
 				v.p++;
 				v.len -= 2;
 			}

@@ -104,9 +104,9 @@ bool	vx_webcfg_tls_same(const struct vx_webcfg *a,
  */
 enum vx_webcfg_verdict {
 	VX_WEBCFG_ALLOW,
-	VX_WEBCFG_FORBIDDEN,	/* 403: client certificate (client_auth_type, client_allowed_sans) */
+	VX_WEBCFG_FORBIDDEN,	/* 403: the client certificate */
 	VX_WEBCFG_UNAUTHORIZED,	/* 401: basic auth missing or malformed */
-	VX_WEBCFG_VERIFY,	/* credentials to check with vx_webcfg_verify() */
+	VX_WEBCFG_VERIFY,	/* to check with vx_webcfg_verify() */
 };
 
 /* Credentials taken from a request, kept until they are checked. */

@@ -159,6 +159,7 @@ class HttpServer(TmpDirTest):
         self.assertTrue(serves("three"))
         self.assertTrue(ex.proc.alive())
         kept.close()
+        ex.stop_clean()
 
     # -- listening --
 
@@ -169,7 +170,7 @@ class HttpServer(TmpDirTest):
         self.assertEqual(http_get(ex.url + "/-/healthy")[0], 200)
         self.assertEqual(http_get(f"http://127.0.0.2:{second}/-/healthy")[0],
                          200)
-        ex.stop()
+        ex.stop_clean()
 
         # Two sockets from "systemd"; the listen addresses are not used.
         ports = [free_port(), free_port()]
@@ -186,7 +187,7 @@ class HttpServer(TmpDirTest):
         self.assertRegex(ex.log(), r"listening on systemd socket \(fd 4\)")
         with self.assertRaises(OSError):
             http_get(f"http://127.0.0.1:{ex.port}/-/ready", timeout=2)
-        ex.stop()
+        ex.stop_clean()
 
         # Without systemd: a clear error at startup.
         ex = self.track(Exporter(self.workdir, "devices: []\n", name="nosd",
@@ -244,6 +245,7 @@ class HttpServer(TmpDirTest):
                              200)
         self.assertEqual(od.requests(), 0)
         self.assertGreater(bg.requests(), 0)
+        ex.stop_clean()
 
     # -- what a request may carry --
 
@@ -295,6 +297,7 @@ class HttpServer(TmpDirTest):
             self.assertEqual(status, want, path)
             self.assertEqual(hdrs.get("x-content-type-options"), "nosniff",
                              (method, path))
+        ex.stop_clean()
 
     # -- basic auth under a flood of wrong passwords --
 
@@ -338,6 +341,7 @@ class HttpServer(TmpDirTest):
         self.assertEqual(flood_status, {401})
         self.assertLess(times[0], 1.5)
         self.assertLess(times[1], 0.5)
+        ex.stop_clean()
 
     @staticmethod
     def _listening(port):

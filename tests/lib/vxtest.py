@@ -345,6 +345,14 @@ class Exporter:
     def stop(self):
         return self.proc.stop()
 
+    def stop_clean(self):
+        """Stops with SIGTERM and checks that the exporter exited 0 with
+        nothing from a sanitizer (LeakSanitizer reports at exit)."""
+        rc = self.proc.stop()
+        log = self.log()
+        if rc != 0 or re.search(r"Sanitizer|runtime error:", log):
+            raise AssertionError(f"exporter exited with {rc}:\n{log[-4000:]}")
+
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$')
 _LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')

@@ -105,13 +105,13 @@ test_listen_fds(void **state)
 		{ NULL, NULL, LISTENING, CLOSED, -1, "are not set" },
 		{ "self", NULL, LISTENING, CLOSED, -1, "are not set" },
 		{ "1", "1", LISTENING, CLOSED, -1, "not this process" },
-		{ "self", "0", LISTENING, CLOSED, -1, "not a number of sockets" },
-		{ "self", "x", LISTENING, CLOSED, -1, "not a number of sockets" },
+		{ "self", "0", LISTENING, CLOSED, -1, "not a number of" },
+		{ "self", "x", LISTENING, CLOSED, -1, "not a number of" },
 		/* 7: sockets systemd should not have passed */
 		{ "self", "1", UDP, CLOSED, -1, "not a stream socket" },
 		{ "self", "1", UNLISTENED, CLOSED, -1, "not listening" },
-		{ "self", "2", LISTENING, CLOSED, -1, "descriptor 4 from systemd "
-		    "is not open" },
+		{ "self", "2", LISTENING, CLOSED, -1, "descriptor 4 from "
+		    "systemd is not open" },
 	};
 
 	(void)state;
