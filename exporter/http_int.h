@@ -3,8 +3,9 @@
 
 /*
  * Internals of the HTTP server shared by its files:
- *   http.c		listeners (one libmicrohttpd daemon each), start,
- *			stop, web configuration reload, housekeeping
+ *   http.c		start, stop, web configuration reload,
+ *			housekeeping
+ *   http_listen.c	listeners: one libmicrohttpd daemon per socket
  *   http_request.c	libmicrohttpd's callbacks: connections, the
  *			request state machine, queueing answers
  *   http_endpoints.c	the work of each endpoint, on worker threads
@@ -67,6 +68,23 @@ struct vx_http {
 
 /* The current web configuration (a reference). */
 struct web_ref	*http_web(struct vx_http *h);
+
+/* http_listen.c */
+
+/* Listeners for every address or systemd socket, in order; NULL on error. */
+struct listener	*http_listeners_start(struct vx_http *h, struct vx_err *err);
+/*
+ * New listeners on the sockets of h->listeners, with web's TLS settings,
+ * put in their place; the old ones stop accepting, their waiting
+ * connections are closed, and they go to h->retired.  False (nothing
+ * changed) if one cannot start.  Under h->reload_lock.
+ */
+bool		 http_listeners_replace(struct vx_http *h, struct web_ref *web,
+		    struct vx_err *err);
+/* Stops accepting; the open connections go on. */
+void		 http_listener_quiesce(struct listener *l);
+/* Stops the daemon (its connections close) and frees l. */
+void		 http_listener_free(struct listener *l);
 
 /* What a worker found: the answer, queued by the event loop. */
 struct reply {
