@@ -91,6 +91,12 @@ static const enum label_id tun_attr_label[VX_TA__COUNT] = {
 	[VX_TA_MONITOR] = L_MONITOR,
 };
 
+static const char *const http_drop_reason[VX_HTTP_DROP__COUNT] = {
+	[VX_HTTP_DROP_LIMIT] = "limit",
+	[VX_HTTP_DROP_EVICTED] = "evicted",
+	[VX_HTTP_DROP_TIMEOUT] = "timeout",
+};
+
 static const enum label_id ike_attr_label[VX_IA__COUNT] = {
 	[VX_IA_VERSION] = L_VERSION,
 	[VX_IA_ROLE] = L_ROLE,
@@ -675,6 +681,25 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 	case M_DEVICES:
 		add_sample(out, id, NULL, NULL, 0,
 		    fmt_u64(buf, sizeof(buf), self->ndevices));
+		break;
+	case M_HTTP_CONNS:
+		if (self->http.valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), self->http.open));
+		break;
+	case M_HTTP_MAX_CONNS:
+		if (self->http.valid)
+			add_sample(out, id, NULL, NULL, 0,
+			    fmt_u64(buf, sizeof(buf), self->http.max));
+		break;
+	case M_HTTP_DROPPED:
+		for (int i = 0; self->http.valid && i < VX_HTTP_DROP__COUNT;
+		    i++) {
+			struct lbl l[] = { { L_REASON, http_drop_reason[i] } };
+
+			add_sample(out, id, NULL, l, 1, fmt_u64(buf,
+			    sizeof(buf), self->http.dropped[i]));
+		}
 		break;
 	case M_PROC_CPU:
 		if (p->valid)

@@ -27,6 +27,22 @@ struct vx_process_stats {
 	double		start_time_seconds;
 };
 
+/* Why the HTTP server refused a connection or closed it unserved. */
+enum vx_http_drop {
+	VX_HTTP_DROP_LIMIT,	/* refused: at the connection limit */
+	VX_HTTP_DROP_EVICTED,	/* idle or slow, closed to make room */
+	VX_HTTP_DROP_TIMEOUT,	/* handshake, request or answer too slow */
+	VX_HTTP_DROP__COUNT,
+};
+
+/* The HTTP server's figures. */
+struct vx_http_stats {
+	bool		valid;
+	uint64_t	open;
+	uint64_t	max;
+	uint64_t	dropped[VX_HTTP_DROP__COUNT];
+};
+
 /* Self-metrics of the exporter. */
 struct vx_selfstats {
 	const char		*version;
@@ -36,6 +52,7 @@ struct vx_selfstats {
 	int64_t			 reload_success_ms;	/* wall clock */
 	size_t			 ndevices;
 	struct vx_process_stats	 proc;
+	struct vx_http_stats	 http;
 };
 
 /*

@@ -41,6 +41,7 @@ static const struct vx_cfg_key defaults_keys[] = {
 	    INT64_C(31536000000), NULL },
 	{ "spi_mismatch_grace", VX_CFG_T_DURATION, D(spi_mismatch_grace_ms),
 	    false, 1000, 86400000, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, D(probe_fresh), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef D
@@ -55,6 +56,7 @@ struct device_raw {
 	int64_t				 timeout_ms;
 	int64_t				 retries;
 	bool				 background;
+	bool				 probe_fresh;
 	const struct vx_cfg_node	*collectors;
 	int64_t				 forget_after_ms;
 	int64_t				 spi_mismatch_grace_ms;
@@ -77,6 +79,7 @@ static const struct vx_cfg_key device_keys[] = {
 	    NULL },
 	{ "retries", VX_CFG_T_INT, R(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, R(background), false, 0, 0, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, R(probe_fresh), false, 0, 0, NULL },
 	{ "collectors", VX_CFG_T_NODE, R(collectors), true, 0, 0, NULL },
 	{ "forget_after", VX_CFG_T_DURATION, R(forget_after_ms), false, 1000,
 	    INT64_C(31536000000), NULL },
@@ -92,7 +95,7 @@ static const struct vx_cfg_key device_keys[] = {
 /* Bits of device_keys, for "was it set here or inherited". */
 enum {
 	K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8,
-	K_FORGET_AFTER = 10, K_SPI_GRACE = 11,
+	K_PROBE_FRESH = 9, K_FORGET_AFTER = 11, K_SPI_GRACE = 12,
 };
 
 static void
@@ -533,6 +536,8 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 	    raw.spi_mismatch_grace_ms : defs->spi_mismatch_grace_ms;
 	if (d->spi_mismatch_grace_ms == 0)
 		d->spi_mismatch_grace_ms = 2 * d->interval_ms;
+	d->probe_fresh = seen & (1u << K_PROBE_FRESH) ? raw.probe_fresh :
+	    defs->probe_fresh;
 	if (d->timeout_ms > d->interval_ms) {
 		const struct vx_cfg_node *at = vx_cfg_map_get(node, "timeout");
 
@@ -558,9 +563,9 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 	d->nthresholds = vx_alerts_thresholds(&d->alerts, d->thresholds);
 
 	vx_strbuf_init(&fp, 256);
-	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%lld/%lld/",
+	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%d/%lld/%lld/",
 	    (long long)d->interval_ms, (long long)d->timeout_ms,
-	    (long long)d->retries, d->background,
+	    (long long)d->retries, d->background, d->probe_fresh,
 	    (long long)d->forget_after_ms, (long long)d->spi_mismatch_grace_ms);
 	/* Settings inherited from "alerts:" are part of the device too. */
 	for (int a = 0; a < VX_AL__COUNT; a++) {

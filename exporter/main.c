@@ -4,6 +4,7 @@
  * process.
  */
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,16 +89,17 @@ load_web_config(const char *path, bool *failed)
 int
 main(int argc, char **argv)
 {
-	struct vx_opts		 o;
-	struct vx_runtime	 rt;
-	struct vx_poller	*poller;
-	struct vx_http		*http;
-	struct vx_webcfg	*web;
-	struct vx_http_opts	 hopts;
-	struct vx_err		 err;
-	sigset_t		 sigs;
-	bool			 web_failed;
-	int			 rc;
+	static const struct timespec	 tick = { 1, 0 };
+	struct vx_opts			 o;
+	struct vx_runtime		 rt;
+	struct vx_poller		*poller;
+	struct vx_http			*http;
+	struct vx_webcfg		*web;
+	struct vx_http_opts		 hopts;
+	struct vx_err			 err;
+	sigset_t			 sigs;
+	bool				 web_failed;
+	int				 rc;
 
 	if (argc > 1 && strcmp(argv[1], "parse") == 0)
 		return vx_cli_parse_cmd(argc - 1, argv + 1);
@@ -138,9 +140,13 @@ main(int argc, char **argv)
 	}
 	memset(&hopts, 0, sizeof(hopts));
 	hopts.listen = o.listen;
+	hopts.nlisten = o.nlisten;
+	hopts.systemd_socket = o.systemd_socket;
 	hopts.metrics_path = o.metrics_path;
 	hopts.timeout_offset_ms = o.timeout_offset_ms;
-	hopts.web = web;
+	hopts.web_config_file = o.web_config_file;
+	hopts.web = web;	/* taken over */
+	hopts.probe_workers = (size_t)o.probe_workers;
 	hopts.version = VX_VERSION;
 	hopts.revision = VX_REVISION;
 	vx_err_clear(&err);
@@ -149,20 +155,19 @@ main(int argc, char **argv)
 		vx_log_error("%s", err.msg);
 		vx_poller_stop(poller);
 		vx_runtime_release(&rt);
-		vx_webcfg_free(web);
 		return 1;
 	}
-	vx_log_info("listening on %s%s", o.listen,
-	    web != NULL ? " (web configuration applied)" : "");
 
 	for (;;) {
-		int sig = 0;
+		int sig = sigtimedwait(&sigs, NULL, &tick);
 
-		if (sigwait(&sigs, &sig) != 0)
+		if (sig < 0) {
+			vx_http_tick(http);
 			continue;
+		}
 		if (sig == SIGHUP) {
 			vx_log_info("SIGHUP: reloading the configuration");
-			vx_runtime_reload(&rt, NULL);
+			vx_http_reload(http, NULL);
 			continue;
 		}
 		vx_log_info("%s: shutting down", sig == SIGINT ? "SIGINT" :
@@ -172,6 +177,5 @@ main(int argc, char **argv)
 	vx_http_stop(http);
 	vx_poller_stop(poller);
 	vx_runtime_release(&rt);
-	vx_webcfg_free(web);
 	return 0;
 }

@@ -106,6 +106,14 @@ vx_runtime_reload_status(struct vx_runtime *rt, bool *ok, int64_t *success_ms)
 	pthread_mutex_unlock(&rt->lock);
 }
 
+void
+vx_runtime_reload_failed(struct vx_runtime *rt)
+{
+	pthread_mutex_lock(&rt->lock);
+	rt->reload_ok = false;
+	pthread_mutex_unlock(&rt->lock);
+}
+
 /* The new table: unchanged devices are kept (sessions and all). */
 static struct vx_devtable *
 build_table(struct vx_config *cfg, const struct vx_devtable *old)

@@ -68,6 +68,12 @@ struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
 			    const struct vx_devtable *t,
 			    struct vx_snapshot *const *snaps, size_t *n);
 
+/*
+ * Marks the last reload as failed (the web configuration, reloaded with
+ * the configuration, was refused).
+ */
+void	vx_runtime_reload_failed(struct vx_runtime *rt);
+
 /* Reload status for the self-metrics. */
 void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,
 	    int64_t *success_ms);

@@ -1106,9 +1106,36 @@ vx_webcfg_mhd_options(const struct vx_webcfg *w, unsigned int *flags,
 void
 vx_webcfg_add_headers(const struct vx_webcfg *w, struct MHD_Response *r)
 {
-	if (w == NULL || r == NULL)
+	if (r == NULL)
 		return;
-	for (size_t i = 0; i < w->nheaders; i++)
+	/* Always sent; the only value a web config may give it anyway. */
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->nheaders; i++) {
+		if (strcasecmp(w->headers[i].name,
+		    "X-Content-Type-Options") == 0)
+			continue;
 		MHD_add_response_header(r, w->headers[i].name,
 		    w->headers[i].value);
+	}
+}
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool
+vx_webcfg_tls_same(const struct vx_webcfg *a, const struct vx_webcfg *b)
+{
+	bool ta = a != NULL && a->tls, tb = b != NULL && b->tls;
+
+	if (!ta || !tb)
+		return ta == tb;
+	return str_same(a->cert_pem, b->cert_pem) &&
+	    str_same(a->key_pem, b->key_pem) &&
+	    str_same(a->ca_pem, b->ca_pem) &&
+	    str_same(a->priorities, b->priorities);
 }

@@ -23,31 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "lib"))
 import vxtest  # noqa: E402
 
-FASTAGENT = os.environ.get("VX_FASTAGENT", "")
+FastAgent = vxtest.FastAgent
 GEN = os.path.join(vxtest.EMULATORS, "gen_asa_snmprec.py")
-READY = re.compile(r"fastagent: (\d+) varbinds loaded, listening on "
-                   r"udp/127\.0\.0\.1:(\d+)")
 TUN = "1.3.6.1.4.1.9.9.171.1.3.2.1"
-
-
-class FastAgent:
-    """vx_fastagent on an ephemeral port (read back from its ready line)."""
-
-    def __init__(self, workdir, data, *args, name="fastagent"):
-        self.proc = vxtest.Proc([FASTAGENT, "--listen", "127.0.0.1:0",
-                                 "--data", data, *args], name, workdir)
-        m = vxtest.wait_until(lambda: self._ready(), timeout=20,
-                              what="fastagent ready line")
-        self.nvarbinds, self.port = int(m.group(1)), int(m.group(2))
-        self.target = f"127.0.0.1:{self.port}"
-
-    def _ready(self):
-        if not self.proc.alive():
-            raise AssertionError("fastagent exited:\n" + self.proc.log())
-        return READY.search(self.proc.log())
-
-    def stop(self):
-        return self.proc.stop()
 
 
 def snmp(tool, target, *args, community="public", version="2c",
@@ -243,7 +221,7 @@ class FastAgentTest(vxtest.TmpDirTest):
 
 if __name__ == "__main__":
     # Before unittest runs: it would turn skip_or_die's exit into an error.
-    if not FASTAGENT or not os.path.exists(FASTAGENT):
+    if not vxtest.FASTAGENT or not os.path.exists(vxtest.FASTAGENT):
         vxtest.skip_or_die("VX_FASTAGENT is not set or missing")
     for tool in ("snmpsimd", "snmpwalk", "snmpbulkwalk", "snmpget",
                  "snmpbulkget"):
