@@ -240,6 +240,8 @@ struct vx_collector_run {
 	const char	*collector;
 	int64_t		 duration_ms;
 	enum vx_errcode	 code;
+	uint64_t	 requests;
+	bool		 requests_set;
 };
 
 struct vx_snapshot {
@@ -251,6 +253,12 @@ struct vx_snapshot {
 	size_t			 nlabels;
 	struct vx_threshold	*thresholds;	/* from config */
 	size_t			 nthresholds;
+
+	/*
+	 * Filled by a collector: requests it sent to the device (SNMP PDUs),
+	 * when it counts them; 0 otherwise.
+	 */
+	uint64_t		 requests;
 
 	/* Filled by the core. */
 	bool			 up;

@@ -415,13 +415,18 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 		return;
 	case M_COLLECT_DURATION:
 	case M_COLLECTOR_UP:
+	case M_COLLECT_REQUESTS:
 		for (size_t i = 0; i < s->nruns; i++) {
 			struct lbl l = { L_COLLECTOR, s->runs[i].collector };
 
 			if (id == M_COLLECT_DURATION)
 				fmt_ms_as_s(buf, sizeof(buf),
 				    s->runs[i].duration_ms);
-			else
+			else if (id == M_COLLECT_REQUESTS) {
+				if (!s->runs[i].requests_set || s->stale)
+					continue;
+				fmt_u64(buf, sizeof(buf), s->runs[i].requests);
+			} else
 				snprintf(buf, sizeof(buf), "%d",
 				    s->runs[i].code == VX_E_OK && !s->stale);
 			add_sample(out, id, s, &l, 1, buf);

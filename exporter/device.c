@@ -183,7 +183,7 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 	struct vx_device_cfg	*c = &d->cfg;
 	struct vx_snapshot	*snap = vx_snapshot_new(c->name);
 	size_t			 ok = 0;
-	int64_t			 now;
+	int64_t			 now, start = vx_now_mono_ms();
 
 	if (snap == NULL)
 		return NULL;
@@ -200,6 +200,7 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		struct vx_snapshot		*sub = vx_snapshot_new(c->name);
 		struct vx_err			 err;
 		int64_t				 t0 = vx_now_mono_ms();
+		uint64_t			 requests;
 		int				 rc;
 
 		vx_err_clear(&err);
@@ -207,12 +208,23 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			goto oom;
 		rc = ops->collect(c->collectors[i].state, &c->target, deadline,
 		    sub, &err);
+		/*
+		 * The deadline bounds the whole poll, parsing and mapping
+		 * included: data that took longer is not served as current.
+		 */
+		if (rc == 0 && vx_deadline_passed(deadline))
+			rc = vx_err_set(&err, VX_E_TIMEOUT, "the poll took "
+			    "%lldms, past its deadline of %lldms (the device "
+			    "answered; reading its answers took too long)",
+			    (long long)(vx_now_mono_ms() - start),
+			    (long long)(deadline.at_ms - start));
 		if (rc == 0) {
 			vx_snapshot_restrict(sub, allow);
 			if (vx_snapshot_merge(snap, sub) != 0)
 				rc = vx_err_set(&err, VX_E_NOMEM,
 				    "out of memory");
 		}
+		requests = sub->requests;
 		vx_snapshot_unref(sub);
 		if (rc == 0) {
 			for (int k = 0; k < VX_TC__COUNT; k++) {
@@ -223,6 +235,8 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		snap->runs[i].collector = ops->name;
 		snap->runs[i].duration_ms = vx_now_mono_ms() - t0;
 		snap->runs[i].code = rc == 0 ? VX_E_OK : err.code;
+		snap->runs[i].requests = requests;
+		snap->runs[i].requests_set = requests > 0;
 		snap->nruns++;
 		now = vx_now_mono_ms();
 		pthread_mutex_lock(&d->lock);

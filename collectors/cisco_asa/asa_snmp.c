@@ -29,11 +29,17 @@ struct asa_snmp_cfg {
 	struct vx_secret	priv_password;
 	char			*context;
 	int64_t			max_repetitions;
+	int64_t			max_in_flight;
 };
 
+/*
+ * No session is kept between polls: each poll opens one socket and
+ * closes it, so that a fleet holds no idle descriptors.  For SNMPv3 the
+ * agent's engine ID is kept instead, so the next poll skips discovery.
+ */
 struct asa_snmp_state {
 	struct asa_snmp_cfg	 cfg;
-	struct vx_snmp		*sess;
+	struct vx_snmp_engine	 engine;
 };
 
 static const char *const versions[] = { "2c", "3", NULL };
@@ -62,6 +68,8 @@ static const struct vx_cfg_key asa_snmp_keys[] = {
 	{ "context_name", VX_CFG_T_STRING, F(context), false, 0, 0, NULL },
 	{ "max_repetitions", VX_CFG_T_INT, F(max_repetitions), false, 1, 1000,
 	    NULL },
+	{ "max_in_flight", VX_CFG_T_INT, F(max_in_flight), false, 1, 32,
+	    NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef F
@@ -77,7 +85,6 @@ asa_snmp_free(void *arg)
 
 	if (st == NULL)
 		return;
-	vx_snmp_close(st->sess);
 	vx_cfg_free_fields(asa_snmp_keys, &st->cfg);
 	free(st);
 }
@@ -105,6 +112,11 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	c->auth = 1;		/* SHA */
 	c->priv = 1;		/* AES */
 	c->max_repetitions = 25;
+	/*
+	 * Requests outstanding at once: round trips, not CPU, bound a remote
+	 * device, but its agent is a shared and fragile resource.
+	 */
+	c->max_in_flight = 4;
 	if (opts == NULL) {
 		vx_cfg_error(errs, key, "%s: needs options (community for "
 		    "v2c, or username and passwords for v3)", where);
@@ -156,17 +168,19 @@ asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		asa_snmp_free(st);
 		return -1;
 	}
+	if (c->version == 1)
+		vx_snmp_global_init_v3();
 	*state = st;
 	return 0;
 }
 
+/* After a failure the agent may have a new engine: discover it again. */
 static void
 asa_snmp_reset(void *arg)
 {
 	struct asa_snmp_state *st = arg;
 
-	vx_snmp_close(st->sess);
-	st->sess = NULL;
+	memset(&st->engine, 0, sizeof(st->engine));
 }
 
 static void
@@ -177,23 +191,26 @@ oid_set(struct vx_oid *o, const uint32_t *base, size_t n, uint32_t last)
 	o->len = n + 1;
 }
 
-/* Walks the given columns of one table entry. */
-static int
-walk_table(struct asa_snmp_state *st, const uint32_t *entry, size_t elen,
-    const uint32_t *cols, size_t ncols, struct asa_snmp_map *m,
-    struct vx_deadline deadline, struct vx_err *err)
+static void
+columns(struct vx_oid *oids, const uint32_t *entry, size_t elen,
+    const uint32_t *cols, size_t ncols)
 {
-	struct vx_oid oids[32];
-
 	for (size_t i = 0; i < ncols; i++)
 		oid_set(&oids[i], entry, elen, cols[i]);
-	return vx_snmp_walk_columns(st->sess, oids, ncols,
-	    (int)st->cfg.max_repetitions, asa_snmp_map_add, m, deadline, err);
 }
 
+#define LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Two rounds of concurrent requests.  First the scalars, the tunnel
+ * table and the IKE table; then the tables indexed by tunnel row: the
+ * SPI table (two to four rows per tunnel row, the longest walk) and, for
+ * agents without Counter64, the 32-bit octet columns, each split into
+ * ranges of tunnel rows that are walked at the same time.
+ */
 static int
-poll_device(struct asa_snmp_state *st, struct asa_snmp_map *m,
-    struct vx_deadline deadline, struct vx_err *err)
+poll_device(struct asa_snmp_state *st, struct vx_snmp *sess,
+    struct asa_snmp_map *m, struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t cike_entry[] = { IPSEC_MIB, 2, 3, 1 };
 	static const uint32_t tun_entry[] = { IPSEC_MIB, 3, 2, 1 };
@@ -216,32 +233,47 @@ poll_device(struct asa_snmp_state *st, struct asa_snmp_map *m,
 		{ RAS_ACT, 30, 0 },
 	};
 	static const size_t scalar_len[] = { 14, 14, 14, 13, 13 };
-	struct vx_oid	scalars[5];
-	int		rc;
+	struct vx_oid		scalars[5], tun[LEN(tun_cols)], cike[LEN(cike_cols)];
+	struct vx_oid		spi[LEN(spi_cols)], tun32[LEN(tun_cols32)];
+	struct vx_snmp_walk	walks[2 * ASA_SNMP_RANGES_MAX];
+	uint32_t		bounds[ASA_SNMP_RANGES_MAX];
+	int			reps = (int)st->cfg.max_repetitions, rc;
+	size_t			nw = 0, nb;
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < LEN(scalars); i++) {
 		memcpy(scalars[i].sub, scalar_oids[i],
 		    scalar_len[i] * sizeof(uint32_t));
 		scalars[i].len = scalar_len[i];
 	}
-	rc = vx_snmp_get(st->sess, scalars, 5, asa_snmp_map_add, m, deadline,
-	    err);
-	if (rc == 0)
-		rc = walk_table(st, tun_entry, 13, tun_cols,
-		    sizeof(tun_cols) / sizeof(tun_cols[0]), m, deadline, err);
-	/* Counter64 columns need v2c or v3; fall back to 32-bit + wraps. */
-	if (rc == 0 && !asa_snmp_map_has_hc(m) &&
-	    asa_snmp_map_tunnel_rows(m) > 0)
-		rc = walk_table(st, tun_entry, 13, tun_cols32,
-		    sizeof(tun_cols32) / sizeof(tun_cols32[0]), m, deadline,
-		    err);
-	if (rc == 0)
-		rc = walk_table(st, spi_entry, 13, spi_cols,
-		    sizeof(spi_cols) / sizeof(spi_cols[0]), m, deadline, err);
-	if (rc == 0)
-		rc = walk_table(st, cike_entry, 13, cike_cols,
-		    sizeof(cike_cols) / sizeof(cike_cols[0]), m, deadline, err);
-	return rc;
+	columns(tun, tun_entry, LEN(tun_entry), tun_cols, LEN(tun_cols));
+	columns(cike, cike_entry, LEN(cike_entry), cike_cols, LEN(cike_cols));
+	columns(spi, spi_entry, LEN(spi_entry), spi_cols, LEN(spi_cols));
+	columns(tun32, tun_entry, LEN(tun_entry), tun_cols32,
+	    LEN(tun_cols32));
+	walks[nw++] = (struct vx_snmp_walk){ tun, LEN(tun), false, 0, 0 };
+	walks[nw++] = (struct vx_snmp_walk){ cike, LEN(cike), false, 0, 0 };
+	rc = vx_snmp_run(sess, scalars, LEN(scalars), walks, nw, reps,
+	    asa_snmp_map_add, m, deadline, err);
+	if (rc != 0)
+		return rc;
+
+	nb = asa_snmp_map_tunnel_bounds(m, (size_t)st->cfg.max_in_flight,
+	    bounds, LEN(bounds));
+	nw = 0;
+	for (size_t r = 0; r <= nb; r++) {
+		uint32_t lo = r == 0 ? 0 : bounds[r - 1];
+		uint32_t hi = r == nb ? 0 : bounds[r];
+
+		walks[nw++] = (struct vx_snmp_walk){ spi, LEN(spi), nb > 0, lo,
+		    hi };
+		/* Counter64 columns need v2c or v3; else 32-bit + wraps. */
+		if (!asa_snmp_map_has_hc(m) &&
+		    asa_snmp_map_tunnel_rows(m) > 0)
+			walks[nw++] = (struct vx_snmp_walk){ tun32,
+			    LEN(tun32), nb > 0, lo, hi };
+	}
+	return vx_snmp_run(sess, NULL, 0, walks, nw, reps, asa_snmp_map_add,
+	    m, deadline, err);
 }
 
 static int
@@ -249,34 +281,37 @@ asa_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct asa_snmp_state	*st = arg;
+	struct asa_snmp_cfg	*c = &st->cfg;
+	struct vx_snmp_params	 p = {
+		.address = target->address,
+		.port = (unsigned)c->port,
+		.version = c->version == 0 ? VX_SNMP_V2C : VX_SNMP_V3,
+		.community = c->community.value,
+		.username = c->username,
+		.seclevel = (enum vx_snmp_seclevel)c->seclevel,
+		.auth = (enum vx_snmp_auth)c->auth,
+		.auth_password = c->auth_password.value,
+		.priv = (enum vx_snmp_priv)c->priv,
+		.priv_password = c->priv_password.value,
+		.context = c->context,
+		.retries = target->retries,
+		.max_in_flight = (int)c->max_in_flight,
+		.engine = &st->engine,
+	};
+	struct vx_snmp		*sess = NULL;
 	struct asa_snmp_map	*m;
 	int			 rc;
 
-	if (st->sess == NULL) {
-		struct asa_snmp_cfg	*c = &st->cfg;
-		struct vx_snmp_params	 p = {
-			.address = target->address,
-			.port = (unsigned)c->port,
-			.version = c->version == 0 ? VX_SNMP_V2C : VX_SNMP_V3,
-			.community = c->community.value,
-			.username = c->username,
-			.seclevel = (enum vx_snmp_seclevel)c->seclevel,
-			.auth = (enum vx_snmp_auth)c->auth,
-			.auth_password = c->auth_password.value,
-			.priv = (enum vx_snmp_priv)c->priv,
-			.priv_password = c->priv_password.value,
-			.context = c->context,
-			.retries = target->retries,
-		};
-
-		rc = vx_snmp_open(&p, deadline, &st->sess, err);
-		if (rc != 0)
-			return rc;
-	}
+	rc = vx_snmp_open(&p, deadline, &sess, err);
+	if (rc != 0)
+		return rc;
 	m = asa_snmp_map_new();
 	if (m == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = poll_device(st, m, deadline, err);
+		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
+	else
+		rc = poll_device(st, sess, m, deadline, err);
+	snap->requests = vx_snmp_requests(sess);
+	vx_snmp_close(sess);
 	if (rc == 0)
 		rc = asa_snmp_map_finish(m, snap, err);
 	asa_snmp_map_free(m);

@@ -248,6 +248,40 @@ asa_snmp_map_tunnel_rows(const struct asa_snmp_map *m)
 	return m->tun.n;
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+asa_snmp_map_tunnel_bounds(const struct asa_snmp_map *m, size_t parts,
+    uint32_t *bounds, size_t max)
+{
+	const struct tun_row	*rows = m->tun.v;
+	uint32_t		*idx;
+	size_t			 n = m->tun.n, nb = 0;
+
+	if (parts < 2 || n < 2 * parts || max == 0)
+		return 0;
+	idx = malloc(n * sizeof(*idx));
+	if (idx == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = rows[i].idx;
+	qsort(idx, n, sizeof(*idx), cmp_u32);
+	for (size_t p = 1; p < parts && nb < max; p++) {
+		uint32_t b = idx[p * n / parts];
+
+		if (b > 0 && (nb == 0 || b > bounds[nb - 1]))
+			bounds[nb++] = b;
+	}
+	free(idx);
+	return nb;
+}
+
 static void
 copy_inet(const struct vx_varbind *vb, char *dst, size_t len)
 {
