@@ -4,6 +4,7 @@
 
 #include "cisco_asa/asa.h"
 #include "cisco_asa/asa_cli.h"
+#include "transport/snmp.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
@@ -26,6 +27,12 @@ const struct vx_parser vx_parsers[] = {
 	{ "cisco_asa", "show asp table vpn-context detail", asa_parse_vpn_context },
 	{ NULL, NULL, NULL },
 };
+
+void
+vx_collectors_global_init(void)
+{
+	vx_snmp_global_init();
+}
 
 const struct vx_collector_ops *
 vx_collector_find(const char *name)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
+
 static const char *const dev_val_names[VX_DV__COUNT] = {
 	[VX_DV_INVALID_SPI] = "invalid_spi",
 	[VX_DV_NO_SA_FAILS] = "no_sa_failures",
@@ -572,8 +574,8 @@ vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
 	ike->attr[a] = snap_strdup(s, value);
 }
 
-int
-vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
+static int
+expect_one(struct vx_snapshot *s, const char *peer, bool has_tunnel)
 {
 	struct vx_tunnel *t;
 
@@ -584,15 +586,45 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 			return -VX_E_NOMEM;
 		ike->state = VX_IKE_DOWN;
 	}
-	for (size_t i = 0; i < s->ntunnels; i++) {
-		if (strncmp(s->tunnels[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
-			return 0;
-	}
+	if (has_tunnel)
+		return 0;
 	t = vx_snapshot_tunnel(s, peer, peer);
 	if (t == NULL)
 		return -VX_E_NOMEM;
 	t->up = false;
 	return 0;
+}
+
+int
+vx_snapshot_expect_peers(struct vx_snapshot *s, const char *const *peers,
+    size_t n)
+{
+	struct vx_strmap	seen = VX_STRMAP_INIT;
+	int			rc = 0;
+
+	/* The peers with a tunnel, once: not a scan per expected peer. */
+	for (size_t i = 0; n > 0 && i < s->ntunnels; i++) {
+		const char *p = s->tunnels[i]->peer;
+
+		if (!vx_strmap_put(&seen, p, strlen(p), s->tunnels[i])) {
+			vx_strmap_release(&seen);
+			return -VX_E_NOMEM;
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		size_t len = strnlen(peers[i], VX_MODEL_STR_MAX);
+
+		rc = expect_one(s, peers[i],
+		    vx_strmap_get(&seen, peers[i], len) != NULL);
+	}
+	vx_strmap_release(&seen);
+	return rc;
+}
+
+int
+vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
+{
+	return vx_snapshot_expect_peers(s, &peer, 1);
 }
 
 static int

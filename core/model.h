@@ -244,9 +244,16 @@ struct vx_collector_run {
 	bool		 requests_set;
 };
 
+struct vx_render_cache;
+
 struct vx_snapshot {
 	struct vx_arena		 arena;
 	atomic_int		 refs;
+	/*
+	 * The snapshot's samples rendered and compressed once, before it is
+	 * published (core/render.h), in the arena; NULL: none.
+	 */
+	const struct vx_render_cache *render_cache;
 
 	const char		*device;
 	struct vx_label		*labels;	/* extra labels from config */
@@ -393,6 +400,9 @@ void	vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
  * a down IKE SA too.  Returns 0 or -VX_E_NOMEM.
  */
 int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
+/* The same for n peers at once, in time linear in tunnels + peers. */
+int	vx_snapshot_expect_peers(struct vx_snapshot *s,
+	    const char *const *peers, size_t n);
 
 /*
  * Merges src into dst: what dst already has is kept, what only src has is

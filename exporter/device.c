@@ -6,6 +6,7 @@
 
 #include "history.h"
 #include "log.h"
+#include "render.h"
 
 #define COMPLAIN_FIRST_MS	60000
 #define COMPLAIN_MAX_MS		3600000
@@ -258,13 +259,10 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 	}
 	snap->up = ok == c->ncollectors && ok > 0;
 	snap->complete = snap->up;
-	if (ok > 0) {
-		for (size_t i = 0; i < c->expected_peers.n; i++) {
-			if (vx_snapshot_expect_peer(snap,
-			    c->expected_peers.v[i]) != 0)
-				goto oom;
-		}
-	}
+	if (ok > 0 && vx_snapshot_expect_peers(snap,
+	    (const char *const *)c->expected_peers.v,
+	    c->expected_peers.n) != 0)
+		goto oom;
 	return snap;
 oom:
 	vx_snapshot_unref(snap);
@@ -316,6 +314,17 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		snap->collected_ms = wall;
 		memcpy(snap->errors_total, d->errors_total,
 		    sizeof(snap->errors_total));
+		/*
+		 * /metrics serves background devices' latest snapshots: their
+		 * samples are rendered and compressed once, here, outside the
+		 * lock, rather than at every scrape (core/render.h).  A
+		 * snapshot without its cache is rendered at scrape time.
+		 */
+		if (d->cfg.background) {
+			pthread_mutex_unlock(&d->lock);
+			(void)vx_render_cache_build(snap);
+			pthread_mutex_lock(&d->lock);
+		}
 		vx_snapshot_unref(d->latest);
 		vx_snapshot_ref(snap);
 		d->latest = snap;

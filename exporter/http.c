@@ -9,8 +9,8 @@
 #include <sys/socket.h>
 
 #include <microhttpd.h>
-#include <zlib.h>
 
+#include "gzip.h"
 #include "landing.h"
 #include "log.h"
 #include "numparse.h"
@@ -139,51 +139,26 @@ send_text(const struct vx_http *h, struct MHD_Connection *c, unsigned status,
 	    (size_t)n);
 }
 
-/* gzip-compresses src; returns a malloc'd buffer or NULL. */
-static char *
-gzip_buffer(const char *src, size_t len, size_t *outlen)
+static bool
+wants_gzip(struct MHD_Connection *c)
 {
-	z_stream	 zs;
-	char		*out;
-	size_t		 cap;
-
-	memset(&zs, 0, sizeof(zs));
-	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		return NULL;
-	cap = deflateBound(&zs, len) + 32;
-	out = malloc(cap);
-	if (out == NULL) {
-		deflateEnd(&zs);
-		return NULL;
-	}
-	zs.next_in = (Bytef *)(uintptr_t)src;
-	zs.avail_in = (uInt)len;
-	zs.next_out = (Bytef *)out;
-	zs.avail_out = (uInt)cap;
-	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&zs);
-		free(out);
-		return NULL;
-	}
-	*outlen = zs.total_out;
-	deflateEnd(&zs);
-	return out;
+	return vx_http_accepts_gzip(MHD_lookup_connection_value(c,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 }
 
-/* Sends an exposition, negotiated format and encoding already rendered. */
+/*
+ * Sends an exposition, negotiated format and encoding already rendered
+ * (gzipped: sb holds the compressed body already).
+ */
 static enum MHD_Result
 send_exposition(const struct vx_http *h, struct MHD_Connection *c,
-    struct vx_strbuf *sb, enum vx_format fmt)
+    struct vx_strbuf *sb, enum vx_format fmt, bool gzipped)
 {
-	const char		*ae = MHD_lookup_connection_value(c,
-				    MHD_HEADER_KIND,
-				    MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	struct MHD_Response	*r;
 	enum MHD_Result		 ret;
 	size_t			 len;
 	char			*buf;
-	bool			 gz = false;
+	bool			 gz = gzipped;
 
 	if (sb->failed) {
 		vx_strbuf_release(sb);
@@ -191,9 +166,9 @@ send_exposition(const struct vx_http *h, struct MHD_Connection *c,
 		    "out of memory rendering metrics\n");
 	}
 	buf = vx_strbuf_detach(sb, &len);
-	if (len >= GZIP_MIN_BYTES && vx_http_accepts_gzip(ae)) {
+	if (!gz && len >= GZIP_MIN_BYTES && wants_gzip(c)) {
 		size_t	 zlen;
-		char	*z = gzip_buffer(buf, len, &zlen);
+		char	*z = vx_gzip(buf, len, &zlen);
 
 		if (z != NULL) {
 			free(buf);
@@ -253,6 +228,7 @@ serve_metrics(const struct vx_http *h, struct MHD_Connection *c)
 	struct vx_strbuf	  sb;
 	enum vx_format		  fmt = negotiate(c);
 	size_t			  ndev = t != NULL ? t->n : 0, nchecks = 0;
+	bool			  gz;
 
 	snaps = calloc(ndev + 1, sizeof(*snaps));
 	if (snaps == NULL) {
@@ -271,13 +247,18 @@ serve_metrics(const struct vx_http *h, struct MHD_Connection *c)
 		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
 	fill_self(h, ndev, &self);
 	vx_strbuf_init(&sb, 64 * 1024);
-	vx_render_ex(&sb, fmt, snaps, ndev, checks, nchecks, &self);
+	/* Compressed samples are cached per snapshot (core/render.h). */
+	gz = wants_gzip(c);
+	if (gz)
+		vx_render_gzip(&sb, fmt, snaps, ndev, checks, nchecks, &self);
+	else
+		vx_render_ex(&sb, fmt, snaps, ndev, checks, nchecks, &self);
 	free(checks);
 	for (size_t i = 0; i < ndev; i++)
 		vx_snapshot_unref(snaps[i]);
 	free(snaps);
 	vx_devtable_unref(t);
-	return send_exposition(h, c, &sb, fmt);
+	return send_exposition(h, c, &sb, fmt, gz);
 }
 
 /* The scrape timeout Prometheus announces, minus our offset; or fallback. */
@@ -360,7 +341,7 @@ serve_probe(const struct vx_http *h, struct MHD_Connection *c)
 	probe_render(h, t, d, snap, fmt, &sb);
 	vx_devtable_unref(t);
 	vx_snapshot_unref(snap);
-	return send_exposition(h, c, &sb, fmt);
+	return send_exposition(h, c, &sb, fmt, false);
 }
 
 static enum MHD_Result

@@ -9,11 +9,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fdlimit.h"
 #include "http.h"
 #include "log.h"
 #include "poller.h"
+#include "registry.h"
 #include "rules.h"
 #include "runtime.h"
+#include "shutdown.h"
 #include "webcfg.h"
 
 #ifndef VX_VERSION
@@ -33,15 +36,24 @@ print_errors(struct vx_cfg_errors *errs, const char *path, const char *what)
 	    errs->n == 1 ? "" : "s");
 }
 
-/* --dry-run: checks the configuration and the web configuration, if any. */
+/*
+ * --dry-run: checks the configuration (and that it fits in the hard limit
+ * on descriptors, which the exporter raises its own to) and the web
+ * configuration, if any.
+ */
 static int
-dry_run(const char *path, const char *web_path)
+dry_run(const char *path, const char *web_path, size_t workers)
 {
 	struct vx_cfg_errors	 errs = { NULL, 0, 0 };
 	struct vx_config	*cfg = vx_config_load(path, &errs);
 	struct vx_webcfg	*web = NULL;
 	int			 rc = 0;
 
+	if (cfg != NULL && !vx_fd_check(cfg, workers, vx_fd_limit(true),
+	    &errs)) {
+		vx_config_free(cfg);
+		cfg = NULL;
+	}
 	if (cfg == NULL) {
 		print_errors(&errs, path, "configuration");
 		rc = 1;
@@ -98,6 +110,7 @@ main(int argc, char **argv)
 	sigset_t		 sigs;
 	bool			 web_failed;
 	int			 rc;
+	unsigned long long	 fds, fds_before;
 
 	if (argc > 1 && strcmp(argv[1], "parse") == 0)
 		return vx_cli_parse_cmd(argc - 1, argv + 1);
@@ -107,8 +120,10 @@ main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (o.dry_run)
-		return dry_run(o.config_file, o.web_config_file);
+		return dry_run(o.config_file, o.web_config_file,
+		    (size_t)o.workers);
 	vx_log_setup(stderr, o.log_level, o.log_format);
+	fds = vx_fd_limit_raise(&fds_before);
 
 	/* Signals go to the main thread's sigwait; threads inherit the mask. */
 	sigemptyset(&sigs);
@@ -123,6 +138,10 @@ main(int argc, char **argv)
 		return 1;
 	vx_log_info("starting vpn_exporter %s (revision %s)", VX_VERSION,
 	    VX_REVISION);
+	if (fds != fds_before)
+		vx_log_info("file descriptor limit raised from %llu to %llu",
+		    fds_before, fds);
+	vx_collectors_global_init();
 	poller = vx_poller_start((size_t)o.workers);
 	if (poller == NULL) {
 		vx_log_error("cannot start the poller threads");
@@ -162,11 +181,12 @@ main(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			vx_log_info("SIGHUP: reloading the configuration");
-			vx_runtime_reload(&rt, NULL);
+			vx_runtime_reload_async(&rt);
 			continue;
 		}
 		vx_log_info("%s: shutting down", sig == SIGINT ? "SIGINT" :
 		    "SIGTERM");
+		vx_shutdown_watchdog(VX_SHUTDOWN_GRACE_MS);
 		break;
 	}
 	vx_http_stop(http);

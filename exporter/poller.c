@@ -279,6 +279,12 @@ vx_poller_set_devices(struct vx_poller *p, struct vx_device *const *devs,
 	pthread_mutex_unlock(&p->lock);
 }
 
+size_t
+vx_poller_workers(const struct vx_poller *p)
+{
+	return p != NULL ? p->max_workers : 0;
+}
+
 void
 vx_poller_stop(struct vx_poller *p)
 {

@@ -27,6 +27,8 @@ struct vx_poller	*vx_poller_start(size_t nworkers);
  */
 void			 vx_poller_set_devices(struct vx_poller *p,
 			    struct vx_device *const *devs, size_t n);
+/* The most workers the poller starts (0 for NULL: no poller). */
+size_t			 vx_poller_workers(const struct vx_poller *p);
 /* Stops the threads (waiting for running polls) and frees the poller. */
 void			 vx_poller_stop(struct vx_poller *p);
 

@@ -38,6 +38,14 @@ struct vx_runtime {
 	int64_t			 reload_success_ms;
 	int64_t			 start_ms;
 	struct vx_correlator	 corr;		/* SPI agreement of pairs */
+	bool			 fds_logged;	/* the need, once */
+
+	/* The reload thread (vx_runtime_reload_async), under lock. */
+	pthread_t		 reloader;
+	pthread_cond_t		 reload_cv;
+	bool			 reloader_started;
+	bool			 reload_wanted;
+	bool			 stopping;
 };
 
 void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -51,6 +59,13 @@ void	vx_runtime_release(struct vx_runtime *rt);
  * running table stays as it was.
  */
 bool	vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors);
+
+/*
+ * Asks for a reload (SIGHUP) and returns at once: the reload runs in a
+ * thread of its own, so that the main thread is always free to handle
+ * SIGTERM.  Requests made while a reload runs are served by one more.
+ */
+void	vx_runtime_reload_async(struct vx_runtime *rt);
 
 /* A reference to the current table (release with vx_devtable_unref). */
 struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);

@@ -164,6 +164,7 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 {
 	struct asa_ssh_cfg	*c = &st->cfg;
 	size_t			 nerr = 0;
+	char			 why[160];
 
 	if (c->password.value == NULL && c->private_key_file == NULL &&
 	    !(seen & (KEY_BIT(K_PASSWORD) | KEY_BIT(K_PRIVATE_KEY)))) {
@@ -177,14 +178,21 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		    "break", where);
 		nerr++;
 	}
+	/*
+	 * libssh reads these files, but they are checked here as every
+	 * *_file option is: a regular file of a bounded size, so that a FIFO
+	 * or a device cannot wedge a poll (or the reload that hashes them).
+	 */
 	if (c->private_key_file != NULL) {
 		st->key_path = resolve_path(doc, c->private_key_file);
 		if (st->key_path == NULL)
 			nerr++;
-		else if (access(st->key_path, R_OK) != 0) {
+		else if (!vx_cfg_file_check(st->key_path, VX_CFG_FILE_MAX, why,
+		    sizeof(why))) {
 			vx_cfg_error(errs, vx_cfg_map_get(opts,
 			    "private_key_file"), "%s: cannot read "
-			    "private_key_file '%s'", where, st->key_path);
+			    "private_key_file '%s': %s", where, st->key_path,
+			    why);
 			nerr++;
 		}
 	}
@@ -192,14 +200,18 @@ check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		st->known_hosts_path = resolve_path(doc, c->known_hosts_file);
 		if (st->known_hosts_path == NULL)
 			nerr++;
-		else if (c->host_key_policy == VX_SSH_HOST_KEY_STRICT &&
-		    access(st->known_hosts_path, R_OK) != 0) {
+		else if ((c->host_key_policy == VX_SSH_HOST_KEY_STRICT ||
+		    access(st->known_hosts_path, F_OK) == 0) &&
+		    !vx_cfg_file_check(st->known_hosts_path, VX_CFG_FILE_MAX,
+		    why, sizeof(why))) {
 			vx_cfg_error(errs, vx_cfg_map_get(opts,
 			    "known_hosts_file"), "%s: cannot read "
-			    "known_hosts_file '%s' (with host_key_policy "
-			    "strict the device's key must be listed there; "
-			    "accept-new records it on first use)", where,
-			    st->known_hosts_path);
+			    "known_hosts_file '%s': %s%s", where,
+			    st->known_hosts_path, why,
+			    c->host_key_policy == VX_SSH_HOST_KEY_STRICT ?
+			    " (with host_key_policy strict the device's key "
+			    "must be listed there; accept-new records it on "
+			    "first use)" : "");
 			nerr++;
 		}
 	}
@@ -390,6 +402,12 @@ const struct vx_collector_ops asa_ssh_ops = {
 	.vendor = "cisco_asa",
 	.transport = VX_TRANSPORT_SSH,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * One TCP socket per device, kept: a login per poll floods the
+	 * device's AAA log.  While connecting, libssh reads known_hosts.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = asa_ssh_configure,
 	.collect = asa_ssh_collect,
 	.fields = asa_ssh_fields,
