@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_CHUNK_MIN	(16 * 1024)
+/*
+ * The first chunk is small (a fleet keeps one small snapshot per device);
+ * later ones double with the arena, so a big snapshot needs few.
+ */
+#define ARENA_CHUNK_MIN	(4 * 1024)
 #define ARENA_ALIGN	(_Alignof(max_align_t))
 
 struct vx_arena_chunk {

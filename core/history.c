@@ -155,7 +155,8 @@ new_part_mem(struct tun_mem *m, uint64_t key, uint64_t gen, int64_t age_s)
 	struct part_mem *pm;
 
 	if (m->nparts == m->parts_cap) {
-		size_t	 ncap = m->parts_cap == 0 ? 2 : m->parts_cap * 2;
+		/* Most tunnels have one part: it starts with room for one. */
+		size_t	 ncap = m->parts_cap == 0 ? 1 : m->parts_cap * 2;
 		void	*p = realloc(m->parts, ncap * sizeof(*m->parts));
 
 		if (p == NULL)

@@ -95,6 +95,8 @@ vx_snapshot_unref(struct vx_snapshot *s)
 	if (s == NULL)
 		return;
 	if (atomic_fetch_sub(&s->refs, 1) == 1) {
+		/* One malloc'd block (core/render.c), exactly its size. */
+		free((void *)(uintptr_t)s->render_cache);
 		vx_arena_release(&s->arena);
 		free(s);
 	}
@@ -116,7 +118,9 @@ snap_strdup(struct vx_snapshot *s, const char *str)
 
 /*
  * Grows an arena array of elements of size esz so that it holds at least
- * n + 1 elements.  Returns false on out-of-memory.
+ * n + 1 elements.  Returns false on out-of-memory.  Small arrays start
+ * small: a tunnel has one or two parts and SAs, and a fleet has many
+ * tunnels.
  */
 static bool
 grow_array(struct vx_arena *a, void **arr, size_t n, size_t *cap, size_t esz)
@@ -126,7 +130,7 @@ grow_array(struct vx_arena *a, void **arr, size_t n, size_t *cap, size_t esz)
 
 	if (n < *cap)
 		return true;
-	ncap = *cap == 0 ? 8 : *cap * 2;
+	ncap = *cap == 0 ? (esz >= 32 ? 2 : 8) : *cap * 2;
 	p = vx_arena_grow(a, *arr, n * esz, ncap * esz);
 	if (p == NULL)
 		return false;

@@ -251,7 +251,8 @@ struct vx_snapshot {
 	atomic_int		 refs;
 	/*
 	 * The snapshot's samples rendered and compressed once, before it is
-	 * published (core/render.h), in the arena; NULL: none.
+	 * published (core/render.h): one malloc'd block, freed with the
+	 * snapshot; NULL: none.
 	 */
 	const struct vx_render_cache *render_cache;
 

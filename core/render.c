@@ -876,8 +876,8 @@ struct rc_family {
 };
 
 struct vx_render_cache {
-	const unsigned char	*z;
-	struct rc_family	 fam[M__COUNT];
+	struct rc_family	fam[M__COUNT];
+	unsigned char		z[];		/* every segment */
 };
 
 /* Compresses in[0..len) into out with flush; false on failure. */
@@ -909,15 +909,16 @@ deflate_into(z_stream *zs, struct vx_strbuf *out, const void *in, size_t len,
 int
 vx_render_cache_build(struct vx_snapshot *s)
 {
-	struct vx_render_cache	*rc = vx_arena_alloc(&s->arena, sizeof(*rc));
+	struct rc_family	 fam[M__COUNT];
+	struct vx_render_cache	*rc;
 	struct vx_strbuf	 text, z;
 	struct devctx		 d;
 	z_stream		 zs;
-	unsigned char		*copy;
-	bool			 ok = rc != NULL;
+	bool			 ok = true;
 
-	if (!ok)
-		return -VX_E_NOMEM;
+	if (s->render_cache != NULL)
+		return 0;
+	memset(fam, 0, sizeof(fam));
 	memset(&zs, 0, sizeof(zs));
 	if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, -15, 8,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
@@ -926,7 +927,7 @@ vx_render_cache_build(struct vx_snapshot *s)
 	vx_strbuf_init(&text, 64 * 1024);
 	vx_strbuf_init(&z, 16 * 1024);
 	for (int id = 0; ok && id < M__COUNT; id++) {
-		struct rc_family *f = &rc->fam[id];
+		struct rc_family *f = &fam[id];
 
 		vx_strbuf_reset(&text);
 		render_device_family(&text, (enum metric_id)id, &d);
@@ -946,14 +947,14 @@ vx_render_cache_build(struct vx_snapshot *s)
 	deflateEnd(&zs);
 	devctx_release(&d);
 	vx_strbuf_release(&text);
-	copy = ok ? vx_arena_alloc(&s->arena, z.len + 1) : NULL;
-	if (copy != NULL) {
-		memcpy(copy, z.buf, z.len);
-		rc->z = copy;
+	rc = ok && !z.failed ? malloc(sizeof(*rc) + z.len + 1) : NULL;
+	if (rc != NULL) {
+		memcpy(rc->fam, fam, sizeof(fam));
+		memcpy(rc->z, z.buf, z.len);
 		s->render_cache = rc;
 	}
 	vx_strbuf_release(&z);
-	return copy != NULL ? 0 : -VX_E_NOMEM;
+	return rc != NULL ? 0 : -VX_E_NOMEM;
 }
 
 /* The gzip member being written: a fresh stream and the running CRC. */

@@ -50,20 +50,30 @@ prune_since(void *arg, const char *key, void *value)
 	    drop_since(NULL, key, value);
 }
 
-/* The indexes a correlation pass builds over every device's tunnels. */
-struct index {
-	struct vx_strmap	 dev;		/* name -> devs index + 1 */
-	struct vx_strmap	 local;		/* local address -> struct hit */
-	struct vx_strmap	 peer;		/* "dev\npeer" -> tunnel */
-	struct hit		*hits;
-	size_t			 nhits;
-};
-
 /* Tunnels with one local address; ambiguous once a second device has one. */
 struct hit {
 	size_t				 dev;
 	const struct vx_tunnel		*tunnel;	/* NULL: several */
 	bool				 several_devs;
+	const char			*local;
+};
+
+/*
+ * The indexes a correlation pass builds over every device's tunnels, on
+ * every /metrics and /probe: open addressing over arrays allocated once,
+ * with keys pointing into the snapshots (a fleet has 100,000 tunnels, and
+ * a key copied per tunnel per scrape cost most of a /probe).
+ */
+struct peer_slot {
+	const struct vx_tunnel	*tunnel;	/* NULL: empty */
+	size_t			 dev;
+};
+
+struct index {
+	struct vx_strmap	 dev;		/* name -> devs index + 1 */
+	struct hit		*hits;		/* open addressing by local */
+	struct peer_slot	*peer;		/* by (device, peer) */
+	size_t			 cap;		/* of both, a power of 2 */
 };
 
 static const char *
@@ -74,24 +84,53 @@ local_of(const struct vx_tunnel *t)
 	return l != NULL && l[0] != '\0' ? l : NULL;
 }
 
-static size_t
-key2(char *buf, size_t size, const char *a, const char *b)
+static uint64_t
+str_hash(const char *s, uint64_t h)
 {
-	int n = snprintf(buf, size, "%s\n%s", a, b);
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
 
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+/* The slot of local address l: its hit, or the empty slot for it. */
+static struct hit *
+local_slot(const struct index *ix, const char *l)
+{
+	size_t i = str_hash(l, 1469598103934665603ULL) & (ix->cap - 1);
+
+	while (ix->hits[i].local != NULL &&
+	    strcmp(ix->hits[i].local, l) != 0)
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->hits[i];
+}
+
+static struct peer_slot *
+peer_slot(const struct index *ix, size_t dev, const char *peer)
+{
+	size_t i = str_hash(peer, 1469598103934665603ULL ^ (dev *
+	    0x9e3779b97f4a7c15ULL)) & (ix->cap - 1);
+
+	while (ix->peer[i].tunnel != NULL && (ix->peer[i].dev != dev ||
+	    strcmp(ix->peer[i].tunnel->peer, peer) != 0))
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->peer[i];
 }
 
 static bool
 build_index(struct index *ix, const struct vx_corr_dev *devs, size_t n)
 {
-	size_t total = 0, h = 0;
+	size_t total = 0;
 
 	memset(ix, 0, sizeof(*ix));
 	for (size_t i = 0; i < n; i++)
 		total += devs[i].snap != NULL ? devs[i].snap->ntunnels : 0;
-	ix->hits = calloc(total + 1, sizeof(*ix->hits));
-	if (ix->hits == NULL)
+	/* At most half full. */
+	ix->cap = 16;
+	while (ix->cap < 2 * total)
+		ix->cap *= 2;
+	ix->hits = calloc(ix->cap, sizeof(*ix->hits));
+	ix->peer = calloc(ix->cap, sizeof(*ix->peer));
+	if (ix->hits == NULL || ix->peer == NULL)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const struct vx_snapshot *s = devs[i].snap;
@@ -102,22 +141,19 @@ build_index(struct index *ix, const struct vx_corr_dev *devs, size_t n)
 		for (size_t k = 0; s != NULL && k < s->ntunnels; k++) {
 			const struct vx_tunnel	*t = s->tunnels[k];
 			const char		*l = local_of(t);
-			char			 key[2 * VX_MODEL_STR_MAX + 2];
+			struct peer_slot	*p = peer_slot(ix, i, t->peer);
 			struct hit		*x;
 
-			if (!vx_strmap_put(&ix->peer, key, key2(key,
-			    sizeof(key), devs[i].name, t->peer),
-			    (void *)(uintptr_t)t))
-				return false;
+			/* The last tunnel with that peer wins, as it always did. */
+			p->tunnel = t;
+			p->dev = i;
 			if (l == NULL)
 				continue;
-			x = vx_strmap_get(&ix->local, l, strlen(l));
-			if (x == NULL) {
-				x = &ix->hits[h++];
+			x = local_slot(ix, l);
+			if (x->local == NULL) {
+				x->local = l;
 				x->dev = i;
 				x->tunnel = t;
-				if (!vx_strmap_put(&ix->local, l, strlen(l), x))
-					return false;
 			} else if (x->dev != i) {
 				x->several_devs = true;
 			} else {
@@ -132,9 +168,8 @@ static void
 index_release(struct index *ix)
 {
 	vx_strmap_release(&ix->dev);
-	vx_strmap_release(&ix->local);
-	vx_strmap_release(&ix->peer);
 	free(ix->hits);
+	free(ix->peer);
 }
 
 static const char *
@@ -155,10 +190,10 @@ other_end(const struct index *ix, const struct vx_corr_dev *devs, size_t a,
 {
 	const char		*name = configured_peer(&devs[a], t->peer);
 	const char		*l = local_of(t);
-	const struct hit	*x = vx_strmap_get(&ix->local, t->peer,
-				    strlen(t->peer));
-	char			 key[2 * VX_MODEL_STR_MAX + 2];
+	const struct hit	*x = local_slot(ix, t->peer);
 
+	if (x->local == NULL)
+		x = NULL;
 	if (name != NULL) {
 		uintptr_t j = (uintptr_t)vx_strmap_get(&ix->dev, name,
 		    strlen(name));
@@ -174,8 +209,7 @@ other_end(const struct index *ix, const struct vx_corr_dev *devs, size_t a,
 	if (devs[*b].snap == NULL)
 		return NULL;
 	if (l != NULL)
-		return vx_strmap_get(&ix->peer, key, key2(key, sizeof(key),
-		    devs[*b].name, l));
+		return peer_slot(ix, *b, l)->tunnel;
 	/* No local address: B's one tunnel that says it ends at t's peer. */
 	return x != NULL && x->dev == *b ? x->tunnel : NULL;
 }

@@ -3,10 +3,12 @@
  * at startup; after that a failure marks a device down and never ends the
  * process.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "fdlimit.h"
@@ -124,6 +126,15 @@ main(int argc, char **argv)
 		    (size_t)o.workers);
 	vx_log_setup(stderr, o.log_level, o.log_format);
 	fds = vx_fd_limit_raise(&fds_before);
+#ifdef M_ARENA_MAX
+	/*
+	 * One malloc arena per core, not eight: the poll workers are many
+	 * more threads than cores, and an arena per thread keeps what it
+	 * freed (a third of the resident memory of a 1,000-device fleet).
+	 */
+	mallopt(M_ARENA_MAX, (int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+	    sysconf(_SC_NPROCESSORS_ONLN) : 1));
+#endif
 
 	/* Signals go to the main thread's sigwait; threads inherit the mask. */
 	sigemptyset(&sigs);
@@ -190,8 +201,9 @@ main(int argc, char **argv)
 		break;
 	}
 	vx_http_stop(http);
-	vx_poller_stop(poller);
+	/* The runtime first: a reload in progress still uses the poller. */
 	vx_runtime_release(&rt);
+	vx_poller_stop(poller);
 	vx_webcfg_free(web);
 	return 0;
 }

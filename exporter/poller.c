@@ -7,7 +7,13 @@
 
 #include "log.h"
 
-#define FIRST_POLL_SPREAD_MS	5000
+/*
+ * First polls are spread over at least this long, and over this much per
+ * device up to the interval: 10,000 devices started in the same five
+ * seconds would come due together at every interval after.
+ */
+#define FIRST_POLL_SPREAD_MS		5000
+#define FIRST_POLL_PER_DEVICE_MS	5
 
 struct entry {
 	int64_t			 due_ms;	/* monotonic */
@@ -240,11 +246,15 @@ grow_workers(struct vx_poller *p, size_t want)
 
 /* Spreads first polls by name so a restart does not hit every device at once. */
 static int64_t
-first_delay_ms(const struct vx_device *d)
+first_delay_ms(const struct vx_device *d, size_t background)
 {
 	uint32_t	h = 2166136261u;
-	int64_t		spread = d->cfg.interval_ms < FIRST_POLL_SPREAD_MS ?
-			    d->cfg.interval_ms : FIRST_POLL_SPREAD_MS;
+	int64_t		spread = (int64_t)background * FIRST_POLL_PER_DEVICE_MS;
+
+	if (spread < FIRST_POLL_SPREAD_MS)
+		spread = FIRST_POLL_SPREAD_MS;
+	if (spread > d->cfg.interval_ms)
+		spread = d->cfg.interval_ms;
 
 	for (const char *c = d->cfg.name; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
@@ -269,7 +279,7 @@ vx_poller_set_devices(struct vx_poller *p, struct vx_device *const *devs,
 		if (!d->cfg.background || d->scheduled)
 			continue;
 		vx_device_ref(d);
-		if (!heap_push(p, now + first_delay_ms(d), d)) {
+		if (!heap_push(p, now + first_delay_ms(d, background), d)) {
 			vx_device_unref(d);
 			continue;
 		}

@@ -257,8 +257,15 @@ poll_device(struct asa_snmp_state *st, struct vx_snmp *sess,
 	if (rc != 0)
 		return rc;
 
-	nb = asa_snmp_map_tunnel_bounds(m, (size_t)st->cfg.max_in_flight,
-	    bounds, LEN(bounds));
+	/*
+	 * As many ranges as requests may be in flight, but no range smaller
+	 * than one request's worth of tunnel rows: a small table is walked
+	 * whole.
+	 */
+	nb = asa_snmp_map_tunnel_bounds(m, asa_snmp_map_tunnel_rows(m) /
+	    (size_t)reps < (size_t)st->cfg.max_in_flight ?
+	    asa_snmp_map_tunnel_rows(m) / (size_t)reps :
+	    (size_t)st->cfg.max_in_flight, bounds, LEN(bounds));
 	nw = 0;
 	for (size_t r = 0; r <= nb; r++) {
 		uint32_t lo = r == 0 ? 0 : bounds[r - 1];

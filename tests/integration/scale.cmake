@@ -7,3 +7,10 @@ vx_integration_test(scale TIMEOUT 600)
 add_executable(render_bench ${CMAKE_SOURCE_DIR}/bench/render_bench.c)
 vx_target_defaults(render_bench)
 target_link_libraries(render_bench PRIVATE vx_exporter)
+set_property(TEST integration.scale APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")
+
+# Files named by the configuration: /dev/zero, a FIFO, a sparse 1 GiB file.
+vx_integration_test(files TIMEOUT 300)
+set_property(TEST integration.files APPEND PROPERTY ENVIRONMENT
+  "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>")

@@ -210,6 +210,46 @@ class Snmpd:
         self.proc.stop()
 
 
+FASTAGENT_READY = re.compile(r"fastagent: (\d+) varbinds loaded, listening "
+                             r"on udp/127\.0\.0\.1:(\d+)")
+
+
+def fastagent_binary():
+    """The vx_fastagent this build made (VX_FASTAGENT, or in VX_BUILD_DIR)."""
+    path = os.environ.get("VX_FASTAGENT") or os.path.join(
+        os.environ.get("VX_BUILD_DIR", ""), "tests", "vx_fastagent")
+    if not os.access(path, os.X_OK):
+        skip_or_die(f"vx_fastagent is not built ({path})")
+    return path
+
+
+class FastAgent:
+    """vx_fastagent (tests/emulators/fastagent) serving one .snmprec file
+    on a free loopback port: fast enough for fleets of devices."""
+
+    def __init__(self, workdir, data, *args, name="fastagent"):
+        self.proc = Proc([fastagent_binary(), "--listen", "127.0.0.1:0",
+                          "--data", data, *args], name, workdir)
+        m = wait_until(self._ready, timeout=30, what="vx_fastagent")
+        self.port = int(m.group(2))
+
+    def _ready(self):
+        if not self.proc.alive():
+            raise AssertionError("vx_fastagent exited:\n" + self.proc.log())
+        return FASTAGENT_READY.search(self.proc.log())
+
+    def stop(self):
+        return self.proc.stop()
+
+    def stats(self):
+        """After stop(): (requests answered, most answers waiting)."""
+        log = self.proc.log()
+        req = re.search(r"fastagent: (\d+) requests", log)
+        waiting = re.search(r"(\d+) answers waiting at most", log)
+        return (int(req.group(1)) if req else None,
+                int(waiting.group(1)) if waiting else None)
+
+
 def http_get(url, headers=None, method="GET", data=None, timeout=30,
              context=None):
     """Returns (status, headers dict with lower-case names, body bytes)."""
