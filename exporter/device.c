@@ -248,8 +248,11 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			if (err.code <= VX_E_OK || err.code >= VX_E__COUNT)
 				err.code = VX_E_INTERNAL;
 			ops->reset(c->collectors[i].state);
-			d->errors_total[err.code]++;
-			complain(d, i, &err, now);
+			/* A poll cancelled by a shutdown is not the device's. */
+			if (!vx_deadline_cancelled()) {
+				d->errors_total[err.code]++;
+				complain(d, i, &err, now);
+			}
 			if (errbuf[0] == '\0')
 				snprintf(errbuf, errlen, "%s: %s: %s",
 				    ops->name, vx_errcode_reason(err.code),

@@ -197,7 +197,7 @@ main(int argc, char **argv)
 		}
 		vx_log_info("%s: shutting down", sig == SIGINT ? "SIGINT" :
 		    "SIGTERM");
-		vx_shutdown_watchdog(VX_SHUTDOWN_GRACE_MS);
+		vx_shutdown_begin(VX_SHUTDOWN_GRACE_MS);
 		break;
 	}
 	vx_http_stop(http);

@@ -300,6 +300,8 @@ vx_poller_stop(struct vx_poller *p)
 {
 	if (p == NULL)
 		return;
+	/* Polls in progress end at once instead of at their deadlines. */
+	vx_deadline_cancel_all();
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
 	pthread_cond_broadcast(&p->sched_cv);

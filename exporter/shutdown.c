@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 static void *
@@ -22,12 +23,13 @@ watchdog_main(void *arg)
 }
 
 void
-vx_shutdown_watchdog(int64_t grace_ms)
+vx_shutdown_begin(int64_t grace_ms)
 {
 	static int64_t	ms;
 	pthread_t	t;
 	pthread_attr_t	attr;
 
+	vx_deadline_cancel_all();
 	ms = grace_ms;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -890,6 +890,9 @@ wait_answers(struct run *r)
 		if (ms < wait_ms)
 			wait_ms = ms;
 	}
+	/* In slices, to notice a shutdown (vx_deadline_cancel_all). */
+	if (wait_ms > VX_DEADLINE_SLICE_MS)
+		wait_ms = VX_DEADLINE_SLICE_MS;
 	n = poll(&pfd, 1, (int)wait_ms);
 	if (n < 0 && errno != EINTR)
 		return run_failed(r, vx_err_set(r->err, VX_E_INTERNAL,

@@ -19,7 +19,9 @@
 
 import os
 import re
+import select
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -323,6 +325,32 @@ class BrokenAgents(TmpDirTest):
 
 
 class Shutdown(TmpDirTest):
+    def test_sigterm_cancels_polls_in_progress(self):
+        """A device that never answers holds a poll for its whole timeout;
+        SIGTERM cancels it instead of waiting for it (or for the 5 s
+        watchdog), and the cancelled poll is not logged as the device's
+        failure."""
+        silent = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        silent.bind(("127.0.0.1", 0))
+        try:
+            ex = self.track(Exporter(self.workdir, fleet_config(
+                silent.getsockname()[1], 3, interval="60s",
+                timeout="60s")))
+            # The polls start within a few seconds and then wait.
+            wait_until(lambda: silent.recv(65536, socket.MSG_DONTWAIT)
+                       if select.select([silent], [], [], 0)[0] else None,
+                       timeout=20, what="a request to the silent device")
+            time.sleep(0.5)
+            t0 = time.monotonic()
+            ex.proc.send(signal.SIGTERM)
+            ex.proc.p.wait(timeout=10)
+            self.assertLess(time.monotonic() - t0, 2)
+            self.assertEqual(ex.proc.p.returncode, 0, ex.log()[-2000:])
+            self.assertNotIn("level=error", ex.log())
+        finally:
+            silent.close()
+
+
     def test_sigterm_right_after_sighup(self):
         """Reloads run in their own thread: SIGTERM is handled at once."""
         data, _ = gen_asa(self.workdir, "term", "--tunnels", "2")
