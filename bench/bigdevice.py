@@ -36,6 +36,8 @@ sys.path.insert(0, os.path.join(REPO, "bench"))
 
 import snmp_poll as sp  # noqa: E402
 
+# asa-big is polled through /probe (its poll time), asa-scraped in the
+# background for /metrics: the same agent and data.
 CONFIG = """\
 defaults:
   interval: 1h
@@ -43,6 +45,12 @@ defaults:
   retries: 0
 devices:
   - name: asa-big
+    vendor: cisco_asa
+    address: 127.0.0.1
+    background: false
+    collectors:
+      cisco_asa_snmp: {{port: {port}, community: public{extra}}}
+  - name: asa-scraped
     vendor: cisco_asa
     address: 127.0.0.1
     collectors:
@@ -80,9 +88,31 @@ def run_row(args, tunnels, delay, work):
                 st, body = sp.http_get(url + "/metrics", timeout=600)
             except OSError:
                 return None
-            return body if st == 200 and b"vpn_up{" in body else None
+            return body if st == 200 and b'vpn_up{device="asa-scraped"} 1' \
+                in body else None
 
         sp.wait_for(polled, 900, "the first poll")
+        # Polls through /probe.
+        polls, probes, reqs = [], [], []
+        cpu0 = sp.cpu_seconds(ex.pid)
+        for _ in range(args.repeat):
+            t0 = time.monotonic()
+            st, body = sp.http_get(url + "/probe?target=asa-big",
+                                   {"X-Prometheus-Scrape-Timeout-Seconds":
+                                    "300"}, timeout=600)
+            probes.append(time.monotonic() - t0)
+            t = body.decode()
+            if st != 200 or metric(t, "vpn_up", device="asa-big") != 1:
+                raise sp.BenchError(f"/probe: HTTP {st}, not up")
+            polls.append(metric(t, "vpn_collect_duration_seconds",
+                                device="asa-big"))
+            reqs.append(metric(t, "vpn_collect_requests",
+                               device="asa-big"))
+        row["cpu_per_poll_s"] = (sp.cpu_seconds(ex.pid) - cpu0) / len(polls)
+        row["poll_s"] = statistics.median(polls)
+        row["poll_s_min"] = min(polls)
+        row["probe_s"] = statistics.median(probes)
+        row["pdus"] = statistics.median(reqs)
         # /metrics: the cached, compressed samples; then rendered anew.
         times = []
         for _ in range(args.repeat):
@@ -102,27 +132,7 @@ def run_row(args, tunnels, delay, work):
             sp.http_get(url + "/metrics")
             times.append(time.monotonic() - t0)
         row["metrics_plain_ms"] = statistics.median(times) * 1000
-        row["up"] = metric(text, "vpn_up", device="asa-big")
-        # Polls through /probe.
-        polls, probes, reqs = [], [], []
-        cpu0 = sp.cpu_seconds(ex.pid)
-        for _ in range(args.repeat):
-            t0 = time.monotonic()
-            st, body = sp.http_get(url + "/probe?target=asa-big",
-                                   {"X-Prometheus-Scrape-Timeout-Seconds":
-                                    "300"}, timeout=600)
-            probes.append(time.monotonic() - t0)
-            t = body.decode()
-            if st != 200 or metric(t, "vpn_up", device="asa-big") != 1:
-                raise sp.BenchError(f"/probe: HTTP {st}, not up")
-            polls.append(metric(t, "vpn_collect_duration_seconds",
-                                device="asa-big"))
-            reqs.append(metric(t, "vpn_collect_requests",
-                               device="asa-big"))
-        row["cpu_per_poll_s"] = (sp.cpu_seconds(ex.pid) - cpu0) / len(polls)
-        row["poll_s"] = statistics.median(polls)
-        row["probe_s"] = statistics.median(probes)
-        row["pdus"] = statistics.median(reqs)
+        row["up"] = metric(text, "vpn_up", device="asa-scraped")
         row["rss_peak_mib"] = sp.peak_rss_mib(ex.pid)
     finally:
         ex.stop()
@@ -134,7 +144,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", default="5000:0,25000:0,50000:0,5000:2",
                     help="tunnels:delay_ms,...")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--max-in-flight", type=int, default=0,
                     help="collector option (default: the collector's)")
     ap.add_argument("--workdir", help="keep data and logs here")
@@ -168,7 +178,8 @@ def main():
         small = min(zero, key=lambda r: r["tunnels"])
         big = max(zero, key=lambda r: r["tunnels"])
         print(f"poll time {big['tunnels']} / {small['tunnels']} tunnels: "
-              f"{big['poll_s'] / small['poll_s']:.1f}x for "
+              f"{big['poll_s'] / small['poll_s']:.1f}x (median), "
+              f"{big['poll_s_min'] / small['poll_s_min']:.1f}x (best) for "
               f"{big['tunnels'] / small['tunnels']:.0f}x the tunnels "
               f"(target: at most 12x for 10x)")
     return 0

@@ -182,19 +182,16 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
     char *errbuf, size_t errlen)
 {
 	struct vx_device_cfg	*c = &d->cfg;
-	struct vx_snapshot	*snap = vx_snapshot_new(c->name);
+	struct vx_snapshot	*snap = NULL;
+	struct vx_collector_run	*runs;
+	uint32_t		 known = 0;
 	size_t			 ok = 0;
 	int64_t			 now, start = vx_now_mono_ms();
 
-	if (snap == NULL)
-		return NULL;
 	errbuf[0] = '\0';
-	if (add_config_data(c, snap) != 0)
-		goto oom;
-	snap->runs = vx_arena_alloc(&snap->arena,
-	    (c->ncollectors + 1) * sizeof(*snap->runs));
-	if (snap->runs == NULL)
-		goto oom;
+	runs = calloc(c->ncollectors + 1, sizeof(*runs));
+	if (runs == NULL)
+		return NULL;
 	for (size_t i = 0; i < c->ncollectors; i++) {
 		const struct vx_collector_ops	*ops = c->collectors[i].ops;
 		const struct vx_fields		*allow = &c->collectors[i].allow;
@@ -221,24 +218,32 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			    (long long)(deadline.at_ms - start));
 		if (rc == 0) {
 			vx_snapshot_restrict(sub, allow);
-			if (vx_snapshot_merge(snap, sub) != 0)
+			/*
+			 * The first collector's snapshot becomes the poll's:
+			 * merging it into an empty one would copy every
+			 * tunnel of a big device once more.
+			 */
+			if (snap == NULL) {
+				snap = sub;
+				vx_snapshot_ref(snap);
+			} else if (vx_snapshot_merge(snap, sub) != 0) {
 				rc = vx_err_set(&err, VX_E_NOMEM,
 				    "out of memory");
+			}
 		}
 		requests = sub->requests;
 		vx_snapshot_unref(sub);
 		if (rc == 0) {
 			for (int k = 0; k < VX_TC__COUNT; k++) {
 				if (allow->tun[k])
-					snap->tun_ctr_known |= 1u << k;
+					known |= 1u << k;
 			}
 		}
-		snap->runs[i].collector = ops->name;
-		snap->runs[i].duration_ms = vx_now_mono_ms() - t0;
-		snap->runs[i].code = rc == 0 ? VX_E_OK : err.code;
-		snap->runs[i].requests = requests;
-		snap->runs[i].requests_set = requests > 0;
-		snap->nruns++;
+		runs[i].collector = ops->name;
+		runs[i].duration_ms = vx_now_mono_ms() - t0;
+		runs[i].code = rc == 0 ? VX_E_OK : err.code;
+		runs[i].requests = requests;
+		runs[i].requests_set = requests > 0;
 		now = vx_now_mono_ms();
 		pthread_mutex_lock(&d->lock);
 		if (rc == 0) {
@@ -247,6 +252,7 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		} else {
 			if (err.code <= VX_E_OK || err.code >= VX_E__COUNT)
 				err.code = VX_E_INTERNAL;
+			runs[i].code = err.code;
 			ops->reset(c->collectors[i].state);
 			/* A poll cancelled by a shutdown is not the device's. */
 			if (!vx_deadline_cancelled()) {
@@ -260,6 +266,18 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		}
 		pthread_mutex_unlock(&d->lock);
 	}
+	if (snap == NULL && (snap = vx_snapshot_new(c->name)) == NULL)
+		goto oom;
+	snap->requests = 0;
+	snap->tun_ctr_known = known;
+	snap->runs = vx_arena_alloc(&snap->arena,
+	    (c->ncollectors + 1) * sizeof(*snap->runs));
+	if (snap->runs == NULL || add_config_data(c, snap) != 0)
+		goto oom;
+	memcpy(snap->runs, runs, c->ncollectors * sizeof(*runs));
+	snap->nruns = c->ncollectors;
+	free(runs);
+	runs = NULL;
 	snap->up = ok == c->ncollectors && ok > 0;
 	snap->complete = snap->up;
 	if (ok > 0 && vx_snapshot_expect_peers(snap,
@@ -268,6 +286,7 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		goto oom;
 	return snap;
 oom:
+	free(runs);
 	vx_snapshot_unref(snap);
 	return NULL;
 }

@@ -94,15 +94,14 @@ vx_runtime_reload_async(struct vx_runtime *rt)
 
 /* Logs, once, what the configuration needs against the limit. */
 static void
-log_fds(struct vx_runtime *rt, const struct vx_config *cfg)
+log_fds(struct vx_runtime *rt, const struct vx_fd_need *need)
 {
-	struct vx_fd_need	n;
+	struct vx_fd_need	n = *need;
 	unsigned long long	limit = vx_fd_limit(false);
 
 	if (rt->fds_logged)
 		return;
 	rt->fds_logged = true;
-	vx_fd_need(cfg, vx_poller_workers(rt->poller), &n);
 	if (limit == 0)
 		vx_log_info("file descriptors: the configuration needs about "
 		    "%zu (%zu kept by devices, %zu for polls, %zu for HTTP); "
@@ -225,6 +224,7 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	struct vx_config	*cfg;
 	struct vx_devtable	*old, *t = NULL;
 	size_t			 kept = 0;
+	struct vx_fd_need	 need;
 
 	pthread_mutex_lock(&rt->reload_lock);
 	cfg = vx_config_load(rt->config_path, &errs);
@@ -235,6 +235,9 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 		cfg = NULL;
 	}
 	old = vx_runtime_table(rt);
+	/* Before build_table, which takes the devices' configurations. */
+	if (cfg != NULL)
+		vx_fd_need(cfg, vx_poller_workers(rt->poller), &need);
 	if (cfg != NULL)
 		t = build_table(cfg, old);
 	if (t == NULL) {
@@ -278,7 +281,7 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	rt->reload_ok = true;
 	rt->reload_success_ms = vx_now_wall_ms();
 	pthread_mutex_unlock(&rt->lock);
-	log_fds(rt, cfg);
+	log_fds(rt, &need);
 	if (rt->poller != NULL)
 		vx_poller_set_devices(rt->poller, t->devs, t->n);
 	vx_log_info("%s: configuration loaded: %zu device%s (%zu unchanged)",

@@ -87,7 +87,7 @@ struct tun_row {
 struct ike_row {
 	uint32_t	idx;
 	char		peer[48];	/* cikeTunRemoteAddr as text */
-	char		peer_id[VX_MODEL_STR_MAX + 1];	/* RemoteValue */
+	uint32_t	peer_id;	/* RemoteValue: offset in ids, 0: none */
 	char		local[48];
 	int64_t		life_s;
 	int64_t		active_cs;
@@ -105,17 +105,27 @@ struct spi_row {
 	bool		has_value;
 };
 
-/* A growable array of rows of one size, with an index -> slot hash. */
+/*
+ * A growable array of rows of one size, with an index -> slot hash.  A
+ * GETBULK answer gives every column of one row before the next row, so
+ * the last row found is remembered: most varbinds need no hash probe
+ * (which, in the tables of a 50,000-tunnel device, misses the cache).
+ */
 struct rows {
 	void		*v;
 	size_t		 n, cap, size;
 	uint64_t	*keys;		/* key + 1; 0 = empty */
 	uint32_t	*slots;
 	size_t		 hcap;
+	uint64_t	 last_key;	/* key + 1 of the last row found */
+	size_t		 last_slot;
 };
 
 struct asa_snmp_map {
 	struct rows	tun, ike, spi;
+	/* IKE peer identities, NUL-terminated, at offsets 1.. (0: none). */
+	char		*ids;
+	size_t		 ids_len, ids_cap;
 	uint64_t	dev[VX_DV__COUNT];
 	uint32_t	dev_set;
 	bool		saw_hc;
@@ -171,12 +181,17 @@ rows_get(struct rows *r, uint64_t key, bool create, bool *created)
 
 	if (created != NULL)
 		*created = false;
+	if (k == r->last_key)
+		return (char *)r->v + r->last_slot * r->size;
 	if (r->hcap != 0) {
 		j = mix(k) & (r->hcap - 1);
 		while (r->keys[j] != 0) {
-			if (r->keys[j] == k)
+			if (r->keys[j] == k) {
+				r->last_key = k;
+				r->last_slot = r->slots[j];
 				return (char *)r->v + (size_t)r->slots[j] *
 				    r->size;
+			}
 			j = (j + 1) & (r->hcap - 1);
 		}
 	}
@@ -201,6 +216,8 @@ rows_get(struct rows *r, uint64_t key, bool create, bool *created)
 	memset((char *)r->v + r->n * r->size, 0, r->size);
 	if (created != NULL)
 		*created = true;
+	r->last_key = k;
+	r->last_slot = r->n;
 	return (char *)r->v + r->n++ * r->size;
 }
 
@@ -233,6 +250,7 @@ asa_snmp_map_free(struct asa_snmp_map *m)
 	rows_release(&m->tun);
 	rows_release(&m->ike);
 	rows_release(&m->spi);
+	free(m->ids);
 	free(m);
 }
 
@@ -348,12 +366,32 @@ add_ike(struct asa_snmp_map *m, uint32_t col, uint32_t idx,
 		copy_inet(vb, row->local, sizeof(row->local));
 		break;
 	case 7:
-		if (vb->type == VX_VB_OCTETS) {
+		if (vb->type == VX_VB_OCTETS && vb->v.s.len > 0) {
 			size_t len = vb->v.s.len < VX_MODEL_STR_MAX ?
 			    vb->v.s.len : VX_MODEL_STR_MAX;
 
-			memcpy(row->peer_id, vb->v.s.p, len);
-			row->peer_id[len] = '\0';
+			/* Kept aside: most rows have an address instead. */
+			if (m->ids_len + len + 2 > m->ids_cap) {
+				size_t	 ncap = m->ids_cap ? m->ids_cap * 2 :
+					    4096;
+				char	*p;
+
+				while (ncap < m->ids_len + len + 2)
+					ncap *= 2;
+				if (ncap > UINT32_MAX ||
+				    (p = realloc(m->ids, ncap)) == NULL) {
+					m->oom = true;
+					break;
+				}
+				m->ids = p;
+				m->ids_cap = ncap;
+				if (m->ids_len == 0)
+					m->ids[m->ids_len++] = '\0';
+			}
+			row->peer_id = (uint32_t)m->ids_len;
+			memcpy(m->ids + m->ids_len, vb->v.s.p, len);
+			m->ids[m->ids_len + len] = '\0';
+			m->ids_len += len + 1;
 		}
 		break;
 	case 8:
@@ -654,7 +692,8 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 	for (i = 0; i < m->ike.n; i++) {
 		const struct ike_row	*r = (struct ike_row *)m->ike.v + i;
 		const char		*peer = r->peer[0] != '\0' ? r->peer :
-					    r->peer_id;
+					    r->peer_id != 0 ? m->ids + r->peer_id :
+					    "";
 		struct vx_ike_sa	*ike;
 
 		if (peer[0] == '\0')

@@ -54,7 +54,8 @@ struct chain {
 	size_t			 ncols;
 	bool			 bounded;
 	uint32_t		 lo, hi;
-	int			 reps;
+	int			 reps;		/* repetitions asked at most */
+	int			 sent_reps;	/* in the request in flight */
 	int			 tries;		/* sends of the current request */
 	bool			 in_flight;
 	bool			 done;
@@ -85,6 +86,7 @@ struct vx_snmp {
 	int			 retries;
 	int			 max_in_flight;
 	unsigned long		 requests;
+	unsigned long		 answers;
 	/*
 	 * Runs whose requests may still be outstanding in the session: they
 	 * are freed with it, since net-snmp could still call back into them.
@@ -666,12 +668,11 @@ got_walk_var(struct chain *c, struct col_state *col,
 	struct vx_varbind	 vb;
 	int			 rc;
 
-	if (is_exception(var->type)) {
+	if (is_exception(var->type) || var->name_length > VX_OID_MAX) {
 		col->done = true;
 		return;
 	}
-	if (var->name_length > VX_OID_MAX ||
-	    snmp_oid_compare(var->name, var->name_length, col->last,
+	if (snmp_oid_compare(var->name, var->name_length, col->last,
 	    col->last_len) <= 0) {
 		char got[160], asked[160];
 
@@ -710,8 +711,8 @@ got_walk(struct chain *c, netsnmp_pdu *resp)
 	bool			 progress = false, all_done = true;
 
 	/* Halve what was asked for, not a bound it was already under. */
-	if (resp->errstat == SNMP_ERR_TOOBIG && c->reps > 1) {
-		c->reps = c->reps / 2;
+	if (resp->errstat == SNMP_ERR_TOOBIG && c->sent_reps > 1) {
+		c->reps = c->sent_reps / 2;
 		return;
 	}
 	if (resp->errstat != SNMP_ERR_NOERROR) {
@@ -776,6 +777,7 @@ answered(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *resp,
 		return 1;
 	switch (op) {
 	case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
+		r->s->answers++;
 		c->tries = 0;
 		if (c->kind == CHAIN_GET)
 			got_get(c, resp);
@@ -841,6 +843,7 @@ send_chain(struct chain *c)
 		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
 		pdu->non_repeaters = 0;
 		pdu->max_repetitions = reps;
+		c->sent_reps = reps;
 		for (size_t i = 0; i < c->nsent; i++) {
 			struct col_state *col = &c->cols[c->sent[i]];
 
@@ -874,9 +877,18 @@ wait_answers(struct run *r)
 	int64_t		 wait_ms = vx_deadline_left_ms(r->deadline);
 	int		 numfds = 0, block = 1, n;
 
+	/*
+	 * The deadline, with requests outstanding: an agent that never
+	 * answered is most likely unreachable or refusing our credentials;
+	 * one that did was too slow for the timeout.
+	 */
+	if (wait_ms <= 0 && s->answers == 0)
+		return run_failed(r, lib_error(s, SNMPERR_TIMEOUT, "timeout",
+		    r->err));
 	if (wait_ms <= 0)
 		return run_failed(r, vx_err_set(r->err, VX_E_TIMEOUT,
-		    "deadline passed while polling %s", s->peer));
+		    "deadline passed while polling %s (%lu of %lu requests "
+		    "answered)", s->peer, s->answers, s->requests));
 	/*
 	 * net-snmp's next request expiry (block stays 1 if none); our fd
 	 * set is scratch here.  No alarms: they are not ours to run.
