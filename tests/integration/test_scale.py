@@ -247,8 +247,8 @@ class Limits(TmpDirTest):
         ex = self.track(Exporter(self.workdir, fleet_config(
             self.agent.port, 1), name="reload",
             wrapper=("prlimit", "--nofile=300:400", "--")))
-        wait_until(lambda: value(parse_metrics(ex.metrics()), "vpn_up",
-                                 device="asa-0000") == 1, timeout=30,
+        wait_until(lambda: find(parse_metrics(ex.metrics()), "vpn_up",
+                                device="asa-0000") == [1], timeout=30,
                    what="asa-0000 up")
         ex.write_config(cfg)
         status, _, body = ex.get("/-/reload", method="POST", data=b"")
