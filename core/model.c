@@ -631,6 +631,44 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 	return vx_snapshot_expect_peers(s, &peer, 1);
 }
 
+int
+vx_snapshot_index_locals(struct vx_snapshot *s)
+{
+	struct vx_strmap	 seen = VX_STRMAP_INIT;	/* address -> i + 1 */
+	struct vx_local_addr	*v = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < s->ntunnels; i++) {
+		const struct vx_tunnel	*t = s->tunnels[i];
+		const char		*l = t->attr[VX_TA_LOCAL_ADDR];
+		uintptr_t		 k;
+
+		if (l == NULL || l[0] == '\0')
+			continue;
+		k = (uintptr_t)vx_strmap_get(&seen, l, strlen(l));
+		if (k != 0) {
+			v[k - 1].tunnel = NULL;		/* several */
+			continue;
+		}
+		if (!grow_array(&s->arena, (void **)&v, n, &cap, sizeof(*v)) ||
+		    !vx_strmap_put(&seen, l, strlen(l), (void *)(uintptr_t)(n + 1))) {
+			rc = -VX_E_NOMEM;
+			break;
+		}
+		v[n].addr = l;
+		v[n].tunnel = t;
+		n++;
+	}
+	vx_strmap_release(&seen);
+	if (rc == 0) {
+		s->locals = v;
+		s->nlocals = n;
+		s->locals_set = true;
+	}
+	return rc;
+}
+
 static int
 merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 {

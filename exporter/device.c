@@ -342,11 +342,12 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		 * lock, rather than at every scrape (core/render.h).  A
 		 * snapshot without its cache is rendered at scrape time.
 		 */
-		if (d->cfg.background) {
-			pthread_mutex_unlock(&d->lock);
+		pthread_mutex_unlock(&d->lock);
+		/* For matching tunnel ends across devices (correlate.c). */
+		(void)vx_snapshot_index_locals(snap);
+		if (d->cfg.background)
 			(void)vx_render_cache_build(snap);
-			pthread_mutex_lock(&d->lock);
-		}
+		pthread_mutex_lock(&d->lock);
 		vx_snapshot_unref(d->latest);
 		vx_snapshot_ref(snap);
 		d->latest = snap;

@@ -45,8 +45,9 @@ size_t			 asa_snmp_map_tunnel_rows(const struct asa_snmp_map *m);
  * max of them) and returns how many.  0: one range, the whole table.
  */
 #define ASA_SNMP_RANGES_MAX	32
-size_t			 asa_snmp_map_tunnel_bounds(const struct asa_snmp_map *m,
-			    size_t parts, uint32_t *bounds, size_t max);
+size_t			 asa_snmp_map_tunnel_bounds(
+			    const struct asa_snmp_map *m, size_t parts,
+			    uint32_t *bounds, size_t max);
 
 /* "snmpwalk -On" text -> model (vx_parse_fn). */
 int	asa_parse_snmpwalk(const char *text, size_t len,

@@ -233,8 +233,9 @@ poll_device(struct asa_snmp_state *st, struct vx_snmp *sess,
 		{ RAS_ACT, 30, 0 },
 	};
 	static const size_t scalar_len[] = { 14, 14, 14, 13, 13 };
-	struct vx_oid		scalars[5], tun[LEN(tun_cols)], cike[LEN(cike_cols)];
-	struct vx_oid		spi[LEN(spi_cols)], tun32[LEN(tun_cols32)];
+	struct vx_oid		scalars[5], tun[LEN(tun_cols)];
+	struct vx_oid		cike[LEN(cike_cols)], spi[LEN(spi_cols)];
+	struct vx_oid		tun32[LEN(tun_cols32)];
 	struct vx_snmp_walk	walks[2 * ASA_SNMP_RANGES_MAX];
 	uint32_t		bounds[ASA_SNMP_RANGES_MAX];
 	int			reps = (int)st->cfg.max_repetitions, rc;

@@ -87,7 +87,7 @@ struct tun_row {
 struct ike_row {
 	uint32_t	idx;
 	char		peer[48];	/* cikeTunRemoteAddr as text */
-	uint32_t	peer_id;	/* RemoteValue: offset in ids, 0: none */
+	uint32_t	peer_id;	/* RemoteValue: offset in ids; 0 none */
 	char		local[48];
 	int64_t		life_s;
 	int64_t		active_cs;

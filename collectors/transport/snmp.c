@@ -56,7 +56,7 @@ struct chain {
 	uint32_t		 lo, hi;
 	int			 reps;		/* repetitions asked at most */
 	int			 sent_reps;	/* in the request in flight */
-	int			 tries;		/* sends of the current request */
+	int			 tries;		/* sends of this request */
 	bool			 in_flight;
 	bool			 done;
 	size_t			 sent[WALK_COLS_MAX];	/* columns asked for */
@@ -72,7 +72,7 @@ struct run {
 	struct vx_err		*err;
 	int			 rc;		/* first error, or 0 */
 	size_t			 in_flight;
-	bool			 active;	/* false: late answers are ignored */
+	bool			 active;	/* false: ignore late answers */
 	struct chain		*chains;
 	size_t			 nchains;
 	struct col_state	*cols;
@@ -980,7 +980,8 @@ plan(struct run *r, const struct vx_oid *get, size_t nget,
 
 		for (size_t g = 0, first = 0; g < n; g++) {
 			struct chain	*c = &r->chains[r->nchains++];
-			size_t		 cnt = (walks[w].ncols - first) / (n - g);
+			size_t		 cnt = (walks[w].ncols - first) /
+					    (n - g);
 
 			c->run = r;
 			c->kind = CHAIN_WALK;
