@@ -125,6 +125,19 @@ struct fa_stats {
 	unsigned long long	 max_queued;	/* answers waiting at once */
 };
 
+/*
+ * Where the next GETBULK of a walk starts: the entry after the last one a
+ * column returned, found again without a binary search (in a 50,000-
+ * tunnel data set, 23 cache misses a column, which a benchmark would
+ * charge to the exporter).
+ */
+#define FA_HINTS	16384
+
+struct fa_hint {
+	uint64_t	h;		/* hash of the last entry's OID */
+	size_t		next;		/* its index + 1 */
+};
+
 /* A response held for --delay-ms. */
 struct fa_pending {
 	struct timespec		 due;		/* CLOCK_MONOTONIC */
@@ -154,6 +167,7 @@ struct fa_agent {
 	bool		 serial;	/* --serial: delay = service time */
 	bool		 loop;		/* --loop: walks never advance */
 	struct fa_queue	 queue;
+	struct fa_hint	*hints;		/* FA_HINTS of them */
 	int		 fd;
 	struct fa_stats	 st;
 	struct fa_req_vb *req;		/* FA_MAX_REQ_VBS of them */
@@ -706,6 +720,7 @@ fa_reload(struct fa_agent *a, const char *why, const struct fa_file_id *seen)
 	}
 	fa_mib_free(&a->mib);
 	a->mib = m;
+	memset(a->hints, 0, FA_HINTS * sizeof(*a->hints));
 	a->loaded = id;
 	memset(&a->failed, 0, sizeof(a->failed));
 	a->st.reloads++;
@@ -751,6 +766,32 @@ fa_check_reload(struct fa_agent *a)
 	fa_reload(a, "file changed", &id);
 }
 
+static uint64_t
+fa_hash_step(uint64_t h, uint64_t arc)
+{
+	return (h ^ arc) * 1099511628211ULL;
+}
+
+static uint64_t
+fa_hash_name(const oid *name, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = fa_hash_step(h, (uint64_t)name[i]);
+	return h;
+}
+
+static uint64_t
+fa_hash_entry(const struct fa_entry *e)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (uint32_t i = 0; i < e->narcs; i++)
+		h = fa_hash_step(h, (uint64_t)e->arcs[i]);
+	return h;
+}
+
 /* Index of the first entry >= name, or > name if after. */
 static size_t
 fa_search(const struct fa_mib *m, const oid *name, size_t len, bool after)
@@ -767,6 +808,28 @@ fa_search(const struct fa_mib *m, const oid *name, size_t len, bool after)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The first entry > name: from a hint if name ended a column's answer. */
+static size_t
+fa_successor(struct fa_agent *a, const oid *name, size_t len)
+{
+	uint64_t	 h = fa_hash_name(name, len);
+	struct fa_hint	*t = &a->hints[h % FA_HINTS];
+
+	if (t->h == h && t->next > 0 && t->next <= a->mib.n &&
+	    fa_cmp_name(&a->mib.ents[t->next - 1], name, len) == 0)
+		return t->next;
+	return fa_search(&a->mib, name, len, true);
+}
+
+/* Remembers that a column's answer ended at entry next - 1. */
+static void
+fa_remember(struct fa_agent *a, size_t next)
+{
+	uint64_t h = fa_hash_entry(&a->mib.ents[next - 1]);
+
+	a->hints[h % FA_HINTS] = (struct fa_hint){ h, next };
 }
 
 /* True if some entry lies under the parent of name (the object exists). */
@@ -1088,8 +1151,8 @@ fa_handle(struct fa_agent *a, u_char *pkt, size_t len, u_char **msg)
 			for (j = 0; j < nrep; j++) {
 				vb = &a->req[nonrep + j];
 				if (rep == 0) {
-					idx = fa_search(m, vb->name,
-					    vb->name_len, true);
+					idx = fa_successor(a, vb->name,
+					    vb->name_len);
 					a->cursor[j] = idx < m->n ? idx :
 					    m->n + 1;
 				}
@@ -1115,11 +1178,20 @@ fa_handle(struct fa_agent *a, u_char *pkt, size_t len, u_char **msg)
 			if (ends == nrep)
 				break;
 		}
+		for (j = 0; j < nrep && maxrep > 0; j++) {
+			if (a->cursor[j] > 0 && a->cursor[j] <= m->n)
+				fa_remember(a, a->cursor[j]);
+		}
 		break;
 bulk_full:
 		/* A truncated GETBULK is a normal answer, unless empty. */
 		if (r.nvb < nonrep || r.nvb == 0)
 			full = true;
+		/* Hints are checked when used: a stale cursor does no harm. */
+		for (j = 0; j < nrep && !full; j++) {
+			if (a->cursor[j] > 0 && a->cursor[j] <= m->n)
+				fa_remember(a, a->cursor[j]);
+		}
 		break;
 	default:
 		goto bad;
@@ -1469,6 +1541,9 @@ main(int argc, char **argv)
 	}
 	a.req = fa_xrealloc(NULL, FA_MAX_REQ_VBS * sizeof(*a.req));
 	a.cursor = fa_xrealloc(NULL, FA_MAX_REQ_VBS * sizeof(*a.cursor));
+	a.hints = calloc(FA_HINTS, sizeof(*a.hints));
+	if (a.hints == NULL)
+		fa_die("out of memory");
 	a.out = fa_xrealloc(NULL, FA_HDR_ROOM + a.max_msg);
 
 	if ((a.fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
@@ -1526,6 +1601,7 @@ main(int argc, char **argv)
 	close(a.fd);
 	free(a.out);
 	free(a.cursor);
+	free(a.hints);
 	free(a.req);
 	fa_mib_free(&a.mib);
 	return 0;
