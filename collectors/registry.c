@@ -6,6 +6,7 @@
 #include "cisco_asa/asa_cli.h"
 #include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
+#include "transport/snmp.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
@@ -24,6 +25,12 @@ const struct vx_parser *const vx_parser_tables[] = {
 	srx_parsers,
 	NULL,
 };
+
+void
+vx_collectors_global_init(void)
+{
+	vx_snmp_global_init();
+}
 
 const struct vx_collector_ops *
 vx_collector_find(const char *name)

@@ -83,6 +83,26 @@ void	vx_render_ex(struct vx_strbuf *out, enum vx_format fmt,
 	    const struct vx_selfstats *self);
 
 /*
+ * Renders every family's samples of snapshot s once and keeps them,
+ * compressed, in the snapshot (s->render_cache), so that vx_render_gzip
+ * copies them instead of rendering and compressing them at every scrape.
+ * Call when s is complete, before it is published (it changes s).
+ * Returns 0 or -VX_E_NOMEM (s then has no cache, and is rendered anew).
+ */
+int	vx_render_cache_build(struct vx_snapshot *s);
+
+/*
+ * vx_render_ex, gzip-compressed: out receives a gzip member whose text is
+ * exactly what vx_render_ex renders.  Snapshots with a render cache cost
+ * a copy of their compressed samples; the others are rendered and
+ * compressed now.
+ */
+void	vx_render_gzip(struct vx_strbuf *out, enum vx_format fmt,
+	    struct vx_snapshot *const *snaps, size_t nsnaps,
+	    const struct vx_spi_check *checks, size_t nchecks,
+	    const struct vx_selfstats *self);
+
+/*
  * Metric names for code that writes PromQL (the rule generator): the ids
  * are those of metrics.def, so a renamed metric renames the rules too.
  */

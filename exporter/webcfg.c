@@ -261,62 +261,29 @@ static char *
 read_pem_file(const struct vx_cfg_doc *doc, const struct vx_cfg_node *at,
     const char *key, const char *path, struct vx_cfg_errors *errs)
 {
-	char	 full[PATH_MAX_LEN];
-	FILE	*f;
-	char	*buf, *copy;
+	char	 full[PATH_MAX_LEN], why[160];
+	char	*buf;
 	size_t	 len = 0;
 
 	if (!vx_cfg_path(doc, path, full, sizeof(full))) {
 		vx_cfg_error(errs, at, "%s: path is too long", key);
 		return NULL;
 	}
-	f = fopen(full, "rb");
-	if (f == NULL) {
-		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
-		    strerror(errno));
-		return NULL;
-	}
-	buf = malloc(PEM_MAX + 1);
+	/* A regular file, opened without blocking (cfg.h). */
+	buf = vx_cfg_file_read(full, PEM_MAX, &len, why, sizeof(why));
 	if (buf == NULL) {
-		fclose(f);
-		vx_cfg_error(errs, at, "out of memory");
+		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
+		    why);
 		return NULL;
 	}
-	len = fread(buf, 1, PEM_MAX + 1, f);
-	if (ferror(f)) {
-		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
-		    strerror(errno));
-		goto fail;
-	}
-	if (len > PEM_MAX) {
-		vx_cfg_error(errs, at, "%s '%s' is larger than %d bytes", key,
-		    full, PEM_MAX);
-		goto fail;
-	}
-	buf[len] = '\0';
 	if (len == 0 || strlen(buf) != len) {
 		vx_cfg_error(errs, at, "%s '%s' is empty or not a PEM file",
 		    key, full);
-		goto fail;
-	}
-	fclose(f);
-	/* Keep only what was read; the big buffer is wiped (keys). */
-	copy = malloc(len + 1);
-	if (copy == NULL) {
-		vx_cfg_error(errs, at, "out of memory");
 		explicit_bzero(buf, len);
 		free(buf);
 		return NULL;
 	}
-	memcpy(copy, buf, len + 1);
-	explicit_bzero(buf, len);
-	free(buf);
-	return copy;
-fail:
-	explicit_bzero(buf, len);
-	free(buf);
-	fclose(f);
-	return NULL;
+	return buf;
 }
 
 /*

@@ -295,23 +295,21 @@ class HttpConns(TmpDirTest):
         ex.stop_clean()
 
     def test_more_than_1024_descriptors(self):
-        """1,100 background devices, each keeping its SNMP socket: the
-        server's new connections get descriptors above 1,024, where a
-        select() server turns every client away."""
+        """1,100 descriptors in use (idle clients; SNMP polls keep no
+        socket): the server's new connections get descriptors above
+        1,024, where a select() server turns every client away."""
         ex = self.track(Exporter(
             self.workdir, "defaults: {interval: 60s, timeout: 5s}\n"
-            "devices:\n" + devices_yaml(1100, self.agent.port,
+            "devices:\n" + devices_yaml(100, self.agent.port,
                                         background=True),
             wrapper=prlimit(4096), ready_timeout=60))
 
         def all_polled():
             s = parse_metrics(ex.metrics())
-            return len(find(s, "vpn_up")) == 1100 and s
-        samples = wait_until(all_polled, timeout=60, what="1,100 polls")
-        self.assertGreater(value(samples, "process_open_fds"), 1000)
-        # A device whose first poll failed may have closed its socket:
-        # idle clients fill such holes, so that the lowest free descriptor
-        # is above 1,100.
+            return len(find(s, "vpn_up")) == 100 and s
+        wait_until(all_polled, timeout=60, what="100 polls")
+        # Idle clients take the descriptors up to 1,110, so that the
+        # lowest free descriptor is above 1,024.
         pid = ex.proc.p.pid
         idle = []
         while len(os.listdir(f"/proc/{pid}/fd")) < 1110:

@@ -214,6 +214,16 @@ FASTAGENT = os.environ.get("VX_FASTAGENT", "")
 _FA_READY = re.compile(r"fastagent: (\d+) varbinds loaded, listening on "
                        r"udp/127\.0\.0\.1:(\d+)")
 _FA_STATS = re.compile(r"fastagent: (\d+) requests, (\d+) responses")
+FASTAGENT_READY = _FA_READY
+
+
+def fastagent_binary():
+    """The vx_fastagent this build made (VX_FASTAGENT, or in VX_BUILD_DIR)."""
+    path = os.environ.get("VX_FASTAGENT") or os.path.join(
+        os.environ.get("VX_BUILD_DIR", ""), "tests", "vx_fastagent")
+    if not os.access(path, os.X_OK):
+        skip_or_die(f"vx_fastagent is not built ({path})")
+    return path
 
 
 class FastAgent:
@@ -221,9 +231,7 @@ class FastAgent:
     on an ephemeral port, read back from its ready line."""
 
     def __init__(self, workdir, data, *args, name="fastagent"):
-        if not FASTAGENT:
-            skip_or_die("VX_FASTAGENT is not set")
-        self.proc = Proc([FASTAGENT, "--listen", "127.0.0.1:0",
+        self.proc = Proc([fastagent_binary(), "--listen", "127.0.0.1:0",
                           "--data", data, *args], name, workdir)
         m = wait_until(self._ready, timeout=20, what="fastagent ready line")
         self.nvarbinds, self.port = int(m.group(1)), int(m.group(2))
@@ -245,6 +253,14 @@ class FastAgent:
             raise AssertionError("no statistics line from fastagent:\n"
                                  + self.proc.log())
         return int(m.group(1))
+
+    def stats(self):
+        """After stop(): (requests answered, most answers waiting)."""
+        log = self.proc.log()
+        req = re.search(r"fastagent: (\d+) requests", log)
+        waiting = re.search(r"(\d+) answers waiting at most", log)
+        return (int(req.group(1)) if req else None,
+                int(waiting.group(1)) if waiting else None)
 
 
 def openssl(*args, cwd):

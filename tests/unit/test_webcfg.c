@@ -612,7 +612,7 @@ test_unreadable_file(void **state)
 		    "  key_file: @F@/server.key\n", &errs));
 		rmdir(path);
 		expand("@W@:2:14: cannot read cert_file '@D@/unreadable.pem': "
-		    "Is a directory", &want);
+		    "a directory, not a regular file", &want);
 	} else {
 		snprintf(path, sizeof(path), "%s/unreadable.pem", tmpdir);
 		write_file(path, "x");

@@ -167,6 +167,41 @@ class FastAgentTest(vxtest.TmpDirTest):
         pdus = rows // 10 + 1
         self.assertGreaterEqual(elapsed, pdus * 0.020)
 
+    def waiting_at_most(self, fa):
+        fa.stop()
+        m = re.search(r"(\d+) answers waiting at most", fa.proc.log())
+        self.assertIsNotNone(m, fa.proc.log())
+        return int(m.group(1))
+
+    def test_delay_does_not_serialise(self):
+        """Requests that arrive together are all answered --delay-ms
+        after they came in: the agent holds four answers at once.  With
+        --serial the delay is a service time: one request at a time."""
+        for serial, want in ((False, 4), (True, 0)):
+            args = ["--delay-ms", "500"] + (["--serial"] if serial else [])
+            fa = self.track(FastAgent(self.workdir, self.data, *args,
+                                      name=f"fastagent-{serial}"))
+            procs = [subprocess.Popen(
+                ["snmpget", "-v2c", "-c", "public", "-On", "-t", "5",
+                 "-r", "0", fa.target, "1.3.6.1.2.1.1.5.0"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(4)]
+            for p in procs:
+                out, err = p.communicate(timeout=30)
+                self.assertEqual(p.returncode, 0, err)
+                self.assertIn("asa-sim", out)
+            self.assertEqual(self.waiting_at_most(fa), want)
+
+    def test_loop(self):
+        """--loop answers GETNEXT and GETBULK with the OIDs asked for:
+        net-snmp's own tools see a walk that does not advance."""
+        fa = self.track(FastAgent(self.workdir, self.data, "--loop"))
+        for tool in ("snmpwalk", "snmpbulkwalk"):
+            r = snmp(tool, fa.target, TUN + ".5", check=False)
+            self.assertIn("OID not increasing", r.stderr, tool)
+        out = snmp("snmpget", fa.target, "1.3.6.1.2.1.1.5.0").stdout
+        self.assertIn("asa-sim", out)
+
     def test_reload(self):
         fa = self.track(FastAgent(self.workdir, self.data))
         name = "1.3.6.1.2.1.1.5.0"
