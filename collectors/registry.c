@@ -4,11 +4,23 @@
 
 #include "cisco_asa/asa.h"
 #include "cisco_asa/asa_cli.h"
+#include "cisco_ios/ios.h"
+#include "screenos/screenos.h"
+#include "syslog/syslog_collector.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
 	&asa_ssh_ops,
+	&syslog_ops,
 	NULL,
+};
+
+/* One syslog parser per vendor: what the "syslog" collector runs. */
+const struct vx_syslog_parser vx_syslog_parsers[] = {
+	{ "cisco_asa", asa_syslog_parse },
+	{ "cisco_ios", ios_syslog_parse },
+	{ "screenos", screenos_syslog_parse },
+	{ NULL, NULL },
 };
 
 const struct vx_parser vx_parsers[] = {
@@ -48,13 +60,27 @@ vx_parser_find(const char *vendor, const char *command)
 	return NULL;
 }
 
+const struct vx_syslog_parser *
+vx_syslog_parser_find(const char *vendor)
+{
+	for (size_t i = 0; vendor != NULL && vx_syslog_parsers[i].vendor !=
+	    NULL; i++) {
+		if (strcmp(vx_syslog_parsers[i].vendor, vendor) == 0)
+			return &vx_syslog_parsers[i];
+	}
+	return NULL;
+}
+
 int
 vx_vendor_known(const char *vendor)
 {
 	for (size_t i = 0; vx_collectors[i] != NULL; i++) {
-		if (strcmp(vx_collectors[i]->vendor, vendor) == 0)
+		if (vx_collectors[i]->vendor != NULL &&
+		    strcmp(vx_collectors[i]->vendor, vendor) == 0)
 			return 1;
 	}
+	if (vx_syslog_parser_find(vendor) != NULL)
+		return 1;
 	for (size_t i = 0; vx_parsers[i].vendor != NULL; i++) {
 		if (strcmp(vx_parsers[i].vendor, vendor) == 0)
 			return 1;

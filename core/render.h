@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events.h"
 #include "model.h"
 #include "strbuf.h"
 
@@ -36,6 +37,7 @@ struct vx_selfstats {
 	int64_t			 reload_success_ms;	/* wall clock */
 	size_t			 ndevices;
 	struct vx_process_stats	 proc;
+	struct vx_syslog_stats	 syslog;	/* the listener, if any */
 };
 
 /*

@@ -1,0 +1,54 @@
+#ifndef VX_SYSLOG_EVENT_H
+#define VX_SYSLOG_EVENT_H
+
+/*
+ * What a vendor's syslog parser is (collector.h registers them), and the
+ * vendor-neutral helpers they share: finding words, reading addresses
+ * and SPIs in a message's text.  Pure.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "syslog_msg.h"
+
+enum vx_syslog_kind {
+	VX_SYSLOG_EVENT,	/* *ev is filled */
+	VX_SYSLOG_OTHER,	/* not a message we count */
+	VX_SYSLOG_BAD,		/* a message we count, with fields unreadable */
+};
+
+/*
+ * A vendor's syslog parser: one message (its header read by
+ * vx_syslog_parse) in, at most one event out.  Pure: no I/O, no logging,
+ * no allocation.  ev is zeroed by the caller.
+ */
+typedef enum vx_syslog_kind (*vx_syslog_parse_fn)(
+	    const struct vx_syslog_msg *m, struct vx_event *ev);
+
+struct vx_syslog_parser {
+	const char		*vendor;	/* "cisco_asa" */
+	vx_syslog_parse_fn	 parse;
+};
+
+/* The first occurrence of needle in s[0..len), or NULL. */
+const char	*vx_syslog_find(const char *s, size_t len, const char *needle);
+
+/*
+ * An IPv4 or IPv6 address at p (before end), written to out in canonical
+ * form.  Returns the character after it, or NULL if p holds none.
+ */
+const char	*vx_syslog_addr(const char *p, const char *end,
+		    char out[VX_EVENT_ADDR_MAX]);
+
+/*
+ * An SPI at p: hex with or without "0x", 1 to 8 digits.  Returns the
+ * character after it, or NULL.
+ */
+const char	*vx_syslog_spi(const char *p, const char *end, uint32_t *spi);
+
+/* p moved past spaces (not beyond end). */
+const char	*vx_syslog_skip_spaces(const char *p, const char *end);
+
+#endif
