@@ -235,7 +235,7 @@ timestamp_3164(struct cur *c)
 			return false;
 		if (s.end - s.p >= 5 && s.p[0] == ' ' && is_digit(s.p[1]) &&
 		    is_digit(s.p[2]) && is_digit(s.p[3]) && is_digit(s.p[4]) &&
-		    (s.end - s.p == 5 || s.p[5] == ' ' || s.p[5] == ':'))
+		    (s.end - s.p == 5 || s.p[5] == ' '))
 			s.p += 5;
 	}
 	*c = s;
