@@ -169,11 +169,16 @@ syslog_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		st->cfg.sources.n = 1;
 	}
 	if (nerr == 0 && st->cfg.sources.n == 0 && st->cfg.hostnames.n == 0) {
-		vx_cfg_error(errs, opts != NULL ? opts : key, "%s: nothing "
-		    "tells its messages apart: its address '%s' is not an IP "
-		    "address; list 'sources' (the addresses it sends from) or "
-		    "'hostnames' (the host name in its messages)", where,
-		    target->address);
+		if (seen & (UINT64_C(1) << K_SOURCES))
+			vx_cfg_error(errs, opts, "%s: nothing tells its "
+			    "messages apart: 'sources' is empty and there are "
+			    "no 'hostnames'", where);
+		else
+			vx_cfg_error(errs, opts != NULL ? opts : key, "%s: "
+			    "nothing tells its messages apart: its address "
+			    "'%s' is not an IP address; list 'sources' (the "
+			    "addresses it sends from) or 'hostnames' (the host "
+			    "name in its messages)", where, target->address);
 		nerr++;
 	}
 	if (nerr > 0) {
