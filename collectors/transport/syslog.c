@@ -667,7 +667,15 @@ open_socket(const char *addr, bool tcp, int64_t rcvbuf, struct vx_err *err)
 	if (host[0] == '\0')
 		hints.ai_family = AF_INET6;
 	rc = getaddrinfo(host[0] != '\0' ? host : NULL, port, &hints, &res);
+	if (rc == 0 && host[0] == '\0' && (fd = socket(AF_INET6,
+	    SOCK_DGRAM, 0)) < 0)
+		rc = EAI_FAMILY;
+	if (fd >= 0)
+		close(fd);
 	if (rc != 0 && host[0] == '\0') {
+		if (res != NULL)
+			freeaddrinfo(res);
+		res = NULL;
 		hints.ai_family = AF_INET;	/* no IPv6 on this host */
 		rc = getaddrinfo(NULL, port, &hints, &res);
 	}
