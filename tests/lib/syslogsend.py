@@ -84,7 +84,8 @@ def send_tcp(addr, data, src="127.0.0.1"):
 
 
 class Flood:
-    """count messages, half over UDP and half over TCP (octet-counted),
+    """count messages, half over UDP and half over TCP (octet-counted;
+    all over the one given if only one is),
     to one device whose source address is device_src: mostly invalid-SPI
     events from `peers` distinct peers (more than a device may keep),
     some replay, other and malformed messages, and a share from an
@@ -136,7 +137,8 @@ class Flood:
     def run(self):
         sent = {"udp": 0, "tcp": 0, "unknown_udp": 0, "kinds": {},
                 "tcp_kinds": {}}
-        n_udp = self.count // 2 if self.udp else 0
+        n_udp = (self.count // 2 if self.tcp else self.count) \
+            if self.udp else 0
         n_tcp = self.count - n_udp if self.tcp else 0
         t0 = time.monotonic()
         if n_udp:
