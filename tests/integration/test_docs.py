@@ -31,9 +31,11 @@ class Docs(unittest.TestCase):
         self.assertEqual(missing, [])
 
     def test_every_collector_option_is_listed(self):
-        for src, section in (("asa_snmp.c", "cisco_asa_snmp"),
-                             ("asa_ssh.c", "cisco_asa_ssh")):
-            text = read("collectors", "cisco_asa", src)
+        for src, section in (("cisco_asa/asa_snmp.c", "cisco_asa_snmp"),
+                             ("cisco_asa/asa_ssh.c", "cisco_asa_ssh"),
+                             ("syslog/syslog_collector.c", "syslog"),
+                             ("../exporter/config_syslog.c", "syslog")):
+            text = read("collectors", *src.split("/"))
             keys = re.findall(r'^\t\{ "(\w+)", VX_CFG_T_', text, re.M)
             self.assertTrue(keys, src)
             part = self.readme.split(f"### `{section}`", 1)
