@@ -3,17 +3,21 @@ sending RFC 3164 and RFC 5424 messages over UDP and over TCP (octet
 counting and newline framing); attribution by source address and by host
 name (case aside); unknown senders counted, never trusted; a device's peer limit; a
 reload that changes a device keeps its counts, one that removes it stops
-them; a reload whose address cannot be bound is refused."""
+them; a reload whose address cannot be bound is refused.  And the demo
+lab's sender: the ASA model's one-sided rekey logged as a real ASA logs
+it, rate-limited, with the SPI the peer sends."""
 
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 
-from vxtest import (Exporter, TmpDirTest, find, free_port, main,
-                    need_binary, parse_metrics, promtool_check, value,
-                    wait_until)
+from vxtest import (EMULATORS, FIXTURES, Exporter, Proc, TmpDirTest, find,
+                    free_port, main, need_binary, parse_metrics,
+                    promtool_check, value, wait_until)
 from syslogsend import (asa_auth, asa_invalid_spi, asa_replay, frame, octet,
                         screenos_bad_spi, send_tcp, send_udp)
 
@@ -221,6 +225,52 @@ class Syslog(TmpDirTest):
                         peer=PEER)
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
             s.bind(("127.0.0.1", port))     # free again
+
+
+    def test_model_asa_logs_its_drops(self):
+        sys.path.insert(0, EMULATORS)
+        import asa_model
+        port = both_free_port()
+        self.start(f"""defaults: {{interval: 1s, timeout: 500ms}}
+syslog:
+  udp: ["127.0.0.1:{port}"]
+devices:
+  - name: asa-par1
+    vendor: cisco_asa
+    address: 127.0.0.1
+    collectors:
+      syslog: {{sources: [127.0.0.11]}}
+""")
+        scenario = os.path.join(FIXTURES, "asa_model", "par.json")
+        counts = os.path.join(self.workdir, "sent.json")
+        # t = 57 s now: asa-par1 rekeys one-sidedly with 203.0.113.9 at 60.
+        start = time.time() - 57
+        sender = self.track(Proc(
+            [sys.executable, os.path.join(EMULATORS, "asa_syslog.py"),
+             "--scenario", scenario, "--device", "PAR1",
+             "--to", f"127.0.0.1:{port}", "--start", repr(start),
+             "--source", "127.0.0.11", "--every", "0.5",
+             "--count-file", counts], "asa-syslog", self.workdir))
+        labels = {"device": "asa-par1", "peer": "203.0.113.9"}
+        wait_until(lambda: find(self.samples(), "vpn_invalid_spi_events_total",
+                                **labels) in ([2], [3]),
+                   timeout=30, what="two invalid-SPI messages")
+        sender.stop()
+        elapsed = time.time() - start - 60
+        with open(counts) as f:
+            sent = json.load(f)
+        truth = asa_model.truth(scenario, "PAR1", time.time() - start)
+        peer_spi = truth["tunnels"]["203.0.113.9"]["children"][0][
+            "peer_spis"]["spi_out"]
+        s = self.samples()
+        got = value(s, "vpn_invalid_spi_events_total", **labels)
+        # Every message counted, at most one every 5 s, with the SPI the
+        # peer sends while the ends disagree.
+        self.assertEqual(got, sent["203.0.113.9"])
+        self.assertLessEqual(got, elapsed / 5 + 1)
+        self.assertEqual(value(s, "vpn_invalid_spi_last_event_info",
+                               spi=peer_spi, **labels), 1)
+        self.assertFalse(truth["tunnels"]["203.0.113.9"]["spis_match"])
 
 
 if __name__ == "__main__":
