@@ -9,7 +9,7 @@
  *
  * The messages cycle through a pool: ASA invalid-SPI events in RFC 3164
  * and RFC 5424, replays, ScreenOS bad-SPI events, other messages and
- * unknown senders.  Prints one line:
+ * unknown senders.  Time is the thread's CPU time.  Prints one line:
  *   messages=N devices=N peers=N seconds=S per_second=N events=N
  */
 #include <stdio.h>
@@ -26,12 +26,13 @@
 
 #define POOL	4096
 
+/* This thread's CPU time: the machine may be shared, the core is ours. */
 static double
-now_s(void)
+cpu_s(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -150,13 +151,13 @@ main(int argc, char **argv)
 	for (unsigned i = 0; i < POOL; i++)
 		vx_syslog_dispatch(l, pool[i].src, pool[i].text, pool[i].len,
 		    1);
-	t0 = now_s();
+	t0 = cpu_s();
 	for (unsigned long i = 0; i < n; i++) {
 		const struct msg *m = &pool[i % POOL];
 
 		vx_syslog_dispatch(l, m->src, m->text, m->len, 2);
 	}
-	secs = now_s() - t0;
+	secs = cpu_s() - t0;
 	vx_syslog_listener_stats(l, &st);
 	printf("messages=%lu devices=%u peers=%u seconds=%.3f per_second=%.0f "
 	    "events=%llu\n", n, devices, peers, secs, (double)n / secs,

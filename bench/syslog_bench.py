@@ -4,7 +4,7 @@ and the exporter's memory after a flood.
 
 1. In process: build/tests/syslog_bench runs the listener's own path
    (header, attribution among 100 devices, vendor parser, event store)
-   on one thread, without sockets.
+   on one thread, without sockets, timed by the thread's CPU time.
 2. End to end: vpn_exporter with a syslog listener and one device; a flood
    of --count messages (tests/lib/syslogsend.py: invalid-SPI events from
    5,000 peers to a device that keeps 1,000, replays, other, malformed
@@ -129,7 +129,7 @@ def main():
     a = ap.parse_args()
     bench = os.path.join(a.build_dir, "tests", "syslog_bench")
     exporter = os.path.join(a.build_dir, "exporter", "vpn_exporter")
-    print("In process, one thread (build/tests/syslog_bench):")
+    print("In process, one thread, per CPU second (build/tests/syslog_bench):")
     for args in (["-d", "100", "-p", "2000"], ["-d", "1000", "-p", "20000"]):
         out = subprocess.run([bench, *args], capture_output=True, text=True,
                              check=True).stdout.strip()
