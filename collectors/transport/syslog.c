@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +33,11 @@
 #define TICK_MS			1000	/* idle checks, unknown-sender log */
 #define UNKNOWN_LOG_MS		60000
 #define LISTEN_BACKLOG		64
+/*
+ * The listener thread's niceness: when a flood of messages and a scrape
+ * want the same CPU, the scrape (and the polls) come first.
+ */
+#define LISTENER_NICE		10
 
 struct sock {
 	int	 fd;
@@ -542,6 +548,7 @@ listener_main(void *arg)
 	int64_t				 tick = vx_now_mono_ms();
 
 	prctl(PR_SET_NAME, "vx-syslog", 0, 0, 0);
+	setpriority(PRIO_PROCESS, (id_t)gettid(), LISTENER_NICE);
 	pfd = calloc(cap, sizeof(*pfd));
 	u = calloc(1, sizeof(*u));
 	buf = malloc(READ_CHUNK);
