@@ -13,3 +13,7 @@ set_property(TEST integration.syslog_flood APPEND PROPERTY ENVIRONMENT
 add_executable(syslog_bench ${CMAKE_SOURCE_DIR}/bench/syslog_bench.c)
 vx_target_defaults(syslog_bench)
 target_link_libraries(syslog_bench PRIVATE vx_collectors)
+# The listener under valgrind (not with ASan, which valgrind cannot run).
+if(NOT VX_SANITIZE)
+  vx_integration_test(syslog_valgrind TIMEOUT 300)
+endif()
