@@ -33,7 +33,7 @@
 /* What one message reported (a vendor's syslog parser fills it). */
 struct vx_event {
 	enum vx_event_type	type;
-	/* The remote address in canonical form; "" if the message names none. */
+	/* The remote address, canonical; "" if the message names none. */
 	char			peer[VX_EVENT_ADDR_MAX];
 	uint32_t		spi;
 	bool			has_spi;
@@ -51,24 +51,24 @@ void			 vx_event_store_unref(struct vx_event_store *st);
  * Sets the limits (max_peers >= 1, expire_ms >= 1).  Peers over a new,
  * lower limit are kept until they expire; new ones wait for room.
  */
-void	vx_event_store_set_limits(struct vx_event_store *st, size_t max_peers,
-	    int64_t expire_ms);
+void	vx_event_store_set_limits(struct vx_event_store *st,
+	    size_t max_peers, int64_t expire_ms);
 
 /*
  * Counts ev at now_ms (wall clock).  Returns true if it was counted, false
  * if it was dropped: its peer is new and the store is full (counted in
  * the store's dropped events), or out of memory.
  */
-bool	vx_event_store_add(struct vx_event_store *st, const struct vx_event *ev,
-	    int64_t now_ms);
+bool	vx_event_store_add(struct vx_event_store *st,
+	    const struct vx_event *ev, int64_t now_ms);
 
 /*
  * Forgets the peers silent for expire_ms, then copies every peer's counts
  * (sorted by peer) and the dropped events into snap.  Returns 0 or
  * -VX_E_NOMEM.
  */
-int	vx_event_store_fill(struct vx_event_store *st, struct vx_snapshot *snap,
-	    int64_t now_ms);
+int	vx_event_store_fill(struct vx_event_store *st,
+	    struct vx_snapshot *snap, int64_t now_ms);
 
 /* Peers held now. */
 size_t	vx_event_store_peers(struct vx_event_store *st);
@@ -79,7 +79,7 @@ enum vx_syslog_result {
 	VX_SR_OTHER,		/* from a device, not an event we count */
 	VX_SR_UNKNOWN_SENDER,	/* from no configured device: ignored */
 	VX_SR_MALFORMED,	/* not a syslog message, or an event unread */
-	VX_SR_OVERSIZE,		/* longer than max_message_size: discarded */
+	VX_SR_OVERSIZE,		/* over max_message_size: discarded */
 	VX_SR_DROPPED,		/* an event over the device's max_peers */
 	VX_SR__COUNT
 };

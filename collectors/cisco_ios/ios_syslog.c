@@ -19,9 +19,9 @@ enum vx_syslog_kind
 ios_syslog_parse(const struct vx_syslog_msg *m, struct vx_event *ev)
 {
 	const char	*end = m->text + m->text_len;
-	const char	*p = vx_syslog_find(m->text, m->text_len, INV_SPI_TAG);
-	const char	*spi, *src;
+	const char	*p, *spi, *src;
 
+	p = vx_syslog_find(m->text, m->text_len, INV_SPI_TAG);
 	if (p == NULL)
 		return VX_SYSLOG_OTHER;
 	p += sizeof(INV_SPI_TAG) - 1;

@@ -16,7 +16,7 @@
 enum vx_syslog_kind {
 	VX_SYSLOG_EVENT,	/* *ev is filled */
 	VX_SYSLOG_OTHER,	/* not a message we count */
-	VX_SYSLOG_BAD,		/* a message we count, with fields unreadable */
+	VX_SYSLOG_BAD,		/* one we count, its fields unreadable */
 };
 
 /*
@@ -33,7 +33,8 @@ struct vx_syslog_parser {
 };
 
 /* The first occurrence of needle in s[0..len), or NULL. */
-const char	*vx_syslog_find(const char *s, size_t len, const char *needle);
+const char	*vx_syslog_find(const char *s, size_t len,
+		    const char *needle);
 
 /*
  * An IPv4 or IPv6 address at p (before end), written to out in canonical

@@ -137,10 +137,10 @@ vx_syslog_deframe(struct vx_syslog_deframer *f, const char *data, size_t n,
 			break;
 		}
 		case ST_LINE: {
-			const char	*nl = memchr(p, '\n', (size_t)(end - p));
-			const char	*nul = memchr(p, '\0', (size_t)(end - p));
+			size_t		 avail = (size_t)(end - p), k;
+			const char	*nl = memchr(p, '\n', avail);
+			const char	*nul = memchr(p, '\0', avail);
 			const char	*stop = nl;
-			size_t		 k;
 
 			if (nul != NULL && (stop == NULL || nul < stop))
 				stop = nul;

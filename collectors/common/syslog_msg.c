@@ -223,11 +223,13 @@ timestamp_3164(struct cur *c)
 	}
 	if (s.p == c->p)
 		return false;
-	if (s.p < s.end && *s.p == ' ')	/* " 1": day padded with a space */
+	/* " 1": a day padded with a space. */
+	if (s.p < s.end && *s.p == ' ')
 		s.p++;
 	if (!(digits(&s, 2) || digits(&s, 1)) || !lit(&s, ' '))
 		return false;
-	if (s.end - s.p >= 5 && is_digit(s.p[2])) {	/* a year first (ASA) */
+	/* The year first (ASA), or the time. */
+	if (s.end - s.p >= 5 && is_digit(s.p[2])) {
 		if (!digits(&s, 4) || !lit(&s, ' ') || !clock_time(&s))
 			return false;
 	} else {
@@ -272,7 +274,8 @@ parse_3164(struct cur *c, struct vx_syslog_msg *m)
 		const char	*h;
 		size_t		 n = 0;
 
-		lit(c, ':');	/* ASA without a device id: "19:14:36: %ASA" */
+		/* ASA without a device id: "19:14:36: %ASA". */
+		lit(c, ':');
 		while (c->p < c->end && *c->p == ' ')
 			c->p++;
 		h = c->p;

@@ -5,8 +5,8 @@
  * Syslog, vendor-neutral and pure (no I/O, no logging): the header of one
  * message, RFC 5424 or RFC 3164 (BSD), and the framing of a TCP stream
  * into messages (RFC 6587: octet counting, or a newline after each).
- * The vendors' parsers (collectors/<vendor>/, e.g. asa_syslog.c) read the message
- * this header leaves them.
+ * The vendors' parsers (collectors/<vendor>/, e.g. asa_syslog.c) read
+ * the message this header leaves them.
  */
 
 #include <stdbool.h>
@@ -19,11 +19,11 @@
  * vx_syslog_parse; a length of 0 means absent ("-" in RFC 5424).
  */
 struct vx_syslog_msg {
-	int		 pri;		/* facility * 8 + severity, 0..191 */
+	int		 pri;		/* facility * 8 + severity */
 	int		 version;	/* 1: RFC 5424; 0: RFC 3164 */
 	const char	*host;		/* HOSTNAME */
 	size_t		 host_len;
-	const char	*app;		/* RFC 5424 APP-NAME; RFC 3164 TAG */
+	const char	*app;		/* APP-NAME; RFC 3164: TAG */
 	size_t		 app_len;
 	const char	*msgid;		/* RFC 5424 MSGID */
 	size_t		 msgid_len;
@@ -44,13 +44,14 @@ struct vx_syslog_msg {
  * timestamp.  Returns 0, or -1 if buf is not a syslog message (no valid
  * <PRI>, or a broken RFC 5424 header).
  */
-int	vx_syslog_parse(const char *buf, size_t len, struct vx_syslog_msg *out);
+int	vx_syslog_parse(const char *buf, size_t len,
+	    struct vx_syslog_msg *out);
 
 /* How the deframer ended a message. */
 enum vx_syslog_frame {
 	VX_FRAME_OK,
 	VX_FRAME_OVERSIZE,	/* longer than the maximum: discarded */
-	VX_FRAME_MALFORMED,	/* a broken octet count: skipped to the next LF */
+	VX_FRAME_MALFORMED,	/* a broken octet count: skipped to LF */
 };
 
 /*
@@ -71,7 +72,7 @@ struct vx_syslog_deframer {
 	char	*buf;
 	size_t	 len;
 	int	 state;
-	size_t	 count;		/* octets: being read, or still to come */
+	size_t	 count;		/* octets: being read, or to come */
 	int	 digits;
 };
 

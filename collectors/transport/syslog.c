@@ -30,7 +30,7 @@
 #define UDP_BATCH		32	/* datagrams per recvmmsg */
 #define UDP_ROUNDS		8	/* batches per socket per wake-up */
 #define READ_CHUNK		65536
-#define TICK_MS			1000	/* idle checks, unknown-sender log */
+#define TICK_MS			1000	/* idle checks */
 #define UNKNOWN_LOG_MS		60000
 #define LISTEN_BACKLOG		64
 /*
@@ -102,7 +102,8 @@ vx_syslog_canon_addr(const char *s, char out[VX_EVENT_ADDR_MAX])
 	if (inet_pton(AF_INET6, s, b) != 1)
 		return false;
 	if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)(const void *)b))
-		return inet_ntop(AF_INET, b + 12, out, VX_EVENT_ADDR_MAX) != NULL;
+		return inet_ntop(AF_INET, b + 12, out,
+		    VX_EVENT_ADDR_MAX) != NULL;
 	return inet_ntop(AF_INET6, b, out, VX_EVENT_ADDR_MAX) != NULL;
 }
 
@@ -495,11 +496,13 @@ read_udp(struct vx_syslog_listener *l, int fd, struct udp_bufs *u)
 		for (size_t i = 0; i < UDP_BATCH; i++) {
 			u->iov[i].iov_base = u->data + i * slot;
 			u->iov[i].iov_len = slot;
-			memset(&u->msgs[i].msg_hdr, 0, sizeof(u->msgs[i].msg_hdr));
-			u->msgs[i].msg_hdr.msg_iov = &u->iov[i];
-			u->msgs[i].msg_hdr.msg_iovlen = 1;
-			u->msgs[i].msg_hdr.msg_name = &u->from[i];
-			u->msgs[i].msg_hdr.msg_namelen = sizeof(u->from[i]);
+			struct msghdr *h = &u->msgs[i].msg_hdr;
+
+			memset(h, 0, sizeof(*h));
+			h->msg_iov = &u->iov[i];
+			h->msg_iovlen = 1;
+			h->msg_name = &u->from[i];
+			h->msg_namelen = sizeof(u->from[i]);
 		}
 		n = recvmmsg(fd, u->msgs, UDP_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
@@ -578,9 +581,9 @@ listener_main(void *arg)
 		if (rc > 0) {
 			char drain[64];
 
-			if (pfd[0].revents)
-				while (read(l->wake[0], drain, sizeof(drain)) > 0)
-					;
+			while (pfd[0].revents && read(l->wake[0], drain,
+			    sizeof(drain)) > 0)
+				;
 			for (size_t i = 0; i < l->nsocks; i++) {
 				if (!pfd[1 + i].revents)
 					continue;
@@ -598,7 +601,8 @@ listener_main(void *arg)
 					continue;
 				if ((ev & (POLLERR | POLLNVAL)) ||
 				    !read_conn(l, &l->conns[i], buf))
-					conn_close(l, i, true, vx_now_wall_ms());
+					conn_close(l, i, true,
+					    vx_now_wall_ms());
 			}
 		}
 		if (vx_now_mono_ms() - tick >= TICK_MS) {
@@ -767,7 +771,8 @@ vx_syslog_listener_bind(struct vx_syslog_listener *l,
 	pthread_mutex_lock(&l->lock);
 	for (size_t i = 0; i < n; i++, k++) {
 		bool		 tcp = i >= s->udp.n;
-		const char	*a = tcp ? s->tcp.v[i - s->udp.n] : s->udp.v[i];
+		const char	*a = tcp ? s->tcp.v[i - s->udp.n] :
+				    s->udp.v[i];
 
 		ns[k].tcp = tcp;
 		ns[k].fd = -1;
@@ -823,7 +828,8 @@ undo:
 	/* Give back the sockets taken over; close the new ones. */
 	for (size_t i = 0; i < k; i++) {
 		for (size_t j = 0; j < l->nsocks && ns[i].fd >= 0; j++) {
-			if (l->socks[j].fd < 0 && l->socks[j].tcp == ns[i].tcp &&
+			if (l->socks[j].fd < 0 &&
+			    l->socks[j].tcp == ns[i].tcp &&
 			    strcmp(l->socks[j].addr, ns[i].addr) == 0) {
 				l->socks[j].fd = ns[i].fd;
 				ns[i].fd = -1;

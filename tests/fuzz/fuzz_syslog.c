@@ -50,7 +50,8 @@ one_message(const char *msg, size_t len)
 		if ((unsigned)ev.type >= VX_EV__COUNT ||
 		    memchr(ev.peer, '\0', sizeof(ev.peer)) == NULL)
 			__builtin_trap();
-		if (ev.peer[0] != '\0' && inet_pton(AF_INET, ev.peer, bin) != 1 &&
+		if (ev.peer[0] != '\0' &&
+		    inet_pton(AF_INET, ev.peer, bin) != 1 &&
 		    inet_pton(AF_INET6, ev.peer, bin) != 1)
 			__builtin_trap();
 		vx_event_store_add(store, &ev, 1);

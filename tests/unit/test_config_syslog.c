@@ -241,7 +241,8 @@ test_errors(void **state)
 		write_file("c.yml", cases[i].yaml);
 		cfg = vx_config_load("c.yml", &errs);
 		for (size_t k = 0; k < errs.n; k++)
-			found = found || strcmp(errs.msgs[k], cases[i].want) == 0;
+			found = found ||
+			    strcmp(errs.msgs[k], cases[i].want) == 0;
 		if (cfg != NULL || !found) {
 			print_error("case '%s': want \"%s\", got:\n",
 			    cases[i].name, cases[i].want);
