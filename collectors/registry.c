@@ -23,6 +23,28 @@ const struct vx_syslog_parser vx_syslog_parsers[] = {
 	{ NULL, NULL },
 };
 
+/* "vpn_exporter parse --command syslog": a log through a vendor's parser. */
+static int
+parse_syslog_asa(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(asa_syslog_parse, text, len, snap, err);
+}
+
+static int
+parse_syslog_ios(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(ios_syslog_parse, text, len, snap, err);
+}
+
+static int
+parse_syslog_screenos(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(screenos_syslog_parse, text, len, snap, err);
+}
+
 const struct vx_parser vx_parsers[] = {
 	{ "cisco_asa", "snmpwalk", asa_parse_snmpwalk },
 	{ "cisco_asa", "show asp drop", asa_parse_asp_drop },
@@ -36,6 +58,9 @@ const struct vx_parser vx_parsers[] = {
 	{ "cisco_asa", "show crypto ikev2 sa detail", asa_parse_ikev2_sa },
 	{ "cisco_asa", "show vpn-sessiondb detail l2l", asa_parse_sessiondb_l2l },
 	{ "cisco_asa", "show asp table vpn-context detail", asa_parse_vpn_context },
+	{ "cisco_asa", "syslog", parse_syslog_asa },
+	{ "cisco_ios", "syslog", parse_syslog_ios },
+	{ "screenos", "syslog", parse_syslog_screenos },
 	{ NULL, NULL, NULL },
 };
 

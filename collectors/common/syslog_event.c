@@ -2,6 +2,7 @@
 #include "syslog_event.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "numparse.h"
@@ -86,4 +87,46 @@ vx_syslog_skip_spaces(const char *p, const char *end)
 	while (p < end && *p == ' ')
 		p++;
 	return p;
+}
+
+int
+vx_syslog_parse_log(vx_syslog_parse_fn parse, const char *text, size_t len,
+    struct vx_snapshot *snap, struct vx_err *err)
+{
+	struct vx_event_store	*st = vx_event_store_new();
+	const char		*p = text, *end = text + len;
+	char			 buf[8192];
+	size_t			 messages = 0;
+	int			 rc;
+
+	if (st == NULL)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	vx_event_store_set_limits(st, 1000000, INT64_MAX);
+	while (p < end) {
+		const char		*nl = memchr(p, '\n', (size_t)(end - p));
+		size_t			 n = (size_t)((nl != NULL ? nl : end) - p);
+		struct vx_syslog_msg	 m;
+		struct vx_event		 ev;
+		int			 k;
+
+		/* A line from a file has no <PRI>: give it one. */
+		k = snprintf(buf, sizeof(buf), "%s%.*s", n > 0 && p[0] == '<' ?
+		    "" : "<13>", (int)(n < sizeof(buf) ? n : sizeof(buf)), p);
+		p += n + (nl != NULL);
+		if (k < 0 || vx_syslog_parse(buf, strnlen(buf, sizeof(buf)),
+		    &m) != 0 || m.text_len == 0)
+			continue;
+		messages++;
+		memset(&ev, 0, sizeof(ev));
+		if (parse(&m, &ev) == VX_SYSLOG_EVENT)
+			vx_event_store_add(st, &ev, 0);
+	}
+	if (messages == 0) {
+		vx_event_store_unref(st);
+		return vx_err_set(err, VX_E_PARSE, "line 1: no syslog message "
+		    "in the input");
+	}
+	rc = vx_event_store_fill(st, snap, 0);
+	vx_event_store_unref(st);
+	return rc != 0 ? vx_err_set(err, VX_E_NOMEM, "out of memory") : 0;
 }

@@ -32,6 +32,17 @@ struct vx_syslog_parser {
 	vx_syslog_parse_fn	 parse;
 };
 
+/*
+ * A log of messages, one a line, through a vendor's parser into snap, as
+ * the listener would have counted them (for "vpn_exporter parse"): the
+ * per-peer event counts and the last SPI of each.  A line is a message as
+ * received ("<PRI>...") or as a syslog daemon writes it to a file
+ * (without the <PRI>).  Lines that are no message are skipped.  Returns
+ * 0, or -VX_E_PARSE if no line is one, -VX_E_NOMEM.
+ */
+int		 vx_syslog_parse_log(vx_syslog_parse_fn parse, const char *text,
+		    size_t len, struct vx_snapshot *snap, struct vx_err *err);
+
 /* The first occurrence of needle in s[0..len), or NULL. */
 const char	*vx_syslog_find(const char *s, size_t len,
 		    const char *needle);

@@ -5,7 +5,8 @@
  * parser (RFC 5424 / 3164) and every vendor's syslog parser.  Whatever
  * they accept must be sane: pointers inside the message, an event's peer
  * a real address or none; the input's events are counted by a store of
- * their own and rendered.
+ * their own and rendered.  The input is also read as a log file, one
+ * message a line, by each vendor (vpn_exporter parse --command syslog).
  */
 #include <arpa/inet.h>
 #include <stddef.h>
@@ -92,6 +93,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vx_syslog_deframer_finish(&f, on_frame, &max);
 	vx_syslog_deframer_release(&f);
 
+	/* As a log file, one message a line ("vpn_exporter parse"). */
+	for (size_t i = 0; vx_syslog_parsers[i].vendor != NULL; i++) {
+		struct vx_err err;
+
+		s = vx_snapshot_new("fuzz");
+		if (s != NULL && vx_syslog_parse_log(vx_syslog_parsers[i].parse,
+		    (const char *)data, size, s, &err) != 0 &&
+		    err.code != VX_E_PARSE && err.code != VX_E_NOMEM)
+			__builtin_trap();
+		vx_snapshot_unref(s);
+	}
 	if (vx_event_store_peers(store) > 0) {
 		s = vx_snapshot_new("fuzz");
 		if (s != NULL && vx_event_store_fill(store, s, 2) == 0) {

@@ -273,6 +273,46 @@ devices:
         self.assertFalse(truth["tunnels"]["203.0.113.9"]["spis_match"])
 
 
+    def test_offline_parse(self):
+        """vpn_exporter parse --command syslog: a log, as received or as
+        written to a file, counted as the listener would."""
+        from vxtest import VX_BIN
+        log = os.path.join(FIXTURES, "syslog", "cisco_asa_rfc3164.txt")
+        r = subprocess.run([VX_BIN, "parse", "--vendor", "cisco_asa",
+                            "--command", "syslog", log],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = parse_metrics(r.stdout)
+        self.assertEqual(value(s, "vpn_invalid_spi_events_total",
+                               peer=PEER), 1)
+        self.assertEqual(value(s, "vpn_invalid_spi_events_total",
+                               peer="unknown"), 1)
+        self.assertEqual(value(s, "vpn_ipsec_error_events_total",
+                               peer="198.51.100.7", type="auth"), 1)
+        ok, out = promtool_check(r.stdout)
+        self.assertTrue(ok, out)
+        # A file written by a syslog daemon: no <PRI>.
+        text = ("Dec  6 11:32:35 ssg5 ssg5: NetScreen device_id=ssg5  "
+                "[Root]system-alert-00026: IPSec tunnel on interface "
+                "ethernet0/2 with tunnel ID 0x9a received a packet with a "
+                "bad SPI. 203.0.113.9->192.0.2.1/96, ESP, SPI 0x0000abcd, "
+                "SEQ 0x1.\n") * 3
+        r = subprocess.run([VX_BIN, "parse", "--vendor", "screenos",
+                            "--command", "syslog", "-"], input=text,
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = parse_metrics(r.stdout)
+        self.assertEqual(value(s, "vpn_invalid_spi_events_total",
+                               peer=PEER), 3)
+        self.assertEqual(value(s, "vpn_invalid_spi_last_event_info",
+                               peer=PEER, spi="0x0000abcd"), 1)
+        r = subprocess.run([VX_BIN, "parse", "--vendor", "cisco_ios",
+                            "--command", "syslog", "-"], input="",
+                           capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("no syslog message", r.stderr)
+
+
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
     main()
