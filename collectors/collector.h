@@ -7,6 +7,11 @@
  * metric name, and keeps device sessions in its private state between
  * calls.  The core calls one device's collectors from one thread at a time
  * (collect, reset and free are never concurrent for one state).
+ *
+ * Some collectors also, or only, listen: the device pushes events
+ * (syslog) which a listener thread counts in the device's event store
+ * between polls.  Those have start() and stop() beside collect(), which
+ * then copies the store into the snapshot.
  */
 
 #include <stdint.h>
@@ -14,6 +19,7 @@
 #include "cfg.h"
 #include "clock.h"
 #include "err.h"
+#include "events.h"
 #include "model.h"
 
 enum vx_transport {
@@ -26,15 +32,30 @@ enum vx_transport {
 /* The device as configured; valid for the life of the collector state. */
 struct vx_target {
 	const char		*device;	/* config name, the device label */
+	const char		*vendor;	/* "cisco_asa" */
 	const char		*address;	/* host name or IP address */
 	int64_t			 timeout_ms;	/* whole-collection budget */
 	int			 retries;	/* per request */
 	const struct vx_strlist	*expected_peers;
 };
 
+struct vx_syslog_listener;
+
+/* What a listening collector is given when its device starts. */
+struct vx_push {
+	/* The exporter's syslog listener; NULL if none is configured. */
+	struct vx_syslog_listener	*syslog;
+	/*
+	 * The device's event store: it outlives the collector state, and a
+	 * reload that changes the device hands it to the new one.
+	 */
+	struct vx_event_store		*store;
+};
+
 struct vx_collector_ops {
 	const char		*name;		/* config key, "cisco_asa_snmp" */
-	const char		*vendor;	/* device vendor, "cisco_asa" */
+	/* Device vendor, "cisco_asa"; NULL: any vendor it can serve. */
+	const char		*vendor;
 	enum vx_transport	 transport;
 	/*
 	 * Merge order when a device has several collectors: the snapshot of
@@ -86,6 +107,20 @@ struct vx_collector_ops {
 
 	/* Releases everything configure() allocated; state may be NULL. */
 	void	(*free)(void *state);
+
+	/*
+	 * Optional, for collectors that listen.  start() is called once the
+	 * device is part of the running configuration (after the reload
+	 * that added or changed it succeeded), before its first collect();
+	 * stop() when it leaves, before free() (which stops a started state
+	 * itself too).  From start() on, the collector counts what the
+	 * device pushes into push->store.  Returns 0, or a negative
+	 * vx_errcode with err filled in (the device then runs without it,
+	 * and collect() reports the cause).
+	 */
+	int	(*start)(void *state, const struct vx_target *target,
+		    const struct vx_push *push, struct vx_err *err);
+	void	(*stop)(void *state);
 };
 
 /* A pure parser: device output in, model out (for tests and "parse"). */

@@ -7,6 +7,9 @@
 #include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
 #include "transport/snmp.h"
+#include "cisco_ios/ios.h"
+#include "screenos/screenos.h"
+#include "syslog/syslog_collector.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
@@ -15,7 +18,46 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&srx_netconf_ops,
 	&srx_snmp_ops,
 	&srx_rest_ops,
+	&syslog_ops,
 	NULL,
+};
+
+/* One syslog parser per vendor: what the "syslog" collector runs. */
+const struct vx_syslog_parser vx_syslog_parsers[] = {
+	{ "cisco_asa", asa_syslog_parse },
+	{ "cisco_ios", ios_syslog_parse },
+	{ "screenos", screenos_syslog_parse },
+	{ NULL, NULL },
+};
+
+/* "vpn_exporter parse --command syslog": a log through a vendor's parser. */
+static int
+parse_syslog_asa(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(asa_syslog_parse, text, len, snap, err);
+}
+
+static int
+parse_syslog_ios(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(ios_syslog_parse, text, len, snap, err);
+}
+
+static int
+parse_syslog_screenos(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_syslog_parse_log(screenos_syslog_parse, text, len, snap, err);
+}
+
+/* The syslog parsers, offline: "parse --vendor V --command syslog". */
+static const struct vx_parser syslog_parsers[] = {
+	{ "cisco_asa", "syslog", parse_syslog_asa },
+	{ "cisco_ios", "syslog", parse_syslog_ios },
+	{ "screenos", "syslog", parse_syslog_screenos },
+	{ NULL, NULL, NULL },
 };
 
 /* Each vendor's offline parsers, in its own table. */
@@ -23,6 +65,7 @@ const struct vx_parser *const vx_parser_tables[] = {
 	asa_parsers,
 	panos_parsers,
 	srx_parsers,
+	syslog_parsers,
 	NULL,
 };
 
@@ -85,17 +128,34 @@ vx_parser_find(const char *vendor, const char *command)
 	return NULL;
 }
 
+const struct vx_syslog_parser *
+vx_syslog_parser_find(const char *vendor)
+{
+	for (size_t i = 0; vendor != NULL && vx_syslog_parsers[i].vendor !=
+	    NULL; i++) {
+		if (strcmp(vx_syslog_parsers[i].vendor, vendor) == 0)
+			return &vx_syslog_parsers[i];
+	}
+	return NULL;
+}
+
 int
 vx_vendor_known(const char *vendor)
 {
 	for (size_t i = 0; vx_collectors[i] != NULL; i++) {
-		if (strcmp(vx_collectors[i]->vendor, vendor) == 0)
+		if (vx_collectors[i]->vendor != NULL &&
+		    strcmp(vx_collectors[i]->vendor, vendor) == 0)
 			return 1;
 	}
+	if (vx_syslog_parser_find(vendor) != NULL)
+		return 1;
 	for (size_t t = 0; vx_parser_tables[t] != NULL; t++) {
-		if (strcmp(vx_parser_tables[t][0].vendor != NULL ?
-		    vx_parser_tables[t][0].vendor : "", vendor) == 0)
-			return 1;
+		const struct vx_parser *p = vx_parser_tables[t];
+
+		for (size_t i = 0; p[i].vendor != NULL; i++) {
+			if (strcmp(p[i].vendor, vendor) == 0)
+				return 1;
+		}
 	}
 	return 0;
 }

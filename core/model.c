@@ -60,6 +60,18 @@ static const char *const tunnel_state_names[VX_TUN__COUNT] = {
 	[VX_TUN_DOWN] = "down",
 };
 
+static const char *const event_type_names[VX_EV__COUNT] = {
+	[VX_EV_INVALID_SPI] = "invalid_spi",
+	[VX_EV_REPLAY] = "replay",
+	[VX_EV_AUTH] = "auth",
+};
+
+const char *
+vx_event_type_name(enum vx_event_type t)
+{
+	return t < VX_EV__COUNT ? event_type_names[t] : NULL;
+}
+
 const char *
 vx_dev_val_name(enum vx_dev_val v)
 {
@@ -843,6 +855,25 @@ vx_snapshot_index_locals(struct vx_snapshot *s)
 	return rc;
 }
 
+int
+vx_snapshot_add_peer_events(struct vx_snapshot *s,
+    const struct vx_peer_events *pe)
+{
+	struct vx_peer_events *d;
+
+	if (!grow_array(&s->arena, (void **)&s->events, s->nevents,
+	    &s->events_cap, sizeof(*s->events)))
+		return -VX_E_NOMEM;
+	d = &s->events[s->nevents];
+	*d = *pe;
+	d->peer = snap_strdup(s, pe->peer);
+	if (d->peer == NULL)
+		return -VX_E_NOMEM;
+	s->nevents++;
+	s->events_known = true;
+	return 0;
+}
+
 static int
 merge_tunnel(struct vx_snapshot *dst, const struct vx_tunnel *st)
 {
@@ -991,6 +1022,16 @@ vx_snapshot_merge(struct vx_snapshot *dst, const struct vx_snapshot *src)
 		rc = merge_ike(dst, src->ike[i]);
 		if (rc != 0)
 			return rc;
+	}
+	/* One push collector per device: its events come whole. */
+	if (src->events_known && !dst->events_known) {
+		for (size_t i = 0; i < src->nevents; i++) {
+			rc = vx_snapshot_add_peer_events(dst, &src->events[i]);
+			if (rc != 0)
+				return rc;
+		}
+		dst->events_known = true;
+		dst->events_dropped = src->events_dropped;
 	}
 	return 0;
 }

@@ -286,6 +286,31 @@ struct vx_node_dev {
 	unsigned char	 dev_prio[VX_DV__COUNT];
 };
 
+/*
+ * Events a device pushes (syslog) instead of counting them itself; the
+ * exporter counts them per peer (core/events.c), so these counts only
+ * grow while the exporter runs.  A device may rate-limit the message: a
+ * count of events is a lower bound on the packets behind them.
+ */
+enum vx_event_type {
+	VX_EV_INVALID_SPI,	/* a packet whose SPI matched no SA */
+	VX_EV_REPLAY,		/* a packet that failed anti-replay checking */
+	VX_EV_AUTH,		/* a packet that failed authentication */
+	VX_EV__COUNT
+};
+
+/* The peer of events whose message names none (PIX 402101). */
+#define VX_EVENT_PEER_UNKNOWN	"unknown"
+
+/* One peer's events, as counted when the snapshot was taken. */
+struct vx_peer_events {
+	const char	*peer;		/* remote address, or "unknown" */
+	uint64_t	 count[VX_EV__COUNT];
+	uint32_t	 last_spi;	/* of the last invalid-SPI event */
+	bool		 has_last_spi;
+	int64_t		 last_ms;	/* wall clock of that event; 0: none */
+};
+
 /* What one collector run did, for vpn_collect_duration_seconds. */
 struct vx_collector_run {
 	const char	*collector;
@@ -381,6 +406,16 @@ struct vx_snapshot {
 	 * an expected peer missing from it is down rather than unknown.
 	 */
 	bool			 ike_known;
+
+	/*
+	 * Filled by a push collector (syslog) from the device's event store:
+	 * per-peer event counts, and events not counted because the store
+	 * already held as many peers as it may.
+	 */
+	bool			 events_known;
+	struct vx_peer_events	*events;
+	size_t			 nevents, events_cap;
+	uint64_t		 events_dropped;
 };
 
 /* A new empty snapshot with one reference, or NULL on out-of-memory. */
@@ -429,7 +464,8 @@ int	vx_snapshot_add_threshold(struct vx_snapshot *s, const char *alert,
 /*
  * Keeps only the fields allow names (non-zero entries): other device
  * values, tunnel counters (and their parts) and drops are removed.
- * Tunnels, SAs, lifetimes, attributes and IKE SAs are kept.
+ * Tunnels, SAs, lifetimes, attributes, IKE SAs and pushed events are
+ * kept.
  */
 void	vx_snapshot_restrict(struct vx_snapshot *s,
 	    const struct vx_fields *allow);
@@ -521,7 +557,8 @@ int	vx_snapshot_index_locals(struct vx_snapshot *s);
  * priorities; a tunnel is up if either side saw it up, and its state is
  * the better known one (a known state beats UNKNOWN, ACTIVE beats the
  * others).  Tunnels and IKE SAs are matched with their node: those of
- * different nodes stay apart.  Returns 0 or -VX_E_NOMEM.
+ * different nodes stay apart.  Events come from the first snapshot
+ * that has them.  Returns 0 or -VX_E_NOMEM.
  */
 int	vx_snapshot_merge(struct vx_snapshot *dst,
 	    const struct vx_snapshot *src);
@@ -531,6 +568,15 @@ int	vx_snapshot_merge(struct vx_snapshot *dst,
  * place (core/scrub.c).  Returns 0 or -VX_E_NOMEM.
  */
 int	vx_snapshot_reindex(struct vx_snapshot *s);
+
+/*
+ * Adds one peer's event counts (copied; the peer string too) and marks
+ * the snapshot's events known.  Returns 0 or -VX_E_NOMEM.
+ */
+int	vx_snapshot_add_peer_events(struct vx_snapshot *s,
+	    const struct vx_peer_events *pe);
+/* "invalid_spi", "replay", "auth": the type label of error events. */
+const char	*vx_event_type_name(enum vx_event_type t);
 
 /* "established", ...: the state set's value names; NULL for UNKNOWN. */
 const char	*vx_ike_state_name(enum vx_ike_state st);

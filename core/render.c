@@ -39,7 +39,8 @@ enum label_id {
 	L_DIRECTION, L_TYPE, L_SPI_IN, L_SPI_OUT, L_STATE, L_LOCAL_IDENT,
 	L_REMOTE_IDENT, L_VERSION, L_ROLE, L_LOCAL_ADDRESS, L_IKE_VERSION,
 	L_NAT_T, L_INTERFACE, L_CRYPTO_MAP, L_MODE, L_REVISION, L_COMPILER,
-	L_ALERT, L_SEVERITY, L_PEER_DEVICE, L_MONITOR, L_NODE, L_METRIC,
+	L_ALERT, L_SEVERITY, L_PEER_DEVICE, L_MONITOR, L_NODE, L_METRIC, L_SPI,
+	L_RESULT,
 	L__COUNT
 };
 
@@ -57,6 +58,7 @@ static const char *const label_names[L__COUNT] = {
 	[L_COMPILER] = "compiler", [L_ALERT] = "alert",
 	[L_SEVERITY] = "severity", [L_PEER_DEVICE] = "peer_device",
 	[L_MONITOR] = "monitor", [L_NODE] = "node", [L_METRIC] = "metric",
+	[L_SPI] = "spi", [L_RESULT] = "result",
 };
 
 /* Labels Prometheus attaches to every scraped series itself. */
@@ -515,6 +517,60 @@ fmt_seconds(char *buf, size_t len, double v)
 	return buf;
 }
 
+/* Events the device pushed (syslog), per peer. */
+static void
+render_events(struct vx_strbuf *out, enum metric_id id,
+    const struct vx_snapshot *s, const struct devctx *d)
+{
+	char buf[32];
+
+	if (!s->events_known)
+		return;
+	if (id == M_EVENTS_DROPPED) {
+		add_sample(out, id, d, NULL, 0,
+		    fmt_u64(buf, sizeof(buf), s->events_dropped));
+		return;
+	}
+	for (size_t i = 0; i < s->nevents; i++) {
+		const struct vx_peer_events	*pe = &s->events[i];
+		struct lbl			 l[2] = { { L_PEER, pe->peer } };
+		char				 spi[11];
+
+		switch (id) {
+		case M_INVALID_SPI_EVENTS:
+			add_sample(out, id, d, l, 1, fmt_u64(buf, sizeof(buf),
+			    pe->count[VX_EV_INVALID_SPI]));
+			break;
+		case M_ERROR_EVENTS:
+			for (int t = 0; t < VX_EV__COUNT; t++) {
+				if (t == VX_EV_INVALID_SPI)
+					continue;
+				l[1].name = L_TYPE;
+				l[1].value = vx_event_type_name(
+				    (enum vx_event_type)t);
+				add_sample(out, id, d, l, 2, fmt_u64(buf,
+				    sizeof(buf), pe->count[t]));
+			}
+			break;
+		case M_INVALID_SPI_LAST:
+			if (!pe->has_last_spi)
+				break;
+			vx_spi_format(pe->last_spi, spi);
+			l[1].name = L_SPI;
+			l[1].value = spi;
+			add_sample(out, id, d, l, 2, "1");
+			break;
+		case M_INVALID_SPI_LAST_TS:
+			if (pe->last_ms > 0)
+				add_sample(out, id, d, l, 1, fmt_ms_as_s(buf,
+				    sizeof(buf), pe->last_ms));
+			break;
+		default:
+			return;
+		}
+	}
+}
+
 static void
 render_device_family(struct vx_strbuf *out, enum metric_id id,
     const struct devctx *d)
@@ -632,6 +688,8 @@ render_device_family(struct vx_strbuf *out, enum metric_id id,
 			    fmt_u64(buf, sizeof(buf), s->drops[i].count));
 		}
 	}
+
+	render_events(out, id, s, d);
 
 	/*
 	 * The tunnel labels (the node's only on a cluster), then the
@@ -802,6 +860,20 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 			add_sample(out, id, NULL, l, 1, fmt_u64(buf,
 			    sizeof(buf), self->http.dropped[i]));
 		}
+		break;
+	case M_SYSLOG_MESSAGES:
+		for (int r = 0; self->syslog.enabled && r < VX_SR__COUNT; r++) {
+			struct lbl l = { L_RESULT,
+			    vx_syslog_result_name((enum vx_syslog_result)r) };
+
+			add_sample(out, id, NULL, &l, 1, fmt_u64(buf,
+			    sizeof(buf), self->syslog.messages[r]));
+		}
+		break;
+	case M_SYSLOG_TCP_CONNS:
+		if (self->syslog.enabled)
+			add_sample(out, id, NULL, NULL, 0, fmt_u64(buf,
+			    sizeof(buf), self->syslog.tcp_connections));
 		break;
 	case M_PROC_CPU:
 		if (p->valid)

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "events.h"
 #include "model.h"
 #include "strbuf.h"
 
@@ -53,6 +54,7 @@ struct vx_selfstats {
 	size_t			 ndevices;
 	struct vx_process_stats	 proc;
 	struct vx_http_stats	 http;
+	struct vx_syslog_stats	 syslog;	/* the listener, if any */
 };
 
 /*

@@ -62,5 +62,7 @@ vx_snapshot_scrub(struct vx_snapshot *s, const char *const *secrets,
 	for (size_t i = 0; i < s->ndrops; i++)
 		hits += scrub(s->drops[i].section, secrets, n) +
 		    scrub(s->drops[i].reason, secrets, n);
+	for (size_t i = 0; i < s->nevents; i++)
+		hits += scrub(s->events[i].peer, secrets, n);
 	return hits;
 }

@@ -23,7 +23,8 @@ size_t	vx_scrub_text(char *s, const char *const *secrets, size_t n);
 /*
  * Masks the secrets in every string of the snapshot a device filled:
  * tunnels (names, peers, attributes, traffic selectors), IKE SAs, drop
- * reasons.  Returns how many occurrences were masked.
+ * reasons, the peers of pushed events.  Returns how many occurrences were
+ * masked.
  */
 size_t	vx_snapshot_scrub(struct vx_snapshot *s, const char *const *secrets,
 	    size_t n);

@@ -18,6 +18,7 @@ struct top_cfg {
 	const struct vx_cfg_node	*defaults;
 	const struct vx_cfg_node	*devices;
 	const struct vx_cfg_node	*alerts;
+	const struct vx_cfg_node	*syslog;
 };
 
 static const struct vx_cfg_key top_keys[] = {
@@ -26,6 +27,8 @@ static const struct vx_cfg_key top_keys[] = {
 	{ "devices", VX_CFG_T_NODE, offsetof(struct top_cfg, devices),
 	    true, 0, 0, NULL },
 	{ "alerts", VX_CFG_T_NODE, offsetof(struct top_cfg, alerts),
+	    false, 0, 0, NULL },
+	{ "syslog", VX_CFG_T_NODE, offsetof(struct top_cfg, syslog),
 	    false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
@@ -128,6 +131,7 @@ vx_config_free(struct vx_config *cfg)
 	free(cfg->devices);
 	free(cfg->path);
 	vx_alerts_global_release(&cfg->alerts);
+	vx_config_syslog_release(&cfg->syslog);
 	free(cfg);
 }
 
@@ -267,7 +271,7 @@ configure_collectors(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 			vx_strbuf_release(&known);
 			continue;
 		}
-		if (strcmp(ops->vendor, d->vendor) != 0) {
+		if (ops->vendor != NULL && strcmp(ops->vendor, d->vendor) != 0) {
 			vx_cfg_error(errs, k, "collector '%s' is for vendor "
 			    "'%s', but device '%s' has vendor '%s'", k->value,
 			    ops->vendor, d->name, d->vendor);
@@ -572,6 +576,7 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 		    (long long)d->interval_ms);
 	}
 	d->target.device = d->name;
+	d->target.vendor = d->vendor;
 	d->target.address = d->address;
 	d->target.timeout_ms = d->timeout_ms;
 	d->target.retries = (int)d->retries;
@@ -613,7 +618,7 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 	struct vx_cfg_doc	*doc;
 	struct vx_config	*cfg;
 	struct vx_alerts_cfg	*ac = NULL;
-	struct top_cfg		 top = { NULL, NULL, NULL };
+	struct top_cfg		 top = { NULL, NULL, NULL, NULL };
 	size_t			 before = errs->n;
 	struct vx_strmap	 hashes = VX_STRMAP_INIT;	/* file hashes */
 	struct vx_strmap	 names = VX_STRMAP_INIT;	/* device names */
@@ -666,6 +671,8 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 		check_peer_devices(errs, top.devices, cfg, &names);
 		vx_alerts_take_global(ac, &cfg->alerts);
 	}
+	vx_config_syslog_load(errs, doc, top.syslog, top.devices != NULL &&
+	    top.devices->kind == VX_CFG_SEQ ? top.devices : NULL, cfg);
 	vx_strmap_filter(&hashes, drop_hash, NULL);
 	vx_strmap_release(&hashes);
 	vx_strmap_release(&names);

@@ -2,7 +2,7 @@
 #define VX_EXPORTER_CONFIG_H
 
 /*
- * vpn_exporter.yml: "defaults:" and "devices:".  Loading checks everything
+ * vpn_exporter.yml: "defaults:", "alerts:", "syslog:" and "devices:".  Loading checks everything
  * (each collector checks its own options) and reports every error with
  * file:line:col, then refuses the whole file; a reload that fails keeps
  * the running configuration.
@@ -15,6 +15,7 @@
 #include "alerts.h"
 #include "cfg.h"
 #include "collector.h"
+#include "config_syslog.h"
 
 #define VX_DEFAULT_FORGET_AFTER_MS	(24 * 3600 * 1000)
 
@@ -73,6 +74,7 @@ struct vx_config {
 	char			*path;
 	struct vx_defaults	 defaults;
 	struct vx_alerts_global	 alerts;
+	struct vx_syslog_cfg	 syslog;	/* the listener, "syslog:" */
 	struct vx_device_cfg	*devices;
 	size_t			 ndevices;
 };

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "history.h"
 #include "log.h"
 #include "scrub.h"
@@ -21,9 +22,11 @@ vx_device_new(struct vx_device_cfg *cfg)
 		return NULL;
 	d->complaints = calloc(cfg->ncollectors + 1, sizeof(*d->complaints));
 	d->hist = vx_history_new();
-	if (d->complaints == NULL || d->hist == NULL) {
+	d->events = vx_event_store_new();
+	if (d->complaints == NULL || d->hist == NULL || d->events == NULL) {
 		free(d->complaints);
 		vx_history_free(d->hist);
+		vx_event_store_unref(d->events);
 		free(d);
 		return NULL;
 	}
@@ -33,6 +36,7 @@ vx_device_new(struct vx_device_cfg *cfg)
 	d->cfg = *cfg;
 	/* The target points into the configuration it was built from. */
 	d->cfg.target.device = d->cfg.name;
+	d->cfg.target.vendor = d->cfg.vendor;
 	d->cfg.target.address = d->cfg.address;
 	d->cfg.target.expected_peers = &d->cfg.expected_peers;
 	memset(cfg, 0, sizeof(*cfg));
@@ -55,6 +59,7 @@ vx_device_unref(struct vx_device *d)
 	if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
 		return;
 	c = &d->cfg;
+	vx_device_stop(d);
 	for (size_t i = 0; i < c->ncollectors; i++)
 		c->collectors[i].ops->free(c->collectors[i].state);
 	free(c->collectors);
@@ -68,6 +73,7 @@ vx_device_unref(struct vx_device *d)
 	free(c->fingerprint);
 	vx_snapshot_unref(d->latest);
 	vx_history_free(d->hist);
+	vx_event_store_unref(d->events);
 	free(d->complaints);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->done);
@@ -77,7 +83,8 @@ vx_device_unref(struct vx_device *d)
 void
 vx_device_inherit(struct vx_device *d, struct vx_device *old)
 {
-	struct vx_history *tmp;
+	struct vx_history	*tmp;
+	struct vx_event_store	*ev;
 
 	pthread_mutex_lock(&old->lock);
 	if (old->latest != NULL) {
@@ -96,7 +103,68 @@ vx_device_inherit(struct vx_device *d, struct vx_device *old)
 	d->hist = old->hist;
 	old->hist = tmp;
 	vx_history_forget_absent(d->hist);
+	/*
+	 * The events too: the old device's listener goes on counting into
+	 * the store until this one's takes its sources over.
+	 */
+	ev = d->events;
+	d->events = old->events;
+	old->events = ev;
 	pthread_mutex_unlock(&old->lock);
+}
+
+void
+vx_device_start(struct vx_device *d, struct vx_syslog_listener *syslog)
+{
+	struct vx_push push = { syslog, d->events };
+
+	for (size_t i = 0; i < d->cfg.ncollectors; i++) {
+		const struct vx_collector_ops	*ops = d->cfg.collectors[i].ops;
+		const char			*kv[] = {
+			"device", d->cfg.name, "collector", ops->name,
+			"reason", NULL, NULL,
+		};
+		struct vx_err			 err;
+
+		if (ops->start == NULL)
+			continue;
+		vx_err_clear(&err);
+		if (ops->start(d->cfg.collectors[i].state, &d->cfg.target,
+		    &push, &err) != 0) {
+			kv[5] = vx_errcode_reason(err.code);
+			vx_log_kv(VX_LOG_ERROR, kv, "cannot start: %s", err.msg);
+		}
+	}
+	d->started = true;
+}
+
+void
+vx_device_stop(struct vx_device *d)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < d->cfg.ncollectors; i++)
+		any = any || d->cfg.collectors[i].ops->stop != NULL;
+	if (!d->started || !any)
+		return;
+	/* Not under a collection: it reads what stop() releases. */
+	pthread_mutex_lock(&d->lock);
+	while (d->in_flight)
+		pthread_cond_wait(&d->done, &d->lock);
+	d->in_flight = true;
+	pthread_mutex_unlock(&d->lock);
+	for (size_t i = 0; i < d->cfg.ncollectors; i++) {
+		const struct vx_collector_ops *ops = d->cfg.collectors[i].ops;
+
+		if (ops->stop != NULL)
+			ops->stop(d->cfg.collectors[i].state);
+	}
+	pthread_mutex_lock(&d->lock);
+	d->started = false;
+	d->in_flight = false;
+	d->generation++;
+	pthread_cond_broadcast(&d->done);
+	pthread_mutex_unlock(&d->lock);
 }
 
 void

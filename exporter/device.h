@@ -23,6 +23,8 @@
 #include "model.h"
 
 struct vx_history;
+struct vx_event_store;
+struct vx_syslog_listener;
 
 /* Throttled logging of one collector's failures (collectd c_complain). */
 struct vx_complaint {
@@ -50,6 +52,12 @@ struct vx_device {
 	char			 last_error[VX_ERR_MSG_MAX + 64];
 	struct vx_complaint	*complaints;	/* one per collector */
 	struct vx_history	*hist;		/* core/history.h */
+	/*
+	 * Events the device pushed (core/events.h), counted by listening
+	 * collectors between polls.  Thread-safe on its own.
+	 */
+	struct vx_event_store	*events;
+	bool			 started;	/* listening collectors started */
 };
 
 /*
@@ -63,9 +71,22 @@ void			 vx_device_unref(struct vx_device *d);
 /*
  * Carries the state operators see across a reload that changed the
  * device's configuration: latest snapshot, counters, the device's history
- * (carried counters, rekeys), less the tunnels remembered as down.
+ * (carried counters, rekeys), less the tunnels remembered as down, and
+ * its event store (the per-peer event counts go on growing).
  */
 void	vx_device_inherit(struct vx_device *d, struct vx_device *old);
+
+/*
+ * Starts the device's listening collectors (syslog: NULL if no listener
+ * is configured); a collector that cannot start is logged and reports
+ * why at every poll.  Called once the device is in the running table.
+ */
+void	vx_device_start(struct vx_device *d, struct vx_syslog_listener *syslog);
+/*
+ * Stops them (a device leaving the running table), after a collection in
+ * flight has finished.  Idempotent.
+ */
+void	vx_device_stop(struct vx_device *d);
 
 /*
  * Collects from the device now (or joins a collection in flight) and

@@ -105,6 +105,7 @@ fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
 	self->ndevices = ndevices;
 	vx_runtime_reload_status(h->rt, &self->reload_ok,
 	    &self->reload_success_ms);
+	vx_runtime_syslog_stats(h->rt, &self->syslog);
 	vx_process_stats_read(&self->proc);
 	vx_conns_stats(&h->conns, &self->http);
 }

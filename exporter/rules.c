@@ -122,6 +122,7 @@ static const struct {
 	{ "PACKETS", VX_M_PACKETS }, { "ERRORS", VX_M_ERRORS },
 	{ "REKEYS", VX_M_REKEYS }, { "SPI_MISMATCH", VX_M_SPI_MISMATCH },
 	{ "THRESHOLD", VX_M_ALERT_THRESHOLD }, { "RELOAD_OK", VX_M_RELOAD_OK },
+	{ "EVENTS", VX_M_INVALID_SPI_EVENTS },
 };
 
 /*
@@ -188,15 +189,40 @@ expand(struct vx_strbuf *sb, const char *tmpl, const struct ctx *x)
 	}
 }
 
-/* The invalid-SPI alert at one severity: the peer from the best source. */
+/*
+ * The invalid-SPI alert at one severity: the peer from the best source.
+ * The device's own per-peer counter first; else the invalid-SPI messages
+ * it logged (syslog), which name the peer but count fewer than the
+ * packets, since devices rate-limit them: while the device-wide counter
+ * is above the threshold they name its peers (two or more messages in the
+ * window: a routine rekey leaves one), with the device's rate; without
+ * such a counter (ScreenOS) their own rate is compared.  Then the tunnels
+ * whose inbound traffic stopped; then "unknown".
+ */
 static const char invalid_spi_expr[] =
-"# 1. Peers with an invalid-SPI count of their own above the threshold.\n"
+"# 1. Peers with an invalid-SPI packet count of their own above the\n"
+"#    threshold.\n"
 "(\n"
 "  max without (type) (rate({ERRORS}{type=\"invalid_spi\"{,D}}[{W}]))\n"
 "    > on (device) group_left () {T:invalid_spi:SEV}\n"
 ")\n"
 "or\n"
-"# 2. The device drops above the threshold: name the tunnels whose\n"
+"# 2. Peers named by the invalid-SPI messages the device logged (syslog):\n"
+"#    with the device's rate while its own count is above the threshold,\n"
+"#    else at the rate of the messages (a lower bound: devices rate-limit\n"
+"#    them).\n"
+"(\n"
+"  (\n"
+"    (increase({EVENTS}{D}[{W}]) >= 2) * 0\n"
+"      + on (device) group_left ()\n"
+"    (rate({INVALID_SPI}{D}[{W}]) > on (device) group_left () {T:invalid_spi:SEV})\n"
+"    or\n"
+"    rate({EVENTS}{D}[{W}]) > on (device) group_left () {T:invalid_spi:SEV}\n"
+"  )\n"
+"  unless on (device) {ERRORS}{type=\"invalid_spi\"{,D}}\n"
+")\n"
+"or\n"
+"# 3. The device drops above the threshold: name the tunnels whose\n"
 "#    inbound packets stopped while their outbound kept rising.\n"
 "(\n"
 "  (\n"
@@ -209,11 +235,15 @@ static const char invalid_spi_expr[] =
 "    (rate({INVALID_SPI}{D}[{W}]) > on (device) group_left () {T:invalid_spi:SEV})\n"
 "  )\n"
 "  unless on (device)\n"
-"  (max without (type) (rate({ERRORS}{type=\"invalid_spi\"{,D}}[{W}]))\n"
-"    > on (device) group_left () {T:invalid_spi:SEV})\n"
+"  (\n"
+"    (max without (type) (rate({ERRORS}{type=\"invalid_spi\"{,D}}[{W}]))\n"
+"      > on (device) group_left () {T:invalid_spi:SEV})\n"
+"    or\n"
+"    increase({EVENTS}{D}[{W}]) >= 2\n"
+"  )\n"
 ")\n"
 "or\n"
-"# 3. Only the device's count, for two windows (time enough for case 2\n"
+"# 4. Only the device's count, for two windows (time enough for case 3\n"
 "#    to see a tunnel stop): the peer is unknown.\n"
 "label_replace(\n"
 "  (rate({INVALID_SPI}{D}[{W}]) > on (device) group_left () {T:invalid_spi:SEV})\n"
@@ -223,6 +253,8 @@ static const char invalid_spi_expr[] =
 "  (\n"
 "    (max without (type) (rate({ERRORS}{type=\"invalid_spi\"{,D}}[{W}]))\n"
 "      > on (device) group_left () {T:invalid_spi:SEV})\n"
+"    or\n"
+"    increase({EVENTS}{D}[{W}]) >= 2\n"
 "    or\n"
 "    max without (direction) (\n"
 "        (increase({PACKETS}{direction=\"in\"{,D}}[{W}]) == 0)\n"
@@ -568,6 +600,8 @@ static const struct {
 	  "rate({INVALID_SPI}[5m])" },
 	{ "tunnel:vpn_invalid_spi_packets:rate5m",
 	  "max without (type) (rate({ERRORS}{type=\"invalid_spi\"}[5m]))" },
+	{ "peer:vpn_invalid_spi_events:rate5m",
+	  "rate({EVENTS}[5m])" },
 	{ "tunnel:vpn_inbound_stalled:5m",
 	  "max without (direction) (\n"
 	  "    (increase({PACKETS}{direction=\"in\"}[5m]) == 0)\n"

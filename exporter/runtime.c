@@ -5,6 +5,7 @@
 
 #include "fdlimit.h"
 #include "log.h"
+#include "syslog_listener.h"
 
 void
 vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -62,11 +63,18 @@ vx_runtime_release(struct vx_runtime *rt)
 {
 	vx_runtime_stop_reloads(rt);
 	if (rt->table != NULL) {
-		for (size_t i = 0; i < rt->table->n; i++)
+		for (size_t i = 0; i < rt->table->n; i++) {
 			atomic_store(&rt->table->devs[i]->retired, true);
+			vx_device_stop(rt->table->devs[i]);
+		}
 	}
 	vx_devtable_unref(rt->table);
 	rt->table = NULL;
+	/* Every device has stopped: no route into a store is left. */
+	vx_syslog_listener_free(rt->syslog);
+	rt->syslog = NULL;
+	free(rt->syslog_fp);
+	rt->syslog_fp = NULL;
 	pthread_mutex_destroy(&rt->reload_lock);
 	pthread_mutex_destroy(&rt->lock);
 	pthread_cond_destroy(&rt->reload_cv);
@@ -193,6 +201,56 @@ vx_devtable_find(const struct vx_devtable *t, const char *name)
 }
 
 void
+vx_runtime_syslog_stats(struct vx_runtime *rt, struct vx_syslog_stats *out)
+{
+	struct vx_syslog_listener *l;
+
+	pthread_mutex_lock(&rt->lock);
+	l = rt->syslog;
+	pthread_mutex_unlock(&rt->lock);
+	vx_syslog_listener_stats(l, out);
+}
+
+/*
+ * Applies a changed "syslog:" section.  Returns false (with err) if a new
+ * address cannot be bound; the listener is then as it was.
+ */
+static bool
+apply_syslog(struct vx_runtime *rt, const struct vx_config *cfg,
+    struct vx_err *err)
+{
+	const struct vx_syslog_cfg *c = &cfg->syslog;
+
+	if (rt->syslog_fp != NULL && strcmp(rt->syslog_fp, c->fingerprint) == 0)
+		return true;
+	if (c->enabled) {
+		if (rt->syslog == NULL) {
+			struct vx_syslog_listener *l = vx_syslog_listener_new();
+
+			if (l == NULL) {
+				vx_err_set(err, VX_E_NOMEM, "out of memory");
+				return false;
+			}
+			pthread_mutex_lock(&rt->lock);
+			rt->syslog = l;
+			pthread_mutex_unlock(&rt->lock);
+		}
+		if (vx_syslog_listener_bind(rt->syslog, &c->s, err) != 0)
+			return false;
+		for (size_t i = 0; i < c->s.udp.n; i++)
+			vx_log_info("syslog: listening on udp %s", c->s.udp.v[i]);
+		for (size_t i = 0; i < c->s.tcp.n; i++)
+			vx_log_info("syslog: listening on tcp %s", c->s.tcp.v[i]);
+	} else if (rt->syslog != NULL) {
+		vx_syslog_listener_close(rt->syslog);
+		vx_log_info("syslog: not listening any more");
+	}
+	free(rt->syslog_fp);
+	rt->syslog_fp = strdup(c->fingerprint);
+	return true;
+}
+
+void
 vx_runtime_reload_status(struct vx_runtime *rt, bool *ok, int64_t *success_ms)
 {
 	pthread_mutex_lock(&rt->lock);
@@ -257,10 +315,12 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	struct vx_cfg_errors	 errs = { NULL, 0, 0 };
 	struct vx_config	*cfg;
 	struct vx_devtable	*old, *t = NULL;
+	struct vx_err		 serr;
 	size_t			 kept = 0;
 	struct vx_fd_need	 need;
 
 	pthread_mutex_lock(&rt->reload_lock);
+	vx_err_clear(&serr);
 	cfg = vx_config_load(rt->config_path, &errs);
 	/* A configuration that cannot fit in the descriptor limit. */
 	if (cfg != NULL && !vx_fd_check(cfg, vx_poller_workers(rt->poller),
@@ -269,6 +329,11 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 		cfg = NULL;
 	}
 	old = vx_runtime_table(rt);
+	if (cfg != NULL && !apply_syslog(rt, cfg, &serr)) {
+		vx_cfg_error(&errs, NULL, "%s: %s", rt->config_path, serr.msg);
+		vx_config_free(cfg);
+		cfg = NULL;
+	}
 	/* Before build_table, which takes the devices' configurations. */
 	if (cfg != NULL)
 		vx_fd_need(cfg, vx_poller_workers(rt->poller), &need);
@@ -299,6 +364,14 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 		pthread_mutex_unlock(&rt->reload_lock);
 		return false;
 	}
+	/*
+	 * New and changed devices listen before they are polled; a changed
+	 * one takes its sources over from the old one before that stops.
+	 */
+	for (size_t i = 0; i < t->n; i++) {
+		if (!t->devs[i]->started)
+			vx_device_start(t->devs[i], rt->syslog);
+	}
 	/* Devices the new table does not keep stop being polled. */
 	if (old != NULL) {
 		for (size_t i = 0; i < old->n; i++) {
@@ -318,6 +391,10 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	log_fds(rt, &need);
 	if (rt->poller != NULL)
 		vx_poller_set_devices(rt->poller, t->devs, t->n);
+	for (size_t i = 0; old != NULL && i < old->n; i++) {
+		if (atomic_load(&old->devs[i]->retired))
+			vx_device_stop(old->devs[i]);
+	}
 	vx_log_info("%s: configuration loaded: %zu device%s (%zu unchanged)",
 	    rt->config_path, t->n, t->n == 1 ? "" : "s", kept);
 	if (old != NULL) {

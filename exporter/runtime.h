@@ -16,6 +16,7 @@
 
 #include "correlate.h"
 #include "device.h"
+#include "events.h"
 #include "poller.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -49,6 +50,13 @@ struct vx_runtime {
 	/* What the reload thread runs, if not vx_runtime_reload. */
 	bool			(*reload_fn)(void *arg);
 	void			*reload_arg;
+
+	/*
+	 * The syslog listener, created when a configuration first has a
+	 * "syslog:" section; its settings as loaded (reload_lock).
+	 */
+	struct vx_syslog_listener *syslog;
+	char			*syslog_fp;
 };
 
 void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -59,7 +67,9 @@ void	vx_runtime_release(struct vx_runtime *rt);
  * Loads the configuration file and, if it is valid, swaps in the new
  * device table.  Every error is logged and, if errors is not NULL,
  * appended to it one per line.  Returns true on success; on failure the
- * running table stays as it was.
+ * running table stays as it was.  A changed "syslog:" section rebinds
+ * the listener first; an address that cannot be bound refuses the
+ * reload.  New and changed devices start listening, removed ones stop.
  */
 bool	vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors);
 
@@ -103,6 +113,9 @@ struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
  * the configuration, was refused).
  */
 void	vx_runtime_reload_failed(struct vx_runtime *rt);
+/* The syslog listener's figures for the self-metrics (zero: none). */
+void	vx_runtime_syslog_stats(struct vx_runtime *rt,
+	    struct vx_syslog_stats *out);
 
 /* Reload status for the self-metrics. */
 void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,

@@ -11,6 +11,7 @@ packages=(
 	# tests
 	libcmocka-dev valgrind python3 python3-prometheus-client
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
+	bsdutils	# logger (util-linux), for the syslog tests
 	prometheus prometheus-alertmanager
 	# benchmarks
 	prometheus-snmp-exporter wrk

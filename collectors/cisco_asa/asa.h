@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "collector.h"
+#include "syslog_event.h"
 #include "varbind.h"
 
 extern const struct vx_collector_ops asa_snmp_ops;
@@ -54,5 +55,12 @@ size_t			 asa_snmp_map_tunnel_bounds(
 /* "snmpwalk -On" text -> model (vx_parse_fn). */
 int	asa_parse_snmpwalk(const char *text, size_t len,
 	    struct vx_snapshot *snap, struct vx_err *err);
+
+/*
+ * ASA (PIX, FTD) syslog: invalid SPI (402114, PIX 402101), anti-replay
+ * (402119) and authentication (402120) failures (vx_syslog_parse_fn).
+ */
+enum vx_syslog_kind	asa_syslog_parse(const struct vx_syslog_msg *m,
+			    struct vx_event *ev);
 
 #endif

@@ -135,6 +135,43 @@ def main():
         inv("warning", "asa-lon1", "unknown", "10"),
         inv("page", "asa-lon1", "unknown", "10")])
     out += """
+  # Invalid-SPI messages (syslog) name the peer: asa-ams1 drops 3
+  # packets/s (its own counter) and logs 402114 for 203.0.113.20 every 5
+  # seconds, as the ASA does.  One message for 203.0.113.21 (a routine
+  # rekey's straggler) names nobody, nor does the tunnel whose inbound
+  # traffic stopped (the messages say better).  ssg-ber1 has no counter,
+  # only its messages, one per 10 s, and thresholds below that: a warning
+  # at the messages' rate.
+  - interval: 1m
+    input_series:
+      - series: 'vpn_alert_threshold{device="asa-ams1",site="ams1",alert="invalid_spi",severity="warning"}'
+        values: '0.2x30'
+      - series: 'vpn_alert_threshold{device="asa-ams1",site="ams1",alert="invalid_spi",severity="page"}'
+        values: '1x30'
+      - series: 'vpn_alert_threshold{device="ssg-ber1",alert="invalid_spi",severity="warning"}'
+        values: '0.05x30'
+      - series: 'vpn_alert_threshold{device="ssg-ber1",alert="invalid_spi",severity="page"}'
+        values: '0.5x30'
+      - series: 'vpn_invalid_spi_packets_total{device="asa-ams1",site="ams1"}'
+        values: '0x2 0+180x28'
+      - series: 'vpn_invalid_spi_events_total{device="asa-ams1",site="ams1",peer="203.0.113.20"}'
+        values: '0x2 0+12x28'
+      - series: 'vpn_invalid_spi_events_total{device="asa-ams1",site="ams1",peer="203.0.113.21"}'
+        values: '0x3 1x27'
+      - series: 'vpn_ipsec_packets_total{device="asa-ams1",site="ams1",tunnel="203.0.113.30",peer="203.0.113.30",direction="in"}'
+        values: '500x30'
+      - series: 'vpn_ipsec_packets_total{device="asa-ams1",site="ams1",tunnel="203.0.113.30",peer="203.0.113.30",direction="out"}'
+        values: '500+60x30'
+      - series: 'vpn_invalid_spi_events_total{device="ssg-ber1",peer="198.51.100.9"}'
+        values: '0+6x30'
+    alert_rule_test:
+"""
+    out += check("4m", "VpnInvalidSpiDrops", [])
+    out += check("15m", "VpnInvalidSpiDrops", [
+        inv("warning", "asa-ams1", "203.0.113.20", "3", site="ams1"),
+        inv("page", "asa-ams1", "203.0.113.20", "3", site="ams1"),
+        inv("warning", "ssg-ber1", "198.51.100.9", "0.1")])
+    out += """
   # A blip shorter than the window does not fire (asa-fra1), nor does a
   # counter reset (asa-ams1 rebooted, or "clear asp drop"); a per-device
   # override holds: asa-par1 (site par1) pages only above 5 packets/s, so

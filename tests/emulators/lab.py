@@ -31,6 +31,10 @@ time:
             rekeys one-sidedly with 203.0.113.9, which goes on sending
             with the old SPI: np-sp-invalid-spi rises by 6 packets/s and
             "Bad SPI" in show asp table vpn-context on that peer only.
+            It also logs those drops by syslog (asa_syslog.py: %ASA-4-
+            402114 at most every 5 s per peer, as an ASA does) to the
+            exporter's listener: vpn_invalid_spi_events_total names the
+            peer and vpn_invalid_spi_last_event_info the SPI it sends.
   asa-par2  Cisco ASA over SSH, the other end of asa-par1's tunnel to
             198.51.100.20 (same scenario), so the SPIs of both ends can
             be compared (vpn_ipsec_sa_info); at t = 90 s asa-par2 rekeys
@@ -46,6 +50,7 @@ import argparse
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -64,6 +69,8 @@ sys.path.insert(0, os.path.join(HERE, "srx"))
 import lab_srx  # noqa: E402
 
 MODEL = os.path.join(HERE, "asa_model.py")
+ASA_SYSLOG = os.path.join(HERE, "asa_syslog.py")
+PAR1_SYSLOG_SRC = "127.0.0.11"      # the address asa-par1 logs from
 SCENARIOS = os.path.join(FIXTURES, "asa_model")
 DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2",
            lab_panos.DEVICE, lab_srx.DEVICE)
@@ -80,6 +87,9 @@ alerts:
   spi_mismatch: {{for: 30s}}
   tunnel_down: {{for: 1m}}
   exporter_job: vpn_exporter
+# asa-par1 logs its invalid-SPI drops here (tests/emulators/asa_syslog.py).
+syslog:
+  udp: ["127.0.0.1:{syslog_port}"]
 devices:
   - name: asa-fra1
     vendor: cisco_asa
@@ -121,7 +131,8 @@ devices:
     peer_devices: {{198.51.100.20: asa-par2}}
     collectors:
       cisco_asa_ssh:
-{par1_ssh}  - name: asa-par2
+{par1_ssh}      syslog: {{sources: [{par1_syslog_src}]}}
+  - name: asa-par2
     vendor: cisco_asa
     address: 127.0.0.1
     labels: {{site: par2}}
@@ -224,6 +235,17 @@ class Lab:
             yaml += y
         return yaml
 
+    def par1_syslog(self):
+        """asa-par1's invalid-SPI drops, logged by syslog to the exporter
+        (the port the configuration gives its listener)."""
+        self.syslog_port = free_port(socket.SOCK_DGRAM)
+        return self.run(Proc([
+            sys.executable, ASA_SYSLOG, "--scenario",
+            os.path.join(SCENARIOS, "par.json"), "--device", "PAR1",
+            "--to", f"127.0.0.1:{self.syslog_port}", "--start",
+            repr(self.start), "--source", PAR1_SYSLOG_SRC],
+            "par1-syslog", self.dir))
+
     def config(self, agent, fra1, par1, par2, panos_yaml):
         enable = self.secret("par.enable", "s3cret-enable")
         extra = {"sessiondb": True, "vpn_context": True}
@@ -233,7 +255,9 @@ class Lab:
                 port=agent.port, fra1_port=fra1.port,
                 fra1_peers=", ".join(fra1_peers()),
                 par1_ssh=par1.collector_yaml(enable, extra=extra),
-                par2_ssh=par2.collector_yaml(enable, extra=extra)) +
+                par2_ssh=par2.collector_yaml(enable, extra=extra),
+                syslog_port=self.syslog_port,
+                par1_syslog_src=PAR1_SYSLOG_SRC) +
                 panos_yaml)
         return path
 
@@ -340,6 +364,7 @@ def main():
         fra1 = lab.fra1()
         par1 = lab.par("PAR1", "asa-par1")
         par2 = lab.par("PAR2", "asa-par2")
+        lab.par1_syslog()
         # 2. The exporter, polling them.
         config = lab.config(agent, fra1, par1, par2, lab.panos())
         exporter = lab.exporter(config)
@@ -369,6 +394,7 @@ printed here as Alertmanager sends them.
 Try:
   curl -s {url}/metrics | grep -E 'vpn_(up|tunnel_up|invalid_spi)'
   curl -s {url}/metrics | grep -E 'vpn_ipsec_sa_info.*asa-par'
+  curl -s {url}/metrics | grep -E 'vpn_invalid_spi_(events_total|last)'
   kill -HUP {exporter.p.pid}     # reload {config}
 """, flush=True)
         if args.check:

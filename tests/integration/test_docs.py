@@ -41,7 +41,9 @@ class Docs(unittest.TestCase):
                 (("paloalto/panos_api.c", https), "paloalto_api"),
                 (("juniper_srx/srx_netconf.c", ssh), "juniper_srx_netconf"),
                 (("juniper_srx/srx_snmp.c", snmp), "juniper_srx_snmp"),
-                (("juniper_srx/srx_rest.c", https), "juniper_srx_rest")):
+                (("juniper_srx/srx_rest.c", https), "juniper_srx_rest"),
+                (("syslog/syslog_collector.c",), "syslog"),
+                (("../exporter/config_syslog.c",), "syslog")):
             keys = []
             for src in srcs:
                 text = read("collectors", *src.split("/"))

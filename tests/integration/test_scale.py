@@ -212,10 +212,10 @@ class Limits(TmpDirTest):
             wrapper=("prlimit", "--nofile=256:4096", "--")))
         ex.wait_log(r"file descriptor limit raised from 256 to 4096")
         # 3 SNMP devices keep nothing; 3 polls (of 64 workers) open a
-        # socket each; 128 HTTP connections may each run a /probe; and
-        # 32 for the exporter itself.
-        ex.wait_log(r"file descriptors: the configuration needs about 291 "
-                    r"\(0 kept by devices, 3 for polls, 256 for HTTP\) of "
+        # socket each; the 16 HTTP connections the server needs at least
+        # may each run a /probe; and 32 for the exporter itself.
+        ex.wait_log(r"file descriptors: the configuration needs about 67 "
+                    r"\(0 kept by devices, 3 for polls, 32 for HTTP\) of "
                     r"the limit of 4096")
         self.assertEqual(len(re.findall("the configuration needs",
                                         ex.log())), 1)
@@ -223,7 +223,7 @@ class Limits(TmpDirTest):
         self.assertEqual(sample(text, "process_max_fds"), 4096)
 
     def test_refused_when_it_cannot_fit(self):
-        cfg = fleet_config(self.agent.port, 1) + self.ssh_devices(200)
+        cfg = fleet_config(self.agent.port, 1) + self.ssh_devices(400)
         path = os.path.join(self.workdir, "big.yml")
         with open(path, "w") as f:
             f.write(cfg)
@@ -234,7 +234,7 @@ class Limits(TmpDirTest):
                            capture_output=True, text=True, timeout=30)
         self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
         self.assertRegex(r.stderr, r"big\.yml: the configuration needs "
-                         r"\d+ file descriptors \(200 kept by 201 devices.*"
+                         r"\d+ file descriptors \(400 kept by 401 devices.*"
                          r"more than its limit of 400 \(RLIMIT_NOFILE\)")
         # At start: refused, with the same message.
         ex = Exporter(self.workdir, cfg, name="refused", wait_ready=False,

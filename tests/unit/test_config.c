@@ -864,7 +864,8 @@ test_collector_of_other_vendor(void **state)
 
 	(void)state;
 	for (size_t i = 1; vx_collectors[i] != NULL && b == NULL; i++) {
-		if (strcmp(vx_collectors[i]->vendor, a->vendor) != 0)
+		if (vx_collectors[i]->vendor != NULL &&
+		    strcmp(vx_collectors[i]->vendor, a->vendor) != 0)
 			b = vx_collectors[i];
 	}
 	if (b == NULL)
