@@ -6,6 +6,7 @@
 #include "cisco_asa/asa_cli.h"
 #include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
+#include "screenos/screenos.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
@@ -14,6 +15,8 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&srx_netconf_ops,
 	&srx_snmp_ops,
 	&srx_rest_ops,
+	&screenos_ssh_ops,
+	&screenos_snmp_ops,
 	NULL,
 };
 
@@ -22,6 +25,7 @@ const struct vx_parser *const vx_parser_tables[] = {
 	asa_parsers,
 	panos_parsers,
 	srx_parsers,
+	screenos_parsers,
 	NULL,
 };
 
