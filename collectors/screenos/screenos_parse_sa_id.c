@@ -81,6 +81,8 @@ index_line(const struct vx_line *l, const struct vx_tok *t, size_t n,
 	}
 	if (d->name[0] == '\0')
 		return vx_txt_err(err, VX_E_PARSE, l, "no VPN name");
+	if (d->gateway[0] == '\0')
+		return vx_txt_err(err, VX_E_PARSE, l, "no peer gateway");
 	return 0;
 }
 

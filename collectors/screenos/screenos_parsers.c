@@ -47,9 +47,6 @@ screenos_parse_sa_id(const char *text, size_t len, struct vx_snapshot *snap,
 
 	if (rc != 0)
 		return rc;
-	if (d.gateway[0] == '\0')
-		return vx_err_set(err, VX_E_PARSE, "no peer gateway for VPN "
-		    "'%s'", d.name);
 	if ((t = vx_snapshot_tunnel(snap, d.name, d.gateway)) == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	sa = (struct vx_sa){

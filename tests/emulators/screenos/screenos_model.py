@@ -70,6 +70,8 @@ def tunnels(sc):
         t.setdefault("alg", "esp:a128/sha1")
         t.setdefault("sta", "A/-")
         t.setdefault("local", "198.51.100.1")
+        t.setdefault("in", f"{0x00c00000 + int(t['id']):08x}")
+        t.setdefault("out", f"{0x00d00000 + int(t['id']):08x}")
         if t["sta"].startswith("I"):
             t["in"] = t["out"] = "00000000"
     return out
