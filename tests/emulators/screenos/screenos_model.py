@@ -26,12 +26,16 @@ Scenario (every key optional):
                    "stall"}: that command answers a row that is no row,
                   or prints half and stalls for "stall_seconds"
   pager_lines     20 (0: no pager even before "set console page 0")
+  grow            {"start": EPOCH, "bytes_per_s": N}: every counter of an
+                  active SA grows by N per second since start (the demo
+                  lab), on top of its value
 
 Python 3 standard library only.
 """
 
 import json
 import os
+import time
 
 COUNTER_KEYS = ("bytes_in", "bytes_out", "pkts_in", "pkts_out",
                 "auth_fail", "other", "fragment")
@@ -83,6 +87,18 @@ class ScreenOS:
         self.tunnels = tunnels(sc)
         self.pad = sc.get("pad", "aws")
 
+    def counters(self, t):
+        c = counters(t)
+        g = self.sc.get("grow")
+        if g and t["sta"].startswith("A"):
+            n = int((time.time() - float(g["start"])) *
+                    float(g["bytes_per_s"]))
+            for k in ("bytes_in", "bytes_out"):
+                c[k] += n
+            for k in ("pkts_in", "pkts_out"):
+                c[k] += n // 500
+        return c
+
     def hostname(self):
         return self.sc.get("hostname", "ssg5-lab")
 
@@ -121,7 +137,7 @@ class ScreenOS:
         lines = [f"total configured sa: {len(self.tunnels)}",
                  "HEX ID Gateway Fragment Auth-Fail Other Totalbytes"]
         for t in sorted(self.tunnels, key=lambda t: int(t["id"])):
-            c = counters(t)
+            c = self.counters(t)
             for d, k in (("<", "in"), (">", "out")):
                 b = c[f"bytes_{k}"] % 2**32
                 a = c["auth_fail"] if d == "<" else 0
@@ -191,7 +207,7 @@ class ScreenOS:
         rows = [t for t in self.tunnels if t["sta"].startswith("A")]
         for n, t in enumerate(sorted(rows, key=lambda t: int(t["id"]))):
             idx = int(t.get("snmp_index", n + 1))
-            c = counters(t)
+            c = self.counters(t)
             kb = t.get("kb")
             mon = t["sta"][2]
             vals = [
