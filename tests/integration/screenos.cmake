@@ -9,3 +9,8 @@ if(NOT VX_SANITIZE)
   set_property(TEST integration.screenos_valgrind APPEND PROPERTY ENVIRONMENT
     "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>;PYTHONPATH=${CMAKE_SOURCE_DIR}/tests/lib:${CMAKE_SOURCE_DIR}/tests/integration")
 endif()
+# The benchmark of the readers (bench/screenos_bench.c): built here, run
+# by hand (bench/README.md), not by ctest.
+add_executable(screenos_bench ${CMAKE_SOURCE_DIR}/bench/screenos_bench.c)
+vx_target_defaults(screenos_bench)
+target_link_libraries(screenos_bench PRIVATE vx_screenos_parse)
