@@ -37,6 +37,7 @@ struct screenos_ssh_cfg {
 
 /* A VPN name learnt from "get sa id N", for SA id N with that gateway. */
 struct name_entry {
+	uint32_t id;
 	char	gateway[SCREENOS_GW_MAX];
 	char	name[SCREENOS_NAME_MAX];
 };
@@ -142,7 +143,9 @@ name_of(void *arg, uint32_t id, const char *gateway)
 /*
  * The VPN name of every SA id of rows: kept from the last poll when the
  * id still has the same gateway, else asked with "get sa id N".  The
- * table then holds the ids of rows only.
+ * table then holds the ids of rows only.  On a failure (a deadline passed
+ * half-way through the lookups of a large firewall's first poll) the
+ * names learnt so far are kept, so that the next poll goes on from there.
  */
 static int
 resolve_names(struct screenos_ssh_state *st, const struct screenos_sa_rows *rows,
@@ -170,6 +173,7 @@ resolve_names(struct screenos_ssh_state *st, const struct screenos_sa_rows *rows
 			*e = *old;
 			continue;
 		}
+		e->id = r->id;
 		snprintf(e->gateway, sizeof(e->gateway), "%s", r->gateway);
 		snprintf(cmd, sizeof(cmd), SCREENOS_CMD_SA_ID " %u", r->id);
 		rc = run(st, cmd, deadline, err);
@@ -184,9 +188,18 @@ resolve_names(struct screenos_ssh_state *st, const struct screenos_sa_rows *rows
 	if (rc == 0) {
 		vx_rows_release(&st->names);
 		st->names = fresh;
-	} else {
-		vx_rows_release(&fresh);
+		return 0;
 	}
+	for (size_t i = 0; i < fresh.n; i++) {
+		const struct name_entry	*f = (const struct name_entry *)
+					    fresh.v + i;
+		struct name_entry	*e;
+
+		if (f->name[0] != '\0' && (e = vx_rows_get(&st->names, f->id,
+		    true, NULL)) != NULL)
+			*e = *f;
+	}
+	vx_rows_release(&fresh);
 	return rc;
 }
 
