@@ -103,16 +103,22 @@ def peak_rss_mib(pid):
 
 
 class Proc:
-    """A child process in its own session, output to a log file."""
+    """A child process in its own process group (and by default its own
+    session), output to a log file.
 
-    def __init__(self, argv, log_path):
+    Linux schedules each session as a group (autogroup): the CPU is shared
+    between sessions first.  own_session=False keeps the child in ours,
+    so that many of them (simulated devices) weigh as one."""
+
+    def __init__(self, argv, log_path, own_session=True):
         self.argv = argv
         self.log_path = log_path
         self._log = open(log_path, "wb")
+        group = {"start_new_session": True} if own_session else \
+            {"process_group": 0}
         self.p = subprocess.Popen(argv, stdout=self._log,
                                   stderr=subprocess.STDOUT,
-                                  stdin=subprocess.DEVNULL,
-                                  start_new_session=True)
+                                  stdin=subprocess.DEVNULL, **group)
         self.pid = self.p.pid
 
     def alive(self):
@@ -150,10 +156,12 @@ def wait_for(cond, timeout, what):
 class Agent:
     """vx_fastagent serving one data file; stopped after one exporter."""
 
-    def __init__(self, binary, data, delay_ms, workdir, tag):
+    def __init__(self, binary, data, delay_ms, workdir, tag,
+                 own_session=True):
         self.proc = Proc([binary, "--listen", "127.0.0.1:0", "--data", data,
                           "--delay-ms", str(delay_ms)],
-                         os.path.join(workdir, f"fastagent-{tag}.log"))
+                         os.path.join(workdir, f"fastagent-{tag}.log"),
+                         own_session)
 
         def ready():
             if not self.proc.alive():

@@ -41,6 +41,14 @@ struct vx_collector_ops {
 	 * the highest priority is merged first, so its values win.
 	 */
 	enum vx_prio		 priority;
+	/*
+	 * File descriptors one device's collector holds between polls (a
+	 * kept session) and in addition while it polls (a socket opened for
+	 * the poll), for the estimate of what a configuration needs against
+	 * the process's limit.
+	 */
+	unsigned		 fds_kept;
+	unsigned		 fds_polling;
 
 	/*
 	 * Checks this collector's options (opts: the mapping under the

@@ -7,6 +7,7 @@
 #include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
 #include "screenos/screenos.h"
+#include "transport/snmp.h"
 
 const struct vx_collector_ops *const vx_collectors[] = {
 	&asa_snmp_ops,
@@ -28,6 +29,12 @@ const struct vx_parser *const vx_parser_tables[] = {
 	screenos_parsers,
 	NULL,
 };
+
+void
+vx_collectors_global_init(void)
+{
+	vx_snmp_global_init();
+}
 
 const struct vx_collector_ops *
 vx_collector_find(const char *name)

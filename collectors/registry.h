@@ -11,6 +11,11 @@ extern const struct vx_collector_ops *const vx_collectors[];
  */
 extern const struct vx_parser *const vx_parser_tables[];
 
+/*
+ * Initialises the libraries the collectors use (net-snmp), once, before
+ * any thread polls: their lazy initialisation is not thread-safe.
+ */
+void				 vx_collectors_global_init(void);
 /* The collector named name, or NULL. */
 const struct vx_collector_ops	*vx_collector_find(const char *name);
 /* The parser for (vendor, command), or NULL. */

@@ -79,6 +79,23 @@ void	vx_cfg_doc_free(struct vx_cfg_doc *doc);
 bool	vx_cfg_path(const struct vx_cfg_doc *doc, const char *path, char *buf,
 	    size_t size);
 
+/* The largest file a *_file option may name (secrets, keys, known_hosts). */
+#define VX_CFG_FILE_MAX		(64 * 1024)
+
+/*
+ * Reads a file the configuration names.  It is opened without blocking
+ * and must be a regular file (or a symlink to one) of at most max bytes:
+ * a FIFO, a device (/dev/zero) or a huge file is refused at once instead
+ * of wedging the reader.  Returns the contents, NUL-terminated, with
+ * their length in *len (free() them, after explicit_bzero for secrets),
+ * or NULL with the reason in why ("a FIFO, not a regular file").
+ */
+char	*vx_cfg_file_read(const char *path, size_t max, size_t *len,
+	    char *why, size_t whylen);
+/* The same checks without reading: true if path could be read. */
+bool	 vx_cfg_file_check(const char *path, size_t max, char *why,
+	    size_t whylen);
+
 /* The value of key in a mapping, or NULL. */
 const struct vx_cfg_node *vx_cfg_map_get(const struct vx_cfg_node *map,
 	    const char *key);

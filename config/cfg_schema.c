@@ -169,29 +169,21 @@ read_secret_file(const struct vx_cfg_doc *doc, const char *path,
     struct vx_cfg_errors *errs, const struct vx_cfg_node *at,
     const char *key)
 {
-	char	 full[4096];
-	FILE	*f;
+	char	 full[4096], why[160];
 	char	*buf;
 	size_t	 len;
 
 	vx_cfg_path(doc, path, full, sizeof(full));
-	f = fopen(full, "rb");
-	if (f == NULL) {
-		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
-		    strerror(errno));
-		return NULL;
-	}
-	buf = calloc(1, SECRET_MAX + 1);
+	buf = vx_cfg_file_read(full, VX_CFG_FILE_MAX, &len, why, sizeof(why));
 	if (buf == NULL) {
-		fclose(f);
+		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
+		    why);
 		return NULL;
 	}
-	len = fread(buf, 1, SECRET_MAX + 1, f);
-	fclose(f);
 	if (len > SECRET_MAX) {
 		vx_cfg_error(errs, at, "%s '%s' is larger than %d bytes", key,
 		    full, SECRET_MAX);
-		explicit_bzero(buf, SECRET_MAX + 1);
+		explicit_bzero(buf, len);
 		free(buf);
 		return NULL;
 	}
@@ -203,7 +195,7 @@ read_secret_file(const struct vx_cfg_doc *doc, const char *path,
 	if (strlen(buf) != len || len == 0) {
 		vx_cfg_error(errs, at, "%s '%s' is empty or contains a NUL "
 		    "byte", key, full);
-		explicit_bzero(buf, SECRET_MAX + 1);
+		explicit_bzero(buf, len);
 		free(buf);
 		return NULL;
 	}

@@ -7,7 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_CHUNK_MIN	(16 * 1024)
+/*
+ * The first chunk is small (a fleet keeps one small snapshot per device);
+ * later ones double with the arena, so a big snapshot needs few, up to a
+ * megabyte: bigger ones would come from mmap, fresh pages that a 50,000-
+ * tunnel device would fault in anew at every poll, where chunks of this
+ * size are the ones the last poll's snapshot gave back to malloc.
+ */
+#define ARENA_CHUNK_MIN	(4 * 1024)
+#define ARENA_CHUNK_MAX	(1024 * 1024)
 #define ARENA_ALIGN	(_Alignof(max_align_t))
 
 struct vx_arena_chunk {
@@ -56,7 +64,8 @@ vx_arena_alloc(struct vx_arena *a, size_t size)
 
 		/* Chunks double with the arena so big snapshots need few. */
 		if (a->total > csize && a->total < SIZE_MAX / 2)
-			csize = a->total;
+			csize = a->total < ARENA_CHUNK_MAX ? a->total :
+			    (need > ARENA_CHUNK_MAX ? need : ARENA_CHUNK_MAX);
 		c = malloc(sizeof(*c) + csize);
 		if (c == NULL)
 			return NULL;

@@ -1,6 +1,9 @@
 #include "clock.h"
 
+#include <stdatomic.h>
 #include <time.h>
+
+static atomic_bool cancelled;
 
 int64_t
 vx_now_mono_ms(void)
@@ -33,13 +36,25 @@ vx_deadline_left_ms(struct vx_deadline d)
 {
 	int64_t left = d.at_ms - vx_now_mono_ms();
 
-	return left > 0 ? left : 0;
+	return left > 0 && !atomic_load(&cancelled) ? left : 0;
 }
 
 bool
 vx_deadline_passed(struct vx_deadline d)
 {
-	return vx_now_mono_ms() >= d.at_ms;
+	return vx_now_mono_ms() >= d.at_ms || atomic_load(&cancelled);
+}
+
+void
+vx_deadline_cancel_all(void)
+{
+	atomic_store(&cancelled, true);
+}
+
+bool
+vx_deadline_cancelled(void)
+{
+	return atomic_load(&cancelled);
 }
 
 struct vx_deadline

@@ -18,6 +18,14 @@ struct vx_deadline	vx_deadline_in(int64_t ms);
 /* Milliseconds left, never negative. */
 int64_t			vx_deadline_left_ms(struct vx_deadline d);
 bool			vx_deadline_passed(struct vx_deadline d);
+/*
+ * Ends every deadline now and from now on (at shutdown): passed is true
+ * and left is 0, so work in progress stops at its next check.  Waits that
+ * should notice it block for VX_DEADLINE_SLICE_MS at most at a time.
+ */
+#define VX_DEADLINE_SLICE_MS	200
+void			vx_deadline_cancel_all(void);
+bool			vx_deadline_cancelled(void);
 /* The earlier of two deadlines. */
 struct vx_deadline	vx_deadline_min(struct vx_deadline a,
 			    struct vx_deadline b);

@@ -31,7 +31,7 @@ struct tun_mem {
 	struct part_mem	*parts;
 	size_t		 nparts, parts_cap;
 	uint64_t	*pairs;			/* spi_in << 32 | spi_out */
-	size_t		 npairs;
+	size_t		 npairs, pairs_cap;
 	uint64_t	 rekeys;
 	bool		 rekeys_set;
 	int64_t		 seen_ms;
@@ -199,7 +199,8 @@ new_part_mem(struct tun_mem *m, uint64_t key, uint64_t gen, int64_t age_s)
 	struct part_mem *pm;
 
 	if (m->nparts == m->parts_cap) {
-		size_t	 ncap = m->parts_cap == 0 ? 2 : m->parts_cap * 2;
+		/* Most tunnels have one part: it starts with room for one. */
+		size_t	 ncap = m->parts_cap == 0 ? 1 : m->parts_cap * 2;
 		void	*p = realloc(m->parts, ncap * sizeof(*m->parts));
 
 		if (p == NULL)
@@ -392,27 +393,29 @@ sa_pair(const struct vx_sa *sa)
 static int
 track_rekeys(struct tun_mem *m, struct vx_tunnel *t)
 {
-	uint64_t *pairs;
-
 	if (t->nsas == 0) {
 		t->rekeys = m->rekeys;
 		t->rekeys_set = m->rekeys_set;
 		return 0;
 	}
-	pairs = malloc(t->nsas * sizeof(*pairs));
-	if (pairs == NULL)
-		return -VX_E_NOMEM;
-	for (size_t k = 0; k < t->nsas; k++)
-		pairs[k] = sa_pair(&t->sas[k]);
+	/* The pairs' memory is kept: no allocation per tunnel and poll. */
+	if (t->nsas > m->pairs_cap) {
+		uint64_t *p = realloc(m->pairs, t->nsas * sizeof(*p));
+
+		if (p == NULL)
+			return -VX_E_NOMEM;
+		m->pairs = p;
+		m->pairs_cap = t->nsas;
+	}
 	if (m->npairs > 0) {
 		for (size_t k = 0; k < t->nsas; k++) {
 			if (t->sas[k].state != VX_SA_EXPIRING &&
-			    !pair_in(m->pairs, m->npairs, pairs[k]))
+			    !pair_in(m->pairs, m->npairs, sa_pair(&t->sas[k])))
 				m->rekeys++;
 		}
 	}
-	free(m->pairs);
-	m->pairs = pairs;
+	for (size_t k = 0; k < t->nsas; k++)
+		m->pairs[k] = sa_pair(&t->sas[k]);
 	m->npairs = t->nsas;
 	m->rekeys_set = true;
 	t->rekeys = m->rekeys;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strmap.h"
+
 static const char *const dev_val_names[VX_DV__COUNT] = {
 	[VX_DV_INVALID_SPI] = "invalid_spi",
 	[VX_DV_NO_SA_FAILS] = "no_sa_failures",
@@ -127,6 +129,8 @@ vx_snapshot_unref(struct vx_snapshot *s)
 	if (s == NULL)
 		return;
 	if (atomic_fetch_sub(&s->refs, 1) == 1) {
+		/* One malloc'd block (core/render.c), exactly its size. */
+		free((void *)(uintptr_t)s->render_cache);
 		vx_arena_release(&s->arena);
 		free(s);
 	}
@@ -148,7 +152,9 @@ snap_strdup(struct vx_snapshot *s, const char *str)
 
 /*
  * Grows an arena array of elements of size esz so that it holds at least
- * n + 1 elements.  Returns false on out-of-memory.
+ * n + 1 elements.  Returns false on out-of-memory.  Small arrays start
+ * small: a tunnel has one or two parts and SAs, and a fleet has many
+ * tunnels.
  */
 static bool
 grow_array(struct vx_arena *a, void **arr, size_t n, size_t *cap, size_t esz)
@@ -158,7 +164,7 @@ grow_array(struct vx_arena *a, void **arr, size_t n, size_t *cap, size_t esz)
 
 	if (n < *cap)
 		return true;
-	ncap = *cap == 0 ? 8 : *cap * 2;
+	ncap = *cap == 0 ? (esz >= 32 ? 2 : 8) : *cap * 2;
 	p = vx_arena_grow(a, *arr, n * esz, ncap * esz);
 	if (p == NULL)
 		return false;
@@ -745,8 +751,8 @@ any_ike_sa(const struct vx_snapshot *s, const char *peer)
 	return false;
 }
 
-int
-vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
+static int
+expect_one(struct vx_snapshot *s, const char *peer, bool has_tunnel)
 {
 	struct vx_tunnel *t;
 
@@ -757,16 +763,84 @@ vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
 			return -VX_E_NOMEM;
 		ike->state = VX_IKE_DOWN;
 	}
-	for (size_t i = 0; i < s->ntunnels; i++) {
-		if (strncmp(s->tunnels[i]->peer, peer, VX_MODEL_STR_MAX) == 0)
-			return 0;
-	}
+	if (has_tunnel)
+		return 0;
 	t = vx_snapshot_tunnel(s, peer, peer);
 	if (t == NULL)
 		return -VX_E_NOMEM;
 	t->up = false;
 	t->state = VX_TUN_DOWN;
 	return 0;
+}
+
+int
+vx_snapshot_expect_peers(struct vx_snapshot *s, const char *const *peers,
+    size_t n)
+{
+	struct vx_strmap	seen = VX_STRMAP_INIT;
+	int			rc = 0;
+
+	/* The peers with a tunnel, once: not a scan per expected peer. */
+	for (size_t i = 0; n > 0 && i < s->ntunnels; i++) {
+		const char *p = s->tunnels[i]->peer;
+
+		if (!vx_strmap_put(&seen, p, strlen(p), s->tunnels[i])) {
+			vx_strmap_release(&seen);
+			return -VX_E_NOMEM;
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		size_t len = strnlen(peers[i], VX_MODEL_STR_MAX);
+
+		rc = expect_one(s, peers[i],
+		    vx_strmap_get(&seen, peers[i], len) != NULL);
+	}
+	vx_strmap_release(&seen);
+	return rc;
+}
+
+int
+vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer)
+{
+	return vx_snapshot_expect_peers(s, &peer, 1);
+}
+
+int
+vx_snapshot_index_locals(struct vx_snapshot *s)
+{
+	struct vx_strmap	 seen = VX_STRMAP_INIT;	/* address -> i + 1 */
+	struct vx_local_addr	*v = NULL;
+	size_t			 n = 0, cap = 0;
+	int			 rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < s->ntunnels; i++) {
+		const struct vx_tunnel	*t = s->tunnels[i];
+		const char		*l = t->attr[VX_TA_LOCAL_ADDR];
+		uintptr_t		 k;
+
+		if (l == NULL || l[0] == '\0')
+			continue;
+		k = (uintptr_t)vx_strmap_get(&seen, l, strlen(l));
+		if (k != 0) {
+			v[k - 1].tunnel = NULL;		/* several */
+			continue;
+		}
+		if (!grow_array(&s->arena, (void **)&v, n, &cap, sizeof(*v)) ||
+		    !vx_strmap_put(&seen, l, strlen(l), (void *)(uintptr_t)(n + 1))) {
+			rc = -VX_E_NOMEM;
+			break;
+		}
+		v[n].addr = l;
+		v[n].tunnel = t;
+		n++;
+	}
+	vx_strmap_release(&seen);
+	if (rc == 0) {
+		s->locals = v;
+		s->nlocals = n;
+		s->locals_set = true;
+	}
+	return rc;
 }
 
 static int

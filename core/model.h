@@ -291,17 +291,39 @@ struct vx_collector_run {
 	const char	*collector;
 	int64_t		 duration_ms;
 	enum vx_errcode	 code;
+	uint64_t	 requests;
+	bool		 requests_set;
+};
+
+struct vx_render_cache;
+
+/* A local address of a snapshot's tunnels, with the one tunnel that has it. */
+struct vx_local_addr {
+	const char		*addr;
+	const struct vx_tunnel	*tunnel;	/* NULL: several have it */
 };
 
 struct vx_snapshot {
 	struct vx_arena		 arena;
 	atomic_int		 refs;
+	/*
+	 * The snapshot's samples rendered and compressed once, before it is
+	 * published (core/render.h): one malloc'd block, freed with the
+	 * snapshot; NULL: none.
+	 */
+	const struct vx_render_cache *render_cache;
 
 	const char		*device;
 	struct vx_label		*labels;	/* extra labels from config */
 	size_t			 nlabels;
 	struct vx_threshold	*thresholds;	/* from config */
 	size_t			 nthresholds;
+
+	/*
+	 * Filled by a collector: requests it sent to the device (SNMP PDUs),
+	 * when it counts them; 0 otherwise.
+	 */
+	uint64_t		 requests;
 
 	/* Filled by the core. */
 	bool			 up;
@@ -339,6 +361,16 @@ struct vx_snapshot {
 	size_t			 ntunnels, tunnels_cap;
 	uint32_t		*tun_index;	/* open addressing, 0 = empty */
 	size_t			 tun_index_cap;
+
+	/*
+	 * The distinct local addresses of the tunnels, set by
+	 * vx_snapshot_index_locals before the snapshot is published: the
+	 * ends of a tunnel are matched across devices by these, without
+	 * going through every tunnel of every device at each scrape.
+	 */
+	struct vx_local_addr	*locals;
+	size_t			 nlocals;
+	bool			 locals_set;
 
 	struct vx_ike_sa	**ike;
 	size_t			 nike, ike_cap;
@@ -472,6 +504,16 @@ void	vx_ike_sa_set_attr(struct vx_snapshot *s, struct vx_ike_sa *ike,
  * -VX_E_NOMEM.
  */
 int	vx_snapshot_expect_peer(struct vx_snapshot *s, const char *peer);
+/* The same for n peers at once, in time linear in tunnels + peers. */
+int	vx_snapshot_expect_peers(struct vx_snapshot *s,
+	    const char *const *peers, size_t n);
+
+/*
+ * Fills s->locals from the tunnels' local addresses (VX_TA_LOCAL_ADDR).
+ * Call when the tunnels are final, before publishing.  Returns 0 or
+ * -VX_E_NOMEM (s->locals_set stays false).
+ */
+int	vx_snapshot_index_locals(struct vx_snapshot *s);
 
 /*
  * Merges src into dst: what dst already has is kept, what only src has is

@@ -27,6 +27,22 @@ struct vx_process_stats {
 	double		start_time_seconds;
 };
 
+/* Why the HTTP server refused a connection or closed it unserved. */
+enum vx_http_drop {
+	VX_HTTP_DROP_LIMIT,	/* refused: at the connection limit */
+	VX_HTTP_DROP_EVICTED,	/* idle or slow, closed to make room */
+	VX_HTTP_DROP_TIMEOUT,	/* handshake, request or answer too slow */
+	VX_HTTP_DROP__COUNT,
+};
+
+/* The HTTP server's figures. */
+struct vx_http_stats {
+	bool		valid;
+	uint64_t	open;
+	uint64_t	max;
+	uint64_t	dropped[VX_HTTP_DROP__COUNT];
+};
+
 /* Self-metrics of the exporter. */
 struct vx_selfstats {
 	const char		*version;
@@ -36,6 +52,7 @@ struct vx_selfstats {
 	int64_t			 reload_success_ms;	/* wall clock */
 	size_t			 ndevices;
 	struct vx_process_stats	 proc;
+	struct vx_http_stats	 http;
 };
 
 /*
@@ -61,6 +78,26 @@ void	vx_render(struct vx_strbuf *out, enum vx_format fmt,
 	    const struct vx_selfstats *self);
 /* vx_render, with the SPI agreement of paired tunnels. */
 void	vx_render_ex(struct vx_strbuf *out, enum vx_format fmt,
+	    struct vx_snapshot *const *snaps, size_t nsnaps,
+	    const struct vx_spi_check *checks, size_t nchecks,
+	    const struct vx_selfstats *self);
+
+/*
+ * Renders every family's samples of snapshot s once and keeps them,
+ * compressed, in the snapshot (s->render_cache), so that vx_render_gzip
+ * copies them instead of rendering and compressing them at every scrape.
+ * Call when s is complete, before it is published (it changes s).
+ * Returns 0 or -VX_E_NOMEM (s then has no cache, and is rendered anew).
+ */
+int	vx_render_cache_build(struct vx_snapshot *s);
+
+/*
+ * vx_render_ex, gzip-compressed: out receives a gzip member whose text is
+ * exactly what vx_render_ex renders.  Snapshots with a render cache cost
+ * a copy of their compressed samples; the others are rendered and
+ * compressed now.
+ */
+void	vx_render_gzip(struct vx_strbuf *out, enum vx_format fmt,
 	    struct vx_snapshot *const *snaps, size_t nsnaps,
 	    const struct vx_spi_check *checks, size_t nchecks,
 	    const struct vx_selfstats *self);

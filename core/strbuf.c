@@ -158,6 +158,21 @@ vx_strbuf_add_u64(struct vx_strbuf *sb, unsigned long long v)
 	vx_strbuf_add(sb, tmp + i, sizeof(tmp) - i);
 }
 
+bool
+vx_strbuf_grow(struct vx_strbuf *sb, size_t extra)
+{
+	return strbuf_reserve(sb, extra);
+}
+
+void
+vx_strbuf_truncate(struct vx_strbuf *sb, size_t len)
+{
+	if (len >= sb->len)
+		return;
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
 void
 vx_strbuf_consume(struct vx_strbuf *sb, size_t n)
 {

@@ -30,6 +30,10 @@ void	 vx_strbuf_addch(struct vx_strbuf *sb, char c);
 void	 vx_strbuf_addf(struct vx_strbuf *sb, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 vx_strbuf_add_u64(struct vx_strbuf *sb, unsigned long long v);
+/* Makes room for extra more bytes; false (and failed set) if it cannot. */
+bool	 vx_strbuf_grow(struct vx_strbuf *sb, size_t extra);
+/* Cuts the buffer back to len bytes (len <= sb->len). */
+void	 vx_strbuf_truncate(struct vx_strbuf *sb, size_t len);
 /* Drops n bytes from the front. */
 void	 vx_strbuf_consume(struct vx_strbuf *sb, size_t n);
 

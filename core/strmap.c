@@ -87,28 +87,63 @@ vx_strmap_put(struct vx_strmap *m, const char *key, size_t len, void *value)
 	return true;
 }
 
+/* Puts an existing key (no copy) into a table with room for it. */
+static void
+reinsert(struct vx_strmap_slot *slots, size_t cap, struct vx_strmap_slot e)
+{
+	size_t j = hash(e.key, strlen(e.key)) & (cap - 1);
+
+	while (slots[j].key != NULL)
+		j = (j + 1) & (cap - 1);
+	slots[j] = e;
+}
+
+/*
+ * In place and without allocating: a device's history filters its map of
+ * tunnels at every poll, and copying 50,000 keys each time cost more than
+ * the poll.
+ */
 void
 vx_strmap_filter(struct vx_strmap *m,
     bool (*fn)(void *arg, const char *key, void *value), void *arg)
 {
-	struct vx_strmap	old = *m;
+	size_t start = 0, deleted = 0;
 
-	/* Rebuild without the deleted entries (keeps probing correct). */
-	m->slots = NULL;
-	m->cap = m->n = 0;
-	for (size_t i = 0; i < old.cap; i++) {
-		struct vx_strmap_slot *s = &old.slots[i];
+	if (m->n == 0)
+		return;
+	/* A slot empty from the start: the table is at most half full. */
+	while (m->slots[start].key != NULL)
+		start++;
+	for (size_t i = 0; i < m->cap; i++) {
+		struct vx_strmap_slot *e = &m->slots[i];
 
-		if (s->key == NULL)
+		if (e->key == NULL || !fn(arg, e->key, e->value))
 			continue;
-		if (!fn(arg, s->key, s->value) &&
-		    vx_strmap_put(m, s->key, strlen(s->key), s->value)) {
-			free(s->key);
-			continue;
-		}
-		free(s->key);
+		free(e->key);
+		e->key = NULL;
+		e->value = NULL;
+		deleted++;
 	}
-	free(old.slots);
+	if (deleted == 0)
+		return;
+	m->n -= deleted;
+	/*
+	 * Linear probing: an entry after a new hole may be unreachable.
+	 * Walking the table once from a slot that was empty before, and
+	 * putting each entry back at the first free slot from its hash,
+	 * moves it back over the holes of its own cluster only, which are
+	 * all before it: every entry ends up reachable again.
+	 */
+	for (size_t k = 1; k <= m->cap; k++) {
+		size_t			i = (start + k) & (m->cap - 1);
+		struct vx_strmap_slot	e = m->slots[i];
+
+		if (e.key == NULL)
+			continue;
+		m->slots[i].key = NULL;
+		m->slots[i].value = NULL;
+		reinsert(m->slots, m->cap, e);
+	}
 }
 
 void

@@ -30,7 +30,10 @@ static const char usage[] =
 "      --dry-run                  Check the configuration, print\n"
 "                                 'configuration OK' or every error, exit.\n"
 "      --web.listen-address=" VX_DEFAULT_LISTEN "\n"
-"                                 Address to serve HTTP on ([host]:port).\n"
+"                                 Address to serve HTTP on ([host]:port);\n"
+"                                 repeat the flag for several.\n"
+"      --web.systemd-socket       Serve on the sockets systemd passes\n"
+"                                 (socket activation) instead.\n"
 "      --web.config.file=FILE     TLS and basic-auth settings, in the format\n"
 "                                 of the Prometheus exporter-toolkit.\n"
 "      --web.telemetry-path=/metrics\n"
@@ -38,17 +41,20 @@ static const char usage[] =
 "      --log.level=info           debug, info, warn or error.\n"
 "      --log.format=logfmt        logfmt or json.\n"
 "      --poll.workers=64          Devices polled at the same time at most.\n"
+"      --probe.workers=256        /probe polls at the same time at most;\n"
+"                                 more wait their turn.\n"
 "      --probe.timeout-offset=500ms\n"
 "                                 Subtracted from Prometheus' scrape timeout\n"
 "                                 to get a /probe deadline.\n"
 "\n"
-"Signals: SIGHUP reloads the configuration (as does POST /-/reload).\n";
+"Signals: SIGHUP reloads the configuration and the web configuration (as\n"
+"does POST /-/reload).\n";
 
 /* The flags that take a value, for "needs a value" rather than "unknown". */
 static const char *const value_flags[] = {
 	"--config.file", "--web.listen-address", "--web.config.file",
 	"--web.telemetry-path", "--log.level", "--log.format",
-	"--poll.workers", "--probe.timeout-offset", NULL,
+	"--poll.workers", "--probe.workers", "--probe.timeout-offset", NULL,
 };
 
 static const char *
@@ -68,13 +74,17 @@ flag_value(const char *arg, const char *name, int *i, int argc, char **argv)
 int
 vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 {
+	bool listen_set = false;
+
 	memset(o, 0, sizeof(*o));
 	o->config_file = "vpn_exporter.yml";
-	o->listen = VX_DEFAULT_LISTEN;
+	o->listen[0] = VX_DEFAULT_LISTEN;
+	o->nlisten = 1;
 	o->metrics_path = "/metrics";
 	o->log_level = VX_LOG_INFO;
 	o->log_format = VX_LOGFMT_LOGFMT;
 	o->workers = 64;
+	o->probe_workers = 256;
 	o->timeout_offset_ms = 500;
 
 	for (int i = 1; i < argc; i++) {
@@ -93,12 +103,24 @@ vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 		}
 		if (strcmp(a, "--dry-run") == 0) {
 			o->dry_run = true;
+		} else if (strcmp(a, "--web.systemd-socket") == 0) {
+			o->systemd_socket = true;
 		} else if ((v = flag_value(a, "--config.file", &i, argc,
 		    argv)) != NULL) {
 			o->config_file = v;
 		} else if ((v = flag_value(a, "--web.listen-address", &i, argc,
 		    argv)) != NULL) {
-			o->listen = v;
+			/* The first one given replaces the default. */
+			if (!listen_set)
+				o->nlisten = 0;
+			listen_set = true;
+			if (o->nlisten == VX_LISTEN_MAX) {
+				fprintf(stderr, "vpn_exporter: at most %d "
+				    "--web.listen-address flags\n",
+				    VX_LISTEN_MAX);
+				return -1;
+			}
+			o->listen[o->nlisten++] = v;
 		} else if ((v = flag_value(a, "--web.config.file", &i, argc,
 		    argv)) != NULL) {
 			o->web_config_file = v;
@@ -132,6 +154,14 @@ vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 			    o->workers < 1 || o->workers > 4096) {
 				fprintf(stderr, "vpn_exporter: invalid "
 				    "--poll.workers '%s' (1 to 4096)\n", v);
+				return -1;
+			}
+		} else if ((v = flag_value(a, "--probe.workers", &i, argc,
+		    argv)) != NULL) {
+			if (!vx_parse_i64(v, strlen(v), &o->probe_workers) ||
+			    o->probe_workers < 1 || o->probe_workers > 4096) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--probe.workers '%s' (1 to 4096)\n", v);
 				return -1;
 			}
 		} else if ((v = flag_value(a, "--probe.timeout-offset", &i,

@@ -7,16 +7,20 @@
 #include "log.h"
 
 #define VX_DEFAULT_LISTEN	":10039"
+#define VX_LISTEN_MAX		16
 
 struct vx_opts {
 	const char		*config_file;
-	const char		*listen;
+	const char		*listen[VX_LISTEN_MAX];	/* repeatable */
+	size_t			 nlisten;
+	bool			 systemd_socket;
 	const char		*web_config_file;
 	const char		*metrics_path;
 	enum vx_log_level	 log_level;
 	enum vx_log_format	 log_format;
 	bool			 dry_run;
 	int64_t			 workers;
+	int64_t			 probe_workers;
 	int64_t			 timeout_offset_ms;
 };
 

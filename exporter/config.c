@@ -8,6 +8,7 @@
 
 #include "registry.h"
 #include "strbuf.h"
+#include "strmap.h"
 
 #define DEFAULT_INTERVAL_MS	60000
 #define DEFAULT_TIMEOUT_MS	10000
@@ -41,6 +42,7 @@ static const struct vx_cfg_key defaults_keys[] = {
 	    INT64_C(31536000000), NULL },
 	{ "spi_mismatch_grace", VX_CFG_T_DURATION, D(spi_mismatch_grace_ms),
 	    false, 1000, 86400000, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, D(probe_fresh), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef D
@@ -55,6 +57,7 @@ struct device_raw {
 	int64_t				 timeout_ms;
 	int64_t				 retries;
 	bool				 background;
+	bool				 probe_fresh;
 	const struct vx_cfg_node	*collectors;
 	int64_t				 forget_after_ms;
 	int64_t				 spi_mismatch_grace_ms;
@@ -77,6 +80,7 @@ static const struct vx_cfg_key device_keys[] = {
 	    NULL },
 	{ "retries", VX_CFG_T_INT, R(retries), false, 0, 10, NULL },
 	{ "background", VX_CFG_T_BOOL, R(background), false, 0, 0, NULL },
+	{ "probe_fresh", VX_CFG_T_BOOL, R(probe_fresh), false, 0, 0, NULL },
 	{ "collectors", VX_CFG_T_NODE, R(collectors), true, 0, 0, NULL },
 	{ "forget_after", VX_CFG_T_DURATION, R(forget_after_ms), false, 1000,
 	    INT64_C(31536000000), NULL },
@@ -92,7 +96,7 @@ static const struct vx_cfg_key device_keys[] = {
 /* Bits of device_keys, for "was it set here or inherited". */
 enum {
 	K_INTERVAL = 5, K_TIMEOUT = 6, K_RETRIES = 7, K_BACKGROUND = 8,
-	K_FORGET_AFTER = 10, K_SPI_GRACE = 11,
+	K_PROBE_FRESH = 9, K_FORGET_AFTER = 11, K_SPI_GRACE = 12,
 };
 
 static void
@@ -137,26 +141,49 @@ vx_config_device(struct vx_config *cfg, const char *name)
 	return NULL;
 }
 
-/* FNV-1a of a file's bytes, or 0 if it cannot be read. */
+/*
+ * FNV-1a of a file's bytes, or 0 if it cannot be read (the option's own
+ * check reports why).  Every file is read once per load, however many
+ * devices name it: a fleet's devices often share one known_hosts file.
+ */
 static uint64_t
-file_hash(const struct vx_cfg_doc *doc, const char *path)
+file_hash(const struct vx_cfg_doc *doc, struct vx_strmap *cache,
+    const char *path)
 {
-	char		 full[4096];
-	unsigned char	 buf[4096];
-	uint64_t	 h = 1469598103934665603ULL;
-	size_t		 n;
-	FILE		*f;
+	char		 full[4096], why[160];
+	uint64_t	 h = 1469598103934665603ULL, *cached;
+	size_t		 len;
+	char		*buf;
 
 	vx_cfg_path(doc, path, full, sizeof(full));
-	f = fopen(full, "rb");
-	if (f == NULL)
-		return 0;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		for (size_t i = 0; i < n; i++)
-			h = (h ^ buf[i]) * 1099511628211ULL;
+	cached = vx_strmap_get(cache, full, strlen(full));
+	if (cached != NULL)
+		return *cached;
+	buf = vx_cfg_file_read(full, VX_CFG_FILE_MAX, &len, why, sizeof(why));
+	if (buf == NULL)
+		h = 0;
+	for (size_t i = 0; buf != NULL && i < len; i++)
+		h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+	if (buf != NULL) {
+		explicit_bzero(buf, len);
+		free(buf);
 	}
-	fclose(f);
+	cached = malloc(sizeof(*cached));
+	if (cached != NULL) {
+		*cached = h;
+		if (!vx_strmap_put(cache, full, strlen(full), cached))
+			free(cached);
+	}
 	return h;
+}
+
+static bool
+drop_hash(void *arg, const char *key, void *value)
+{
+	(void)arg;
+	(void)key;
+	free(value);
+	return true;
 }
 
 /*
@@ -166,7 +193,7 @@ file_hash(const struct vx_cfg_doc *doc, const char *path)
  */
 static void
 fingerprint_node(struct vx_strbuf *sb, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *n)
+    struct vx_strmap *cache, const struct vx_cfg_node *n)
 {
 	switch (n->kind) {
 	case VX_CFG_SCALAR:
@@ -176,7 +203,7 @@ fingerprint_node(struct vx_strbuf *sb, const struct vx_cfg_doc *doc,
 	case VX_CFG_SEQ:
 		vx_strbuf_addch(sb, '[');
 		for (size_t i = 0; i < n->n; i++)
-			fingerprint_node(sb, doc, n->items[i]);
+			fingerprint_node(sb, doc, cache, n->items[i]);
 		vx_strbuf_addch(sb, ']');
 		break;
 	case VX_CFG_MAP:
@@ -186,13 +213,13 @@ fingerprint_node(struct vx_strbuf *sb, const struct vx_cfg_doc *doc,
 			const struct vx_cfg_node *v = n->items[i + 1];
 			size_t kl = strlen(k->value);
 
-			fingerprint_node(sb, doc, k);
+			fingerprint_node(sb, doc, cache, k);
 			vx_strbuf_addch(sb, '=');
-			fingerprint_node(sb, doc, v);
+			fingerprint_node(sb, doc, cache, v);
 			if (kl > 5 && strcmp(k->value + kl - 5, "_file") == 0 &&
 			    v->kind == VX_CFG_SCALAR)
 				vx_strbuf_addf(sb, "#%016llx", (unsigned long long)
-				    file_hash(doc, v->value));
+				    file_hash(doc, cache, v->value));
 		}
 		vx_strbuf_addch(sb, '}');
 		break;
@@ -434,13 +461,14 @@ load_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *node,
 /* Every peer_devices value must name another configured device. */
 static void
 check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
-    struct vx_config *cfg)
+    struct vx_config *cfg, const struct vx_strmap *names)
 {
 	for (size_t i = 0; i < cfg->ndevices; i++) {
 		const struct vx_device_cfg	*d = &cfg->devices[i];
 		const struct vx_cfg_node	*node = NULL;
 
-		for (size_t k = 0; k < seq->n && node == NULL; k++) {
+		for (size_t k = 0; d->peer_devices.n > 0 && k < seq->n &&
+		    node == NULL; k++) {
 			const struct vx_cfg_node *nm =
 			    vx_cfg_map_get(seq->items[k], "name");
 
@@ -458,7 +486,8 @@ check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
 			if (strcmp(want, d->name) == 0)
 				vx_cfg_error(errs, at, "'peer_devices' of device "
 				    "'%s' names the device itself", d->name);
-			else if (vx_config_device(cfg, want) == NULL)
+			else if (vx_strmap_get(names, want, strlen(want)) ==
+			    NULL)
 				vx_cfg_error(errs, at, "'peer_devices' of device "
 				    "'%s' names '%s', which is not a configured "
 				    "device", d->name, want);
@@ -469,7 +498,8 @@ check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
 static void
 load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
     const struct vx_cfg_node *node, const struct vx_defaults *defs,
-    struct vx_alerts_cfg *ac, struct vx_config *cfg, size_t index)
+    struct vx_alerts_cfg *ac, struct vx_config *cfg, size_t index,
+    struct vx_strmap *hashes, struct vx_strmap *names)
 {
 	struct device_raw	 raw;
 	struct vx_device_cfg	*d = &cfg->devices[cfg->ndevices];
@@ -500,13 +530,11 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 		vx_cfg_free_fields(device_keys, &raw);
 		return;
 	}
-	for (size_t i = 0; i < cfg->ndevices; i++) {
-		if (strcmp(cfg->devices[i].name, raw.name) == 0) {
-			vx_cfg_error(errs, vx_cfg_map_get(node, "name"),
-			    "duplicate device name '%s'", raw.name);
-			vx_cfg_free_fields(device_keys, &raw);
-			return;
-		}
+	if (vx_strmap_get(names, raw.name, strlen(raw.name)) != NULL) {
+		vx_cfg_error(errs, vx_cfg_map_get(node, "name"),
+		    "duplicate device name '%s'", raw.name);
+		vx_cfg_free_fields(device_keys, &raw);
+		return;
 	}
 	if (!vx_vendor_known(raw.vendor)) {
 		vx_cfg_error(errs, vx_cfg_map_get(node, "vendor"), "unknown "
@@ -533,6 +561,8 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 	    raw.spi_mismatch_grace_ms : defs->spi_mismatch_grace_ms;
 	if (d->spi_mismatch_grace_ms == 0)
 		d->spi_mismatch_grace_ms = 2 * d->interval_ms;
+	d->probe_fresh = seen & (1u << K_PROBE_FRESH) ? raw.probe_fresh :
+	    defs->probe_fresh;
 	if (d->timeout_ms > d->interval_ms) {
 		const struct vx_cfg_node *at = vx_cfg_map_get(node, "timeout");
 
@@ -547,6 +577,10 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 	d->target.retries = (int)d->retries;
 	d->target.expected_peers = &d->expected_peers;
 	cfg->ndevices++;
+	/* The value is the device's index + 1 (devices never move). */
+	if (!vx_strmap_put(names, d->name, strlen(d->name),
+	    (void *)(uintptr_t)cfg->ndevices))
+		vx_cfg_error(errs, node, "out of memory");
 
 	doc->secret_sink = &d->secrets;
 	configure_collectors(errs, doc, &raw, d);
@@ -558,9 +592,9 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 	d->nthresholds = vx_alerts_thresholds(&d->alerts, d->thresholds);
 
 	vx_strbuf_init(&fp, 256);
-	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%lld/%lld/",
+	vx_strbuf_addf(&fp, "%lld/%lld/%lld/%d/%d/%lld/%lld/",
 	    (long long)d->interval_ms, (long long)d->timeout_ms,
-	    (long long)d->retries, d->background,
+	    (long long)d->retries, d->background, d->probe_fresh,
 	    (long long)d->forget_after_ms, (long long)d->spi_mismatch_grace_ms);
 	/* Settings inherited from "alerts:" are part of the device too. */
 	for (int a = 0; a < VX_AL__COUNT; a++) {
@@ -569,7 +603,7 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 			vx_strbuf_addf(&fp, ",%.17g", d->alerts.a[a].v[k]);
 		vx_strbuf_addch(&fp, ';');
 	}
-	fingerprint_node(&fp, doc, node);
+	fingerprint_node(&fp, doc, hashes, node);
 	d->fingerprint = vx_strbuf_detach(&fp, NULL);
 }
 
@@ -581,6 +615,8 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 	struct vx_alerts_cfg	*ac = NULL;
 	struct top_cfg		 top = { NULL, NULL, NULL };
 	size_t			 before = errs->n;
+	struct vx_strmap	 hashes = VX_STRMAP_INIT;	/* file hashes */
+	struct vx_strmap	 names = VX_STRMAP_INIT;	/* device names */
 
 	doc = vx_cfg_doc_load_file(path, errs);
 	if (doc == NULL)
@@ -625,17 +661,23 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 			goto fail;
 		for (size_t i = 0; i < top.devices->n; i++)
 			load_device(errs, doc, top.devices->items[i],
-			    &cfg->defaults, ac, cfg, i);
+			    &cfg->defaults, ac, cfg, i, &hashes, &names);
 		vx_alerts_check_unused(ac, errs);
-		check_peer_devices(errs, top.devices, cfg);
+		check_peer_devices(errs, top.devices, cfg, &names);
 		vx_alerts_take_global(ac, &cfg->alerts);
 	}
+	vx_strmap_filter(&hashes, drop_hash, NULL);
+	vx_strmap_release(&hashes);
+	vx_strmap_release(&names);
 	if (errs->n > before)
 		goto fail;
 	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	return cfg;
 fail:
+	vx_strmap_filter(&hashes, drop_hash, NULL);
+	vx_strmap_release(&hashes);
+	vx_strmap_release(&names);
 	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	vx_config_free(cfg);

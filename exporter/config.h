@@ -25,6 +25,7 @@ struct vx_defaults {
 	bool		background;
 	int64_t		forget_after_ms;
 	int64_t		spi_mismatch_grace_ms;	/* 0: 2 x interval */
+	bool		probe_fresh;
 };
 
 struct vx_collector_cfg {
@@ -53,6 +54,11 @@ struct vx_device_cfg {
 	struct vx_alert_settings alerts;
 	struct vx_threshold_cfg	 thresholds[2 * VX_AL__COUNT];
 	size_t			 nthresholds;
+	/*
+	 * /probe of a background device: poll it (true), or serve its
+	 * latest background poll (false).
+	 */
+	bool			 probe_fresh;
 	struct vx_target	 target;	/* points into this struct */
 	struct vx_collector_cfg	*collectors;	/* by priority, highest first */
 	size_t			 ncollectors;

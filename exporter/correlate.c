@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "cfg.h"
 #include "spi_match.h"
@@ -50,20 +51,37 @@ prune_since(void *arg, const char *key, void *value)
 	    drop_since(NULL, key, value);
 }
 
-/* The indexes a correlation pass builds over every device's tunnels. */
-struct index {
-	struct vx_strmap	 dev;		/* name -> devs index + 1 */
-	struct vx_strmap	 local;		/* local address -> struct hit */
-	struct vx_strmap	 peer;		/* "dev\npeer" -> tunnel */
-	struct hit		*hits;
-	size_t			 nhits;
-};
-
 /* Tunnels with one local address; ambiguous once a second device has one. */
 struct hit {
 	size_t				 dev;
 	const struct vx_tunnel		*tunnel;	/* NULL: several */
 	bool				 several_devs;
+	const char			*local;
+};
+
+/* One device's tunnels by peer, built when a tunnel's other end is there. */
+struct peer_table {
+	const struct vx_tunnel	**slots;	/* NULL: empty */
+	size_t			  cap;
+};
+
+/*
+ * What a correlation pass (every /metrics and /probe) needs to find the
+ * other end of a tunnel.  Local addresses come from each snapshot's
+ * summary (vx_snapshot_index_locals: an address or two per device), and
+ * a device's tunnels by peer only for the devices that are some tunnel's
+ * other end: a /probe in a fleet of 10,000 devices does not go through
+ * 100,000 tunnels.  Keys point into the snapshots.
+ */
+struct index {
+	const struct vx_corr_dev *devs;
+	size_t			 ndevs;
+	struct vx_strmap	 dev;		/* name -> devs index + 1 */
+	bool			 dev_built;
+	struct hit		*hits;		/* open addressing by local */
+	size_t			 cap;		/* a power of 2 */
+	struct peer_table	*peers;		/* per device, built lazily */
+	bool			 failed;	/* out of memory */
 };
 
 static const char *
@@ -74,55 +92,82 @@ local_of(const struct vx_tunnel *t)
 	return l != NULL && l[0] != '\0' ? l : NULL;
 }
 
-static size_t
-key2(char *buf, size_t size, const char *a, const char *b)
+static uint64_t
+str_hash(const char *s)
 {
-	int n = snprintf(buf, size, "%s\n%s", a, b);
+	uint64_t h = 1469598103934665603ULL;
 
-	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of local address l: its hit, or the empty slot for it. */
+static struct hit *
+local_slot(const struct index *ix, const char *l)
+{
+	size_t i = str_hash(l) & (ix->cap - 1);
+
+	while (ix->hits[i].local != NULL &&
+	    strcmp(ix->hits[i].local, l) != 0)
+		i = (i + 1) & (ix->cap - 1);
+	return &ix->hits[i];
+}
+
+/* Device i's local address l, held by tunnel t (NULL: several). */
+static void
+add_local(struct index *ix, size_t i, const char *l,
+    const struct vx_tunnel *t)
+{
+	struct hit *x = local_slot(ix, l);
+
+	if (x->local == NULL) {
+		x->local = l;
+		x->dev = i;
+		x->tunnel = t;
+	} else if (x->dev != i) {
+		x->several_devs = true;
+	} else {
+		x->tunnel = NULL;	/* two on one device */
+	}
 }
 
 static bool
 build_index(struct index *ix, const struct vx_corr_dev *devs, size_t n)
 {
-	size_t total = 0, h = 0;
+	size_t total = 0;
 
 	memset(ix, 0, sizeof(*ix));
-	for (size_t i = 0; i < n; i++)
-		total += devs[i].snap != NULL ? devs[i].snap->ntunnels : 0;
-	ix->hits = calloc(total + 1, sizeof(*ix->hits));
-	if (ix->hits == NULL)
+	ix->devs = devs;
+	ix->ndevs = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct vx_snapshot *s = devs[i].snap;
+
+		if (s != NULL)
+			total += s->locals_set ? s->nlocals : s->ntunnels;
+	}
+	/* At most half full. */
+	ix->cap = 16;
+	while (ix->cap < 2 * total)
+		ix->cap *= 2;
+	ix->hits = calloc(ix->cap, sizeof(*ix->hits));
+	ix->peers = calloc(n + 1, sizeof(*ix->peers));
+	if (ix->hits == NULL || ix->peers == NULL)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		const struct vx_snapshot *s = devs[i].snap;
 
-		if (!vx_strmap_put(&ix->dev, devs[i].name,
-		    strlen(devs[i].name), (void *)(uintptr_t)(i + 1)))
-			return false;
+		if (s != NULL && s->locals_set) {
+			for (size_t k = 0; k < s->nlocals; k++)
+				add_local(ix, i, s->locals[k].addr,
+				    s->locals[k].tunnel);
+			continue;
+		}
 		for (size_t k = 0; s != NULL && k < s->ntunnels; k++) {
-			const struct vx_tunnel	*t = s->tunnels[k];
-			const char		*l = local_of(t);
-			char			 key[2 * VX_MODEL_STR_MAX + 2];
-			struct hit		*x;
+			const char *l = local_of(s->tunnels[k]);
 
-			if (!vx_strmap_put(&ix->peer, key, key2(key,
-			    sizeof(key), devs[i].name, t->peer),
-			    (void *)(uintptr_t)t))
-				return false;
-			if (l == NULL)
-				continue;
-			x = vx_strmap_get(&ix->local, l, strlen(l));
-			if (x == NULL) {
-				x = &ix->hits[h++];
-				x->dev = i;
-				x->tunnel = t;
-				if (!vx_strmap_put(&ix->local, l, strlen(l), x))
-					return false;
-			} else if (x->dev != i) {
-				x->several_devs = true;
-			} else {
-				x->tunnel = NULL;	/* two on one device */
-			}
+			if (l != NULL)
+				add_local(ix, i, l, s->tunnels[k]);
 		}
 	}
 	return true;
@@ -132,9 +177,61 @@ static void
 index_release(struct index *ix)
 {
 	vx_strmap_release(&ix->dev);
-	vx_strmap_release(&ix->local);
-	vx_strmap_release(&ix->peer);
 	free(ix->hits);
+	for (size_t i = 0; ix->peers != NULL && i < ix->ndevs; i++)
+		free(ix->peers[i].slots);
+	free(ix->peers);
+}
+
+/* The index of the device named name, or -1. */
+static ssize_t
+dev_by_name(struct index *ix, const char *name)
+{
+	uintptr_t j;
+
+	if (!ix->dev_built) {
+		ix->dev_built = true;
+		for (size_t i = 0; i < ix->ndevs; i++) {
+			if (!vx_strmap_put(&ix->dev, ix->devs[i].name,
+			    strlen(ix->devs[i].name), (void *)(uintptr_t)(i + 1)))
+				ix->failed = true;
+		}
+	}
+	j = (uintptr_t)vx_strmap_get(&ix->dev, name, strlen(name));
+	return j == 0 ? -1 : (ssize_t)(j - 1);
+}
+
+/* Device b's tunnel whose peer is peer (the last one listed), or NULL. */
+static const struct vx_tunnel *
+tunnel_by_peer(struct index *ix, size_t b, const char *peer)
+{
+	const struct vx_snapshot	*s = ix->devs[b].snap;
+	struct peer_table		*pt = &ix->peers[b];
+	size_t				 i;
+
+	if (pt->slots == NULL) {
+		pt->cap = 16;
+		while (pt->cap < 2 * s->ntunnels)
+			pt->cap *= 2;
+		pt->slots = calloc(pt->cap, sizeof(*pt->slots));
+		if (pt->slots == NULL) {
+			ix->failed = true;
+			return NULL;
+		}
+		for (size_t k = 0; k < s->ntunnels; k++) {
+			const struct vx_tunnel *t = s->tunnels[k];
+
+			i = str_hash(t->peer) & (pt->cap - 1);
+			while (pt->slots[i] != NULL &&
+			    strcmp(pt->slots[i]->peer, t->peer) != 0)
+				i = (i + 1) & (pt->cap - 1);
+			pt->slots[i] = t;
+		}
+	}
+	i = str_hash(peer) & (pt->cap - 1);
+	while (pt->slots[i] != NULL && strcmp(pt->slots[i]->peer, peer) != 0)
+		i = (i + 1) & (pt->cap - 1);
+	return pt->slots[i];
 }
 
 static const char *
@@ -150,22 +247,21 @@ configured_peer(const struct vx_corr_dev *d, const char *peer)
 
 /* The other end of tunnel t of devs[a]: sets *b and returns its tunnel. */
 static const struct vx_tunnel *
-other_end(const struct index *ix, const struct vx_corr_dev *devs, size_t a,
+other_end(struct index *ix, const struct vx_corr_dev *devs, size_t a,
     const struct vx_tunnel *t, size_t *b)
 {
 	const char		*name = configured_peer(&devs[a], t->peer);
 	const char		*l = local_of(t);
-	const struct hit	*x = vx_strmap_get(&ix->local, t->peer,
-				    strlen(t->peer));
-	char			 key[2 * VX_MODEL_STR_MAX + 2];
+	const struct hit	*x = local_slot(ix, t->peer);
 
+	if (x->local == NULL)
+		x = NULL;
 	if (name != NULL) {
-		uintptr_t j = (uintptr_t)vx_strmap_get(&ix->dev, name,
-		    strlen(name));
+		ssize_t j = dev_by_name(ix, name);
 
-		if (j == 0)
+		if (j < 0)
 			return NULL;
-		*b = (size_t)j - 1;
+		*b = (size_t)j;
 	} else {
 		if (x == NULL || x->several_devs || x->dev == a)
 			return NULL;
@@ -174,8 +270,7 @@ other_end(const struct index *ix, const struct vx_corr_dev *devs, size_t a,
 	if (devs[*b].snap == NULL)
 		return NULL;
 	if (l != NULL)
-		return vx_strmap_get(&ix->peer, key, key2(key, sizeof(key),
-		    devs[*b].name, l));
+		return tunnel_by_peer(ix, *b, l);
 	/* No local address: B's one tunnel that says it ends at t's peer. */
 	return x != NULL && x->dev == *b ? x->tunnel : NULL;
 }

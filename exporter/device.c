@@ -7,6 +7,7 @@
 #include "history.h"
 #include "log.h"
 #include "scrub.h"
+#include "render.h"
 
 #define COMPLAIN_FIRST_MS	60000
 #define COMPLAIN_MAX_MS		3600000
@@ -185,25 +186,23 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
     char *errbuf, size_t errlen)
 {
 	struct vx_device_cfg	*c = &d->cfg;
-	struct vx_snapshot	*snap = vx_snapshot_new(c->name);
+	struct vx_snapshot	*snap = NULL;
+	struct vx_collector_run	*runs;
+	uint32_t		 known = 0;
 	size_t			 ok = 0;
-	int64_t			 now;
+	int64_t			 now, start = vx_now_mono_ms();
 
-	if (snap == NULL)
-		return NULL;
 	errbuf[0] = '\0';
-	if (add_config_data(c, snap) != 0)
-		goto oom;
-	snap->runs = vx_arena_alloc(&snap->arena,
-	    (c->ncollectors + 1) * sizeof(*snap->runs));
-	if (snap->runs == NULL)
-		goto oom;
+	runs = calloc(c->ncollectors + 1, sizeof(*runs));
+	if (runs == NULL)
+		return NULL;
 	for (size_t i = 0; i < c->ncollectors; i++) {
 		const struct vx_collector_ops	*ops = c->collectors[i].ops;
 		const struct vx_fields		*allow = &c->collectors[i].allow;
 		struct vx_snapshot		*sub = vx_snapshot_new(c->name);
 		struct vx_err			 err;
 		int64_t				 t0 = vx_now_mono_ms();
+		uint64_t			 requests;
 		int				 rc;
 
 		vx_err_clear(&err);
@@ -211,6 +210,16 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			goto oom;
 		rc = ops->collect(c->collectors[i].state, &c->target, deadline,
 		    sub, &err);
+		/*
+		 * The deadline bounds the whole poll, parsing and mapping
+		 * included: data that took longer is not served as current.
+		 */
+		if (rc == 0 && vx_deadline_passed(deadline))
+			rc = vx_err_set(&err, VX_E_TIMEOUT, "the poll took "
+			    "%lldms, past its deadline of %lldms (the device "
+			    "answered; reading its answers took too long)",
+			    (long long)(vx_now_mono_ms() - start),
+			    (long long)(deadline.at_ms - start));
 		/* Whatever the device sent back, its secrets stay here. */
 		vx_scrub_text(err.msg, (const char *const *)c->secrets.v,
 		    c->secrets.n);
@@ -220,21 +229,32 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 			rc = vx_err_set(&err, VX_E_NOMEM, "out of memory");
 		if (rc == 0) {
 			vx_snapshot_restrict(sub, allow);
-			if (vx_snapshot_merge(snap, sub) != 0)
+			/*
+			 * The first collector's snapshot becomes the poll's:
+			 * merging it into an empty one would copy every
+			 * tunnel of a big device once more.
+			 */
+			if (snap == NULL) {
+				snap = sub;
+				vx_snapshot_ref(snap);
+			} else if (vx_snapshot_merge(snap, sub) != 0) {
 				rc = vx_err_set(&err, VX_E_NOMEM,
 				    "out of memory");
+			}
 		}
+		requests = sub->requests;
 		vx_snapshot_unref(sub);
 		if (rc == 0) {
 			for (int k = 0; k < VX_TC__COUNT; k++) {
 				if (allow->tun[k])
-					snap->tun_ctr_known |= 1u << k;
+					known |= 1u << k;
 			}
 		}
-		snap->runs[i].collector = ops->name;
-		snap->runs[i].duration_ms = vx_now_mono_ms() - t0;
-		snap->runs[i].code = rc == 0 ? VX_E_OK : err.code;
-		snap->nruns++;
+		runs[i].collector = ops->name;
+		runs[i].duration_ms = vx_now_mono_ms() - t0;
+		runs[i].code = rc == 0 ? VX_E_OK : err.code;
+		runs[i].requests = requests;
+		runs[i].requests_set = requests > 0;
 		now = vx_now_mono_ms();
 		pthread_mutex_lock(&d->lock);
 		if (rc == 0) {
@@ -243,9 +263,13 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		} else {
 			if (err.code <= VX_E_OK || err.code >= VX_E__COUNT)
 				err.code = VX_E_INTERNAL;
+			runs[i].code = err.code;
 			ops->reset(c->collectors[i].state);
-			d->errors_total[err.code]++;
-			complain(d, i, &err, now);
+			/* A poll cancelled by a shutdown is not the device's. */
+			if (!vx_deadline_cancelled()) {
+				d->errors_total[err.code]++;
+				complain(d, i, &err, now);
+			}
 			if (errbuf[0] == '\0')
 				snprintf(errbuf, errlen, "%s: %s: %s",
 				    ops->name, vx_errcode_reason(err.code),
@@ -253,17 +277,27 @@ run_collectors(struct vx_device *d, struct vx_deadline deadline,
 		}
 		pthread_mutex_unlock(&d->lock);
 	}
+	if (snap == NULL && (snap = vx_snapshot_new(c->name)) == NULL)
+		goto oom;
+	snap->requests = 0;
+	snap->tun_ctr_known = known;
+	snap->runs = vx_arena_alloc(&snap->arena,
+	    (c->ncollectors + 1) * sizeof(*snap->runs));
+	if (snap->runs == NULL || add_config_data(c, snap) != 0)
+		goto oom;
+	memcpy(snap->runs, runs, c->ncollectors * sizeof(*runs));
+	snap->nruns = c->ncollectors;
+	free(runs);
+	runs = NULL;
 	snap->up = ok == c->ncollectors && ok > 0;
 	snap->complete = snap->up;
-	if (ok > 0) {
-		for (size_t i = 0; i < c->expected_peers.n; i++) {
-			if (vx_snapshot_expect_peer(snap,
-			    c->expected_peers.v[i]) != 0)
-				goto oom;
-		}
-	}
+	if (ok > 0 && vx_snapshot_expect_peers(snap,
+	    (const char *const *)c->expected_peers.v,
+	    c->expected_peers.n) != 0)
+		goto oom;
 	return snap;
 oom:
+	free(runs);
 	vx_snapshot_unref(snap);
 	return NULL;
 }
@@ -321,6 +355,18 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		snap->collected_ms = wall;
 		memcpy(snap->errors_total, d->errors_total,
 		    sizeof(snap->errors_total));
+		/*
+		 * /metrics serves background devices' latest snapshots: their
+		 * samples are rendered and compressed once, here, outside the
+		 * lock, rather than at every scrape (core/render.h).  A
+		 * snapshot without its cache is rendered at scrape time.
+		 */
+		pthread_mutex_unlock(&d->lock);
+		/* For matching tunnel ends across devices (correlate.c). */
+		(void)vx_snapshot_index_locals(snap);
+		if (d->cfg.background)
+			(void)vx_render_cache_build(snap);
+		pthread_mutex_lock(&d->lock);
 		vx_snapshot_unref(d->latest);
 		vx_snapshot_ref(snap);
 		d->latest = snap;

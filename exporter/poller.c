@@ -245,11 +245,11 @@ grow_workers(struct vx_poller *p, size_t want)
  * once; their phases stay spread from then on.
  */
 static int64_t
-first_delay_ms(const struct vx_device *d, size_t ndevices)
+first_delay_ms(const struct vx_device *d, size_t background)
 {
 	uint32_t	h = 2166136261u;
 	int64_t		spread = vx_first_poll_spread_ms(d->cfg.interval_ms,
-			    ndevices);
+			    background);
 
 	for (const char *c = d->cfg.name; *c; c++)
 		h = (h ^ (unsigned char)*c) * 16777619u;
@@ -284,11 +284,19 @@ vx_poller_set_devices(struct vx_poller *p, struct vx_device *const *devs,
 	pthread_mutex_unlock(&p->lock);
 }
 
+size_t
+vx_poller_workers(const struct vx_poller *p)
+{
+	return p != NULL ? p->max_workers : 0;
+}
+
 void
 vx_poller_stop(struct vx_poller *p)
 {
 	if (p == NULL)
 		return;
+	/* Polls in progress end at once instead of at their deadlines. */
+	vx_deadline_cancel_all();
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
 	pthread_cond_broadcast(&p->sched_cv);

@@ -27,7 +27,13 @@ struct vx_poller	*vx_poller_start(size_t nworkers);
  */
 void			 vx_poller_set_devices(struct vx_poller *p,
 			    struct vx_device *const *devs, size_t n);
-/* Stops the threads (waiting for running polls) and frees the poller. */
+/* The most workers the poller starts (0 for NULL: no poller). */
+size_t			 vx_poller_workers(const struct vx_poller *p);
+/*
+ * Stops the threads and frees the poller.  Polls in progress are
+ * cancelled (vx_deadline_cancel_all: every deadline of the process ends)
+ * and waited for.
+ */
 void			 vx_poller_stop(struct vx_poller *p);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdlimit.h"
 #include "log.h"
 
 void
@@ -14,6 +15,7 @@ vx_runtime_init(struct vx_runtime *rt, const char *config_path,
 	rt->poller = poller;
 	pthread_mutex_init(&rt->reload_lock, NULL);
 	pthread_mutex_init(&rt->lock, NULL);
+	pthread_cond_init(&rt->reload_cv, NULL);
 	rt->start_ms = vx_now_wall_ms();
 	vx_correlator_init(&rt->corr);
 }
@@ -31,8 +33,34 @@ vx_devtable_unref(struct vx_devtable *t)
 }
 
 void
+vx_runtime_set_reload_fn(struct vx_runtime *rt, bool (*fn)(void *arg),
+    void *arg)
+{
+	pthread_mutex_lock(&rt->lock);
+	rt->reload_fn = fn;
+	rt->reload_arg = arg;
+	pthread_mutex_unlock(&rt->lock);
+}
+
+void
+vx_runtime_stop_reloads(struct vx_runtime *rt)
+{
+	bool join;
+
+	pthread_mutex_lock(&rt->lock);
+	rt->stopping = true;
+	pthread_cond_signal(&rt->reload_cv);
+	join = rt->reloader_started;
+	rt->reloader_started = false;
+	pthread_mutex_unlock(&rt->lock);
+	if (join)
+		pthread_join(rt->reloader, NULL);
+}
+
+void
 vx_runtime_release(struct vx_runtime *rt)
 {
+	vx_runtime_stop_reloads(rt);
 	if (rt->table != NULL) {
 		for (size_t i = 0; i < rt->table->n; i++)
 			atomic_store(&rt->table->devs[i]->retired, true);
@@ -41,7 +69,74 @@ vx_runtime_release(struct vx_runtime *rt)
 	rt->table = NULL;
 	pthread_mutex_destroy(&rt->reload_lock);
 	pthread_mutex_destroy(&rt->lock);
+	pthread_cond_destroy(&rt->reload_cv);
 	vx_correlator_release(&rt->corr);
+}
+
+static void *
+reloader_main(void *arg)
+{
+	struct vx_runtime *rt = arg;
+
+	pthread_mutex_lock(&rt->lock);
+	for (;;) {
+		while (!rt->reload_wanted && !rt->stopping)
+			pthread_cond_wait(&rt->reload_cv, &rt->lock);
+		if (rt->stopping)
+			break;
+		rt->reload_wanted = false;
+		pthread_mutex_unlock(&rt->lock);
+		if (rt->reload_fn != NULL)
+			rt->reload_fn(rt->reload_arg);
+		else
+			vx_runtime_reload(rt, NULL);
+		pthread_mutex_lock(&rt->lock);
+	}
+	pthread_mutex_unlock(&rt->lock);
+	return NULL;
+}
+
+void
+vx_runtime_reload_async(struct vx_runtime *rt)
+{
+	pthread_mutex_lock(&rt->lock);
+	if (!rt->reloader_started && !rt->stopping) {
+		if (pthread_create(&rt->reloader, NULL, reloader_main, rt) != 0) {
+			pthread_mutex_unlock(&rt->lock);
+			vx_log_error("cannot start a reload thread; reloading "
+			    "in the signal handler's thread");
+			if (rt->reload_fn != NULL)
+				rt->reload_fn(rt->reload_arg);
+			else
+				vx_runtime_reload(rt, NULL);
+			return;
+		}
+		rt->reloader_started = true;
+	}
+	rt->reload_wanted = true;
+	pthread_cond_signal(&rt->reload_cv);
+	pthread_mutex_unlock(&rt->lock);
+}
+
+/* Logs, once, what the configuration needs against the limit. */
+static void
+log_fds(struct vx_runtime *rt, const struct vx_fd_need *need)
+{
+	struct vx_fd_need	n = *need;
+	unsigned long long	limit = vx_fd_limit(false);
+
+	if (rt->fds_logged)
+		return;
+	rt->fds_logged = true;
+	if (limit == 0)
+		vx_log_info("file descriptors: the configuration needs about "
+		    "%zu (%zu kept by devices, %zu for polls, %zu for HTTP); "
+		    "no limit", n.total, n.kept, n.polling, n.http);
+	else
+		vx_log_info("file descriptors: the configuration needs about "
+		    "%zu (%zu kept by devices, %zu for polls, %zu for HTTP) of "
+		    "the limit of %llu", n.total, n.kept, n.polling, n.http,
+		    limit);
 }
 
 struct vx_spi_check *
@@ -106,6 +201,14 @@ vx_runtime_reload_status(struct vx_runtime *rt, bool *ok, int64_t *success_ms)
 	pthread_mutex_unlock(&rt->lock);
 }
 
+void
+vx_runtime_reload_failed(struct vx_runtime *rt)
+{
+	pthread_mutex_lock(&rt->lock);
+	rt->reload_ok = false;
+	pthread_mutex_unlock(&rt->lock);
+}
+
 /* The new table: unchanged devices are kept (sessions and all). */
 static struct vx_devtable *
 build_table(struct vx_config *cfg, const struct vx_devtable *old)
@@ -155,10 +258,20 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	struct vx_config	*cfg;
 	struct vx_devtable	*old, *t = NULL;
 	size_t			 kept = 0;
+	struct vx_fd_need	 need;
 
 	pthread_mutex_lock(&rt->reload_lock);
 	cfg = vx_config_load(rt->config_path, &errs);
+	/* A configuration that cannot fit in the descriptor limit. */
+	if (cfg != NULL && !vx_fd_check(cfg, vx_poller_workers(rt->poller),
+	    vx_fd_limit(false), &errs)) {
+		vx_config_free(cfg);
+		cfg = NULL;
+	}
 	old = vx_runtime_table(rt);
+	/* Before build_table, which takes the devices' configurations. */
+	if (cfg != NULL)
+		vx_fd_need(cfg, vx_poller_workers(rt->poller), &need);
 	if (cfg != NULL)
 		t = build_table(cfg, old);
 	if (t == NULL) {
@@ -202,6 +315,7 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	rt->reload_ok = true;
 	rt->reload_success_ms = vx_now_wall_ms();
 	pthread_mutex_unlock(&rt->lock);
+	log_fds(rt, &need);
 	if (rt->poller != NULL)
 		vx_poller_set_devices(rt->poller, t->devs, t->n);
 	vx_log_info("%s: configuration loaded: %zu device%s (%zu unchanged)",

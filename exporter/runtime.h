@@ -38,6 +38,17 @@ struct vx_runtime {
 	int64_t			 reload_success_ms;
 	int64_t			 start_ms;
 	struct vx_correlator	 corr;		/* SPI agreement of pairs */
+	bool			 fds_logged;	/* the need, once */
+
+	/* The reload thread (vx_runtime_reload_async), under lock. */
+	pthread_t		 reloader;
+	pthread_cond_t		 reload_cv;
+	bool			 reloader_started;
+	bool			 reload_wanted;
+	bool			 stopping;
+	/* What the reload thread runs, if not vx_runtime_reload. */
+	bool			(*reload_fn)(void *arg);
+	void			*reload_arg;
 };
 
 void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -51,6 +62,25 @@ void	vx_runtime_release(struct vx_runtime *rt);
  * running table stays as it was.
  */
 bool	vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors);
+
+/*
+ * Asks for a reload (SIGHUP) and returns at once: the reload runs in a
+ * thread of its own, so that the main thread is always free to handle
+ * SIGTERM.  Requests made while a reload runs are served by one more.
+ */
+void	vx_runtime_reload_async(struct vx_runtime *rt);
+/*
+ * What the reload thread runs instead of vx_runtime_reload (which fn
+ * must call), for a reload of more than the device table (the web
+ * configuration).  Set before the first vx_runtime_reload_async.
+ */
+void	vx_runtime_set_reload_fn(struct vx_runtime *rt, bool (*fn)(void *arg),
+	    void *arg);
+/*
+ * Ends the reload thread, after the reload in progress if any; later
+ * requests are ignored.  Before freeing what reload_fn uses.
+ */
+void	vx_runtime_stop_reloads(struct vx_runtime *rt);
 
 /* A reference to the current table (release with vx_devtable_unref). */
 struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);
@@ -67,6 +97,12 @@ struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
 struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
 			    const struct vx_devtable *t,
 			    struct vx_snapshot *const *snaps, size_t *n);
+
+/*
+ * Marks the last reload as failed (the web configuration, reloaded with
+ * the configuration, was refused).
+ */
+void	vx_runtime_reload_failed(struct vx_runtime *rt);
 
 /* Reload status for the self-metrics. */
 void	vx_runtime_reload_status(struct vx_runtime *rt, bool *ok,

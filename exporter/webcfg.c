@@ -261,62 +261,29 @@ static char *
 read_pem_file(const struct vx_cfg_doc *doc, const struct vx_cfg_node *at,
     const char *key, const char *path, struct vx_cfg_errors *errs)
 {
-	char	 full[PATH_MAX_LEN];
-	FILE	*f;
-	char	*buf, *copy;
+	char	 full[PATH_MAX_LEN], why[160];
+	char	*buf;
 	size_t	 len = 0;
 
 	if (!vx_cfg_path(doc, path, full, sizeof(full))) {
 		vx_cfg_error(errs, at, "%s: path is too long", key);
 		return NULL;
 	}
-	f = fopen(full, "rb");
-	if (f == NULL) {
-		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
-		    strerror(errno));
-		return NULL;
-	}
-	buf = malloc(PEM_MAX + 1);
+	/* A regular file, opened without blocking (cfg.h). */
+	buf = vx_cfg_file_read(full, PEM_MAX, &len, why, sizeof(why));
 	if (buf == NULL) {
-		fclose(f);
-		vx_cfg_error(errs, at, "out of memory");
+		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
+		    why);
 		return NULL;
 	}
-	len = fread(buf, 1, PEM_MAX + 1, f);
-	if (ferror(f)) {
-		vx_cfg_error(errs, at, "cannot read %s '%s': %s", key, full,
-		    strerror(errno));
-		goto fail;
-	}
-	if (len > PEM_MAX) {
-		vx_cfg_error(errs, at, "%s '%s' is larger than %d bytes", key,
-		    full, PEM_MAX);
-		goto fail;
-	}
-	buf[len] = '\0';
 	if (len == 0 || strlen(buf) != len) {
 		vx_cfg_error(errs, at, "%s '%s' is empty or not a PEM file",
 		    key, full);
-		goto fail;
-	}
-	fclose(f);
-	/* Keep only what was read; the big buffer is wiped (keys). */
-	copy = malloc(len + 1);
-	if (copy == NULL) {
-		vx_cfg_error(errs, at, "out of memory");
 		explicit_bzero(buf, len);
 		free(buf);
 		return NULL;
 	}
-	memcpy(copy, buf, len + 1);
-	explicit_bzero(buf, len);
-	free(buf);
-	return copy;
-fail:
-	explicit_bzero(buf, len);
-	free(buf);
-	fclose(f);
-	return NULL;
+	return buf;
 }
 
 /*
@@ -1106,9 +1073,36 @@ vx_webcfg_mhd_options(const struct vx_webcfg *w, unsigned int *flags,
 void
 vx_webcfg_add_headers(const struct vx_webcfg *w, struct MHD_Response *r)
 {
-	if (w == NULL || r == NULL)
+	if (r == NULL)
 		return;
-	for (size_t i = 0; i < w->nheaders; i++)
+	/* Always sent; the only value a web config may give it anyway. */
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (w == NULL)
+		return;
+	for (size_t i = 0; i < w->nheaders; i++) {
+		if (strcasecmp(w->headers[i].name,
+		    "X-Content-Type-Options") == 0)
+			continue;
 		MHD_add_response_header(r, w->headers[i].name,
 		    w->headers[i].value);
+	}
+}
+
+static bool
+str_same(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+bool
+vx_webcfg_tls_same(const struct vx_webcfg *a, const struct vx_webcfg *b)
+{
+	bool ta = a != NULL && a->tls, tb = b != NULL && b->tls;
+
+	if (!ta || !tb)
+		return ta == tb;
+	return str_same(a->cert_pem, b->cert_pem) &&
+	    str_same(a->key_pem, b->key_pem) &&
+	    str_same(a->ca_pem, b->ca_pem) &&
+	    str_same(a->priorities, b->priorities);
 }

@@ -25,9 +25,9 @@
  *
  * Relative paths are taken from the directory of the web config file.  The
  * whole file, and every certificate and key it names, is read and checked
- * by vx_webcfg_load(); nothing is read again while serving, so a changed
- * certificate needs a restart (the exporter-toolkit re-reads the file on
- * each connection instead).
+ * by vx_webcfg_load(); the HTTP server loads it again on SIGHUP and
+ * /-/reload (the exporter-toolkit re-reads it on each connection instead)
+ * and keeps the running one if the new one has errors.
  *
  * Differences from the exporter-toolkit, all of them refusals with a
  * file:line:col error rather than a silent change of meaning:
@@ -66,7 +66,7 @@ struct vx_webcfg;
  * key and CA files it names.  Returns a new object (free with
  * vx_webcfg_free()), or NULL with every problem found recorded in errs as
  * "file:line:col: message".  Thread-safe; logs only a warning when users
- * have different bcrypt costs (see vx_webcfg_check()).
+ * have different bcrypt costs (see vx_webcfg_verify()).
  */
 struct vx_webcfg *vx_webcfg_load(const char *path,
 	    struct vx_cfg_errors *errs);
@@ -93,25 +93,58 @@ bool	vx_webcfg_tls(const struct vx_webcfg *w);
 size_t	vx_webcfg_mhd_options(const struct vx_webcfg *w,
 	    unsigned int *flags, struct MHD_OptionItem *opts, size_t max);
 
-/*
- * To be called once per request, first thing in the access handler (on
- * its first call for the request).  Returns true if the request may
- * proceed.  Otherwise it has queued the answer and stored the result of
- * MHD_queue_response() in *ret, which the handler must return:
- *   403 if the client certificate does not satisfy client_auth_type or
- *       client_allowed_sans;
- *   401 with 'WWW-Authenticate: Basic realm="vpn_exporter"' if
- *       basic_auth_users is set and the credentials are missing or wrong.
- * The configured headers are added to those answers.  A bcrypt check
- * costs as much for an unknown user as for a known one; successful checks
- * are cached (keyed by a keyed hash of user, password and stored hash) so
- * that a scraper does not pay bcrypt on every scrape.  w may be NULL
- * (always true).  Thread-safe; bcrypt runs one at a time.
- */
-bool	vx_webcfg_check(const struct vx_webcfg *w, struct MHD_Connection *c,
-	    enum MHD_Result *ret);
+/* True if a and b configure the same TLS (either may be NULL). */
+bool	vx_webcfg_tls_same(const struct vx_webcfg *a,
+	    const struct vx_webcfg *b);
 
-/* Adds http_server_config.headers to r.  w may be NULL (no-op). */
+/*
+ * Checking a request is split in two so that an event loop never waits
+ * for bcrypt: vx_webcfg_precheck() does what is cheap, in the loop, and
+ * vx_webcfg_verify() runs bcrypt, on a worker thread.
+ */
+enum vx_webcfg_verdict {
+	VX_WEBCFG_ALLOW,
+	VX_WEBCFG_FORBIDDEN,	/* 403: the client certificate */
+	VX_WEBCFG_UNAUTHORIZED,	/* 401: basic auth missing or malformed */
+	VX_WEBCFG_VERIFY,	/* to check with vx_webcfg_verify() */
+};
+
+/* Credentials taken from a request, kept until they are checked. */
+struct vx_webcfg_creds {
+	char		 addr[46];	/* the client's address, for the log */
+	unsigned char	*data;		/* "user:password", decoded */
+	size_t		 size;
+	size_t		 ulen;
+};
+
+/*
+ * The checks without bcrypt: the client certificate, the presence and
+ * syntax of basic auth, and the cache of credentials already verified
+ * (keyed by a keyed hash of user, password and stored hash, so that a
+ * scraper does not pay bcrypt on every scrape).  With VX_WEBCFG_VERIFY,
+ * *cr holds the credentials: pass it to vx_webcfg_verify(), then
+ * vx_webcfg_creds_clear().  Refusals are logged at debug level with the
+ * client's address, never with the user name or the password.  w may be
+ * NULL (always VX_WEBCFG_ALLOW).  Thread-safe.
+ */
+enum vx_webcfg_verdict vx_webcfg_precheck(const struct vx_webcfg *w,
+	    struct MHD_Connection *c, struct vx_webcfg_creds *cr);
+
+/*
+ * bcrypt: true if the credentials match a user.  It costs as much for an
+ * unknown user as for a known one.  bcrypt runs one at a time; successes
+ * are cached.  Thread-safe.
+ */
+bool	vx_webcfg_verify(const struct vx_webcfg *w,
+	    struct vx_webcfg_creds *cr);
+
+/* Wipes and frees the credentials; cr may hold none. */
+void	vx_webcfg_creds_clear(struct vx_webcfg_creds *cr);
+
+/*
+ * Adds the headers every answer carries: X-Content-Type-Options: nosniff,
+ * and http_server_config.headers.  w may be NULL.
+ */
 void	vx_webcfg_add_headers(const struct vx_webcfg *w,
 	    struct MHD_Response *r);
 

@@ -257,28 +257,6 @@ peer_addr(struct MHD_Connection *c, char *buf, size_t len)
 		    (const void *)sa)->sin6_addr, buf, (socklen_t)len);
 }
 
-static enum MHD_Result
-deny(const struct vx_webcfg *w, struct MHD_Connection *c,
-    unsigned int status, const char *body, bool basic)
-{
-	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
-
-	r = MHD_create_response_from_buffer(strlen(body),
-	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/plain; charset=utf-8");
-	if (basic)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
-		    "Basic realm=\"" REALM "\"");
-	vx_webcfg_add_headers(w, r);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
 /* True if one of the certificate's SANs is in client_allowed_sans. */
 static bool
 san_allowed(const struct vx_webcfg *w, const gnutls_datum_t *der)
@@ -371,14 +349,13 @@ client_cert_problem(const struct vx_webcfg *w, struct MHD_Connection *c)
 
 /*
  * The credentials of an "Authorization: Basic" header, decoded into
- * *out (gnutls_free() it after wiping); false if there are none.
+ * cr->data; false if there are none.
  */
 static bool
-basic_credentials(struct MHD_Connection *c, gnutls_datum_t *out,
-    size_t *ulen)
+basic_credentials(struct MHD_Connection *c, struct vx_webcfg_creds *cr)
 {
 	const char	*h, *end;
-	gnutls_datum_t	 in;
+	gnutls_datum_t	 in, out;
 	const void	*colon;
 
 	h = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
@@ -399,55 +376,109 @@ basic_credentials(struct MHD_Connection *c, gnutls_datum_t *out,
 		return false;
 	in.data = (unsigned char *)(uintptr_t)h;
 	in.size = (unsigned int)(end - h);
-	if (gnutls_base64_decode2(&in, out) < 0)
+	if (gnutls_base64_decode2(&in, &out) < 0)
 		return false;
-	colon = memchr(out->data, ':', out->size);
+	colon = memchr(out.data, ':', out.size);
 	if (colon == NULL) {
-		explicit_bzero(out->data, out->size);
-		gnutls_free(out->data);
+		explicit_bzero(out.data, out.size);
+		gnutls_free(out.data);
 		return false;
 	}
-	*ulen = (size_t)((const unsigned char *)colon - out->data);
+	cr->data = out.data;
+	cr->size = out.size;
+	cr->ulen = (size_t)((const unsigned char *)colon - out.data);
 	return true;
 }
 
-bool
-vx_webcfg_check(const struct vx_webcfg *w, struct MHD_Connection *c,
-    enum MHD_Result *ret)
+void
+vx_webcfg_creds_clear(struct vx_webcfg_creds *cr)
 {
-	const char	*why;
-	char		 addr[INET6_ADDRSTRLEN];
-	gnutls_datum_t	 cred;
-	size_t		 ulen;
-	bool		 ok;
+	if (cr->data != NULL) {
+		explicit_bzero(cr->data, cr->size);
+		gnutls_free(cr->data);
+	}
+	cr->data = NULL;
+	cr->size = cr->ulen = 0;
+}
 
+/* A cache hit for credentials that are usable and of a known user. */
+static bool
+cached_ok(const struct vx_webcfg *w, const char *user, size_t ulen,
+    const char *pass, size_t plen)
+{
+	unsigned char	 digest[WEBCFG_DIGEST_LEN];
+	const char	*hash = NULL;
+	bool		 found = false, hit;
+
+	/* The same look-ups as vx_webcfg_basic_ok(), whoever the user is. */
+	for (size_t i = 0; i < w->nusers; i++) {
+		const struct webcfg_user	*u = &w->users[i];
+		bool				 eq;
+
+		eq = u->name_len == ulen && ct_equal(u->name, user, ulen);
+		if (eq)
+			hash = u->hash;
+		found |= eq;
+	}
+	if (hash == NULL)
+		hash = w->dummy_hash;
+	hit = cache_digest(w, user, ulen, pass, plen, hash, digest) &&
+	    cache_lookup(w->auth, digest);
+	explicit_bzero(digest, sizeof(digest));
+	hit = hit && found && plen <= WEBCFG_PASSWORD_MAX &&
+	    memchr(pass, '\0', plen) == NULL;
+	if (hit) {
+		pthread_mutex_lock(&w->auth->cache_lock);
+		w->auth->cache_hits++;
+		pthread_mutex_unlock(&w->auth->cache_lock);
+	}
+	return hit;
+}
+
+enum vx_webcfg_verdict
+vx_webcfg_precheck(const struct vx_webcfg *w, struct MHD_Connection *c,
+    struct vx_webcfg_creds *cr)
+{
+	const char *why;
+
+	memset(cr, 0, sizeof(*cr));
 	if (w == NULL)
-		return true;
+		return VX_WEBCFG_ALLOW;
 	why = client_cert_problem(w, c);
 	if (why != NULL) {
-		peer_addr(c, addr, sizeof(addr));
-		vx_log_debug("http: 403 for %s: %s", addr, why);
-		*ret = deny(w, c, MHD_HTTP_FORBIDDEN, "forbidden: client "
-		    "certificate required or not accepted\n", false);
-		return false;
+		peer_addr(c, cr->addr, sizeof(cr->addr));
+		vx_log_debug("http: 403 for %s: %s", cr->addr, why);
+		return VX_WEBCFG_FORBIDDEN;
 	}
 	if (w->nusers == 0)
+		return VX_WEBCFG_ALLOW;
+	peer_addr(c, cr->addr, sizeof(cr->addr));
+	if (!basic_credentials(c, cr)) {
+		vx_log_debug("http: 401 for %s: basic auth missing or "
+		    "malformed", cr->addr);
+		return VX_WEBCFG_UNAUTHORIZED;
+	}
+	if (cached_ok(w, (const char *)cr->data, cr->ulen,
+	    (const char *)cr->data + cr->ulen + 1, cr->size - cr->ulen - 1)) {
+		vx_webcfg_creds_clear(cr);
+		return VX_WEBCFG_ALLOW;
+	}
+	return VX_WEBCFG_VERIFY;
+}
+
+bool
+vx_webcfg_verify(const struct vx_webcfg *w, struct vx_webcfg_creds *cr)
+{
+	bool ok;
+
+	if (w == NULL || w->nusers == 0)
 		return true;
-	ok = false;
-	if (basic_credentials(c, &cred, &ulen)) {
-		ok = vx_webcfg_basic_ok(w, (const char *)cred.data, ulen,
-		    (const char *)cred.data + ulen + 1, cred.size - ulen - 1);
-		explicit_bzero(cred.data, cred.size);
-		gnutls_free(cred.data);
-	}
-	if (!ok) {
-		/* Neither the user name nor the password is logged. */
-		peer_addr(c, addr, sizeof(addr));
-		vx_log_debug("http: 401 for %s: basic auth missing or wrong",
-		    addr);
-		*ret = deny(w, c, MHD_HTTP_UNAUTHORIZED, "unauthorized\n",
-		    true);
+	if (cr->data == NULL)
 		return false;
-	}
-	return true;
+	ok = vx_webcfg_basic_ok(w, (const char *)cr->data, cr->ulen,
+	    (const char *)cr->data + cr->ulen + 1, cr->size - cr->ulen - 1);
+	/* Neither the user name nor the password is logged. */
+	if (!ok)
+		vx_log_debug("http: 401 for %s: basic auth wrong", cr->addr);
+	return ok;
 }

@@ -40,7 +40,7 @@ struct webcfg_header {
 };
 
 /*
- * What changes while serving.  vx_webcfg_check() gets a const
+ * What changes while serving.  vx_webcfg_precheck() gets a const
  * struct vx_webcfg, which points here.
  */
 struct webcfg_auth_state {

@@ -13,7 +13,7 @@ packages=(
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	prometheus prometheus-alertmanager
 	# benchmarks
-	prometheus-snmp-exporter
+	prometheus-snmp-exporter wrk
 )
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -40,6 +40,16 @@ int			 asa_snmp_map_finish(struct asa_snmp_map *m,
 int			 asa_snmp_map_has_hc(const struct asa_snmp_map *m);
 /* Number of cipSecTunnelTable rows seen. */
 size_t			 asa_snmp_map_tunnel_rows(const struct asa_snmp_map *m);
+/*
+ * Splits the tunnel rows seen into at most parts ranges of about equal
+ * size, for walking the tables indexed by tunnel row in parallel: writes
+ * the row indexes where ranges 2.. start, increasing, to bounds (at most
+ * max of them) and returns how many.  0: one range, the whole table.
+ */
+#define ASA_SNMP_RANGES_MAX	32
+size_t			 asa_snmp_map_tunnel_bounds(
+			    const struct asa_snmp_map *m, size_t parts,
+			    uint32_t *bounds, size_t max);
 
 /* "snmpwalk -On" text -> model (vx_parse_fn). */
 int	asa_parse_snmpwalk(const char *text, size_t len,

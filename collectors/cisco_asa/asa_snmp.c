@@ -35,23 +35,26 @@ oid_set(struct vx_oid *o, const uint32_t *base, size_t n, uint32_t last)
 	o->len = n + 1;
 }
 
-/* Walks the given columns of one table entry. */
-static int
-walk_table(struct vx_snmp_dev *st, const uint32_t *entry, size_t elen,
-    const uint32_t *cols, size_t ncols, struct asa_snmp_map *m,
-    struct vx_deadline deadline, struct vx_err *err)
+static void
+columns(struct vx_oid *oids, const uint32_t *entry, size_t elen,
+    const uint32_t *cols, size_t ncols)
 {
-	struct vx_oid oids[32];
-
 	for (size_t i = 0; i < ncols; i++)
 		oid_set(&oids[i], entry, elen, cols[i]);
-	return vx_snmp_walk_columns(st->sess, oids, ncols,
-	    (int)st->opts.max_repetitions, asa_snmp_map_add, m, deadline, err);
 }
 
+#define LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Two rounds of concurrent requests.  First the scalars, the tunnel
+ * table and the IKE table; then the tables indexed by tunnel row: the
+ * SPI table (two to four rows per tunnel row, the longest walk) and, for
+ * agents without Counter64, the 32-bit octet columns, each split into
+ * ranges of tunnel rows that are walked at the same time.
+ */
 static int
-poll_device(struct vx_snmp_dev *st, struct asa_snmp_map *m,
-    struct vx_deadline deadline, struct vx_err *err)
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
+    struct asa_snmp_map *m, struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t cike_entry[] = { IPSEC_MIB, 2, 3, 1 };
 	static const uint32_t tun_entry[] = { IPSEC_MIB, 3, 2, 1 };
@@ -74,32 +77,55 @@ poll_device(struct vx_snmp_dev *st, struct asa_snmp_map *m,
 		{ RAS_ACT, 30, 0 },
 	};
 	static const size_t scalar_len[] = { 14, 14, 14, 13, 13 };
-	struct vx_oid	scalars[5];
-	int		rc;
+	struct vx_oid		scalars[5], tun[LEN(tun_cols)];
+	struct vx_oid		cike[LEN(cike_cols)], spi[LEN(spi_cols)];
+	struct vx_oid		tun32[LEN(tun_cols32)];
+	struct vx_snmp_walk	walks[2 * ASA_SNMP_RANGES_MAX];
+	uint32_t		bounds[ASA_SNMP_RANGES_MAX];
+	int			reps = (int)st->opts.max_repetitions, rc;
+	size_t			nw = 0, nb;
 
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < LEN(scalars); i++) {
 		memcpy(scalars[i].sub, scalar_oids[i],
 		    scalar_len[i] * sizeof(uint32_t));
 		scalars[i].len = scalar_len[i];
 	}
-	rc = vx_snmp_get(st->sess, scalars, 5, asa_snmp_map_add, m, deadline,
-	    err);
-	if (rc == 0)
-		rc = walk_table(st, tun_entry, 13, tun_cols,
-		    sizeof(tun_cols) / sizeof(tun_cols[0]), m, deadline, err);
-	/* Counter64 columns need v2c or v3; fall back to 32-bit + wraps. */
-	if (rc == 0 && !asa_snmp_map_has_hc(m) &&
-	    asa_snmp_map_tunnel_rows(m) > 0)
-		rc = walk_table(st, tun_entry, 13, tun_cols32,
-		    sizeof(tun_cols32) / sizeof(tun_cols32[0]), m, deadline,
-		    err);
-	if (rc == 0)
-		rc = walk_table(st, spi_entry, 13, spi_cols,
-		    sizeof(spi_cols) / sizeof(spi_cols[0]), m, deadline, err);
-	if (rc == 0)
-		rc = walk_table(st, cike_entry, 13, cike_cols,
-		    sizeof(cike_cols) / sizeof(cike_cols[0]), m, deadline, err);
-	return rc;
+	columns(tun, tun_entry, LEN(tun_entry), tun_cols, LEN(tun_cols));
+	columns(cike, cike_entry, LEN(cike_entry), cike_cols, LEN(cike_cols));
+	columns(spi, spi_entry, LEN(spi_entry), spi_cols, LEN(spi_cols));
+	columns(tun32, tun_entry, LEN(tun_entry), tun_cols32,
+	    LEN(tun_cols32));
+	walks[nw++] = (struct vx_snmp_walk){ tun, LEN(tun), false, 0, 0 };
+	walks[nw++] = (struct vx_snmp_walk){ cike, LEN(cike), false, 0, 0 };
+	rc = vx_snmp_run(sess, scalars, LEN(scalars), walks, nw, reps,
+	    asa_snmp_map_add, m, deadline, err);
+	if (rc != 0)
+		return rc;
+
+	/*
+	 * As many ranges as requests may be in flight, but no range smaller
+	 * than one request's worth of tunnel rows: a small table is walked
+	 * whole.
+	 */
+	nb = asa_snmp_map_tunnel_bounds(m, asa_snmp_map_tunnel_rows(m) /
+	    (size_t)reps < (size_t)st->opts.max_in_flight ?
+	    asa_snmp_map_tunnel_rows(m) / (size_t)reps :
+	    (size_t)st->opts.max_in_flight, bounds, LEN(bounds));
+	nw = 0;
+	for (size_t r = 0; r <= nb; r++) {
+		uint32_t lo = r == 0 ? 0 : bounds[r - 1];
+		uint32_t hi = r == nb ? 0 : bounds[r];
+
+		walks[nw++] = (struct vx_snmp_walk){ spi, LEN(spi), nb > 0, lo,
+		    hi };
+		/* Counter64 columns need v2c or v3; else 32-bit + wraps. */
+		if (!asa_snmp_map_has_hc(m) &&
+		    asa_snmp_map_tunnel_rows(m) > 0)
+			walks[nw++] = (struct vx_snmp_walk){ tun32,
+			    LEN(tun32), nb > 0, lo, hi };
+	}
+	return vx_snmp_run(sess, NULL, 0, walks, nw, reps, asa_snmp_map_add,
+	    m, deadline, err);
 }
 
 static int
@@ -107,16 +133,20 @@ asa_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct vx_snmp_dev	*st = arg;
+	struct vx_snmp		*sess = NULL;
 	struct asa_snmp_map	*m;
 	int			 rc;
 
-	rc = vx_snmp_dev_open(st, target, deadline, err);
+	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
 	if (rc != 0)
 		return rc;
 	m = asa_snmp_map_new();
 	if (m == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = poll_device(st, m, deadline, err);
+		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
+	else
+		rc = poll_device(st, sess, m, deadline, err);
+	snap->requests = vx_snmp_requests(sess);
+	vx_snmp_close(sess);
 	if (rc == 0)
 		rc = asa_snmp_map_finish(m, snap, err);
 	asa_snmp_map_free(m);
@@ -155,6 +185,8 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.vendor = "cisco_asa",
 	.transport = VX_TRANSPORT_SNMP,
 	.priority = VX_PRIO_NORMAL,
+	.fds_kept = 0,
+	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = asa_snmp_configure,
 	.collect = asa_snmp_collect,
 	.fields = asa_snmp_fields,

@@ -89,7 +89,7 @@ struct tun_row {
 struct ike_row {
 	uint32_t	idx;
 	char		peer[48];	/* cikeTunRemoteAddr as text */
-	char		peer_id[VX_MODEL_STR_MAX + 1];	/* RemoteValue */
+	uint32_t	peer_id;	/* RemoteValue: offset in ids; 0 none */
 	char		local[48];
 	int64_t		life_s;
 	int64_t		active_cs;
@@ -109,6 +109,9 @@ struct spi_row {
 
 struct asa_snmp_map {
 	struct vx_rows	tun, ike, spi;
+	/* IKE peer identities, NUL-terminated, at offsets 1.. (0: none). */
+	char		*ids;
+	size_t		 ids_len, ids_cap;
 	uint64_t	dev[VX_DV__COUNT];
 	uint32_t	dev_set;
 	bool		saw_hc;
@@ -136,6 +139,7 @@ asa_snmp_map_free(struct asa_snmp_map *m)
 	vx_rows_release(&m->tun);
 	vx_rows_release(&m->ike);
 	vx_rows_release(&m->spi);
+	free(m->ids);
 	free(m);
 }
 
@@ -149,6 +153,40 @@ size_t
 asa_snmp_map_tunnel_rows(const struct asa_snmp_map *m)
 {
 	return m->tun.n;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+size_t
+asa_snmp_map_tunnel_bounds(const struct asa_snmp_map *m, size_t parts,
+    uint32_t *bounds, size_t max)
+{
+	const struct tun_row	*rows = m->tun.v;
+	uint32_t		*idx;
+	size_t			 n = m->tun.n, nb = 0;
+
+	if (parts < 2 || n < 2 * parts || max == 0)
+		return 0;
+	idx = malloc(n * sizeof(*idx));
+	if (idx == NULL)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = rows[i].idx;
+	qsort(idx, n, sizeof(*idx), cmp_u32);
+	for (size_t p = 1; p < parts && nb < max; p++) {
+		uint32_t b = idx[p * n / parts];
+
+		if (b > 0 && (nb == 0 || b > bounds[nb - 1]))
+			bounds[nb++] = b;
+	}
+	free(idx);
+	return nb;
 }
 
 static void
@@ -217,12 +255,32 @@ add_ike(struct asa_snmp_map *m, uint32_t col, uint32_t idx,
 		copy_inet(vb, row->local, sizeof(row->local));
 		break;
 	case 7:
-		if (vb->type == VX_VB_OCTETS) {
+		if (vb->type == VX_VB_OCTETS && vb->v.s.len > 0) {
 			size_t len = vb->v.s.len < VX_MODEL_STR_MAX ?
 			    vb->v.s.len : VX_MODEL_STR_MAX;
 
-			memcpy(row->peer_id, vb->v.s.p, len);
-			row->peer_id[len] = '\0';
+			/* Kept aside: most rows have an address instead. */
+			if (m->ids_len + len + 2 > m->ids_cap) {
+				size_t	 ncap = m->ids_cap ? m->ids_cap * 2 :
+					    4096;
+				char	*p;
+
+				while (ncap < m->ids_len + len + 2)
+					ncap *= 2;
+				if (ncap > UINT32_MAX ||
+				    (p = realloc(m->ids, ncap)) == NULL) {
+					m->oom = true;
+					break;
+				}
+				m->ids = p;
+				m->ids_cap = ncap;
+				if (m->ids_len == 0)
+					m->ids[m->ids_len++] = '\0';
+			}
+			row->peer_id = (uint32_t)m->ids_len;
+			memcpy(m->ids + m->ids_len, vb->v.s.p, len);
+			m->ids[m->ids_len + len] = '\0';
+			m->ids_len += len + 1;
 		}
 		break;
 	case 8:
@@ -523,7 +581,8 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 	for (i = 0; i < m->ike.n; i++) {
 		const struct ike_row	*r = (struct ike_row *)m->ike.v + i;
 		const char		*peer = r->peer[0] != '\0' ? r->peer :
-					    r->peer_id;
+					    r->peer_id != 0 ? m->ids + r->peer_id :
+					    "";
 		struct vx_ike_sa	*ike;
 
 		if (peer[0] == '\0')

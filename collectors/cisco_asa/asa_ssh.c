@@ -311,6 +311,12 @@ const struct vx_collector_ops asa_ssh_ops = {
 	.vendor = "cisco_asa",
 	.transport = VX_TRANSPORT_SSH,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * One TCP socket per device, kept: a login per poll floods the
+	 * device's AAA log.  While connecting, libssh reads known_hosts.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = asa_ssh_configure,
 	.collect = asa_ssh_collect,
 	.fields = asa_ssh_fields,

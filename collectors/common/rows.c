@@ -54,12 +54,17 @@ vx_rows_get(struct vx_rows *r, uint64_t key, bool create, bool *created)
 
 	if (created != NULL)
 		*created = false;
+	if (k == r->last_key)
+		return (char *)r->v + r->last_slot * r->size;
 	if (r->hcap != 0) {
 		j = mix(k) & (r->hcap - 1);
 		while (r->keys[j] != 0) {
-			if (r->keys[j] == k)
+			if (r->keys[j] == k) {
+				r->last_key = k;
+				r->last_slot = r->slots[j];
 				return (char *)r->v + (size_t)r->slots[j] *
 				    r->size;
+			}
 			j = (j + 1) & (r->hcap - 1);
 		}
 	}
@@ -84,6 +89,8 @@ vx_rows_get(struct vx_rows *r, uint64_t key, bool create, bool *created)
 	memset((char *)r->v + r->n * r->size, 0, r->size);
 	if (created != NULL)
 		*created = true;
+	r->last_key = k;
+	r->last_slot = r->n;
 	return (char *)r->v + r->n++ * r->size;
 }
 

@@ -138,6 +138,12 @@ const struct vx_collector_ops srx_netconf_ops = {
 	.vendor = "juniper_srx",
 	.transport = VX_TRANSPORT_SSH,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * One SSH session per device, kept; libssh reads known_hosts while
+	 * connecting.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = srx_nc_configure,
 	.collect = srx_nc_collect,
 	.fields = srx_poll_fields,

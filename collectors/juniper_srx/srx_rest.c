@@ -175,6 +175,12 @@ const struct vx_collector_ops srx_rest_ops = {
 	.vendor = "juniper_srx",
 	.transport = VX_TRANSPORT_HTTPS,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * One kept HTTPS connection per device (libcurl's pool); a poll may
+	 * open a new one if the device closed it.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = srx_rest_configure,
 	.collect = srx_rest_collect,
 	.fields = srx_poll_fields,

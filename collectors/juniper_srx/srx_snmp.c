@@ -50,36 +50,37 @@ srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	    (struct vx_snmp_dev **)state);
 }
 
+#define NTABLES	(sizeof(tables) / sizeof(tables[0]))
+
+/* The scalars and every table's columns, walked concurrently. */
 static int
-poll_device(struct vx_snmp_dev *st, struct srx_snmp_map *m,
-    struct vx_deadline deadline, struct vx_err *err)
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
+    struct srx_snmp_map *m, struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t counts[][13] = {
 		{ FLOW_MIB, 1, 1, 0 },		/* jnxIkeNumOfTunnels */
 		{ FLOW_MIB, 2, 1, 0 },		/* jnxIpSecNumOfTunnels */
 	};
-	struct vx_oid	scalars[2], cols[16];
-	int		rc;
+	struct vx_oid		scalars[2], cols[NTABLES][16];
+	struct vx_snmp_walk	walks[NTABLES];
 
 	for (size_t i = 0; i < 2; i++) {
 		memcpy(scalars[i].sub, counts[i], sizeof(counts[i]));
 		scalars[i].len = 13;
 	}
-	rc = vx_snmp_get(st->sess, scalars, 2, srx_snmp_map_add, m, deadline,
-	    err);
-	for (size_t t = 0; rc == 0 && t < sizeof(tables) / sizeof(tables[0]);
-	    t++) {
+	for (size_t t = 0; t < NTABLES; t++) {
 		for (size_t c = 0; c < tables[t].ncols; c++) {
-			memcpy(cols[c].sub, tables[t].entry,
+			memcpy(cols[t][c].sub, tables[t].entry,
 			    tables[t].elen * sizeof(uint32_t));
-			cols[c].sub[tables[t].elen] = tables[t].cols[c];
-			cols[c].len = tables[t].elen + 1;
+			cols[t][c].sub[tables[t].elen] = tables[t].cols[c];
+			cols[t][c].len = tables[t].elen + 1;
 		}
-		rc = vx_snmp_walk_columns(st->sess, cols, tables[t].ncols,
-		    (int)st->opts.max_repetitions, srx_snmp_map_add, m,
-		    deadline, err);
+		walks[t] = (struct vx_snmp_walk){ cols[t], tables[t].ncols,
+		    false, 0, 0 };
 	}
-	return rc;
+	return vx_snmp_run(sess, scalars, 2, walks, NTABLES,
+	    (int)st->opts.max_repetitions, srx_snmp_map_add, m, deadline,
+	    err);
 }
 
 static int
@@ -87,16 +88,20 @@ srx_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct vx_snmp_dev	*st = arg;
+	struct vx_snmp		*sess = NULL;
 	struct srx_snmp_map	*m;
 	int			 rc;
 
-	rc = vx_snmp_dev_open(st, target, deadline, err);
+	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
 	if (rc != 0)
 		return rc;
 	m = srx_snmp_map_new();
 	if (m == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = poll_device(st, m, deadline, err);
+		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
+	else
+		rc = poll_device(st, sess, m, deadline, err);
+	snap->requests = vx_snmp_requests(sess);
+	vx_snmp_close(sess);
 	if (rc == 0)
 		rc = srx_snmp_map_finish(m, snap, err);
 	srx_snmp_map_free(m);
@@ -129,6 +134,8 @@ const struct vx_collector_ops srx_snmp_ops = {
 	.configure = srx_snmp_configure,
 	.collect = srx_snmp_collect,
 	.fields = srx_snmp_fields,
+	.fds_kept = 0,
+	.fds_polling = 1,	/* the poll's UDP socket */
 	.reset = vx_snmp_dev_reset,
 	.free = vx_snmp_dev_free,
 };

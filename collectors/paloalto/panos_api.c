@@ -390,6 +390,13 @@ const struct vx_collector_ops panos_api_ops = {
 	.vendor = "paloalto",
 	.transport = VX_TRANSPORT_HTTPS,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * Kept HTTPS connections (libcurl's pool, one per
+	 * max_concurrent_requests; one by default); a poll may open a new
+	 * one if the firewall closed it.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = panos_configure,
 	.collect = panos_collect,
 	.fields = panos_fields,

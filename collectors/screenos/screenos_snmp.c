@@ -30,11 +30,12 @@ screenos_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct vx_snmp_dev		*st = arg;
+	struct vx_snmp			*sess = NULL;
 	struct screenos_snmp_map	*m;
 	struct vx_oid			 cols[24];
 	int				 rc;
 
-	rc = vx_snmp_dev_open(st, target, deadline, err);
+	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
 	if (rc != 0)
 		return rc;
 	for (size_t c = 0; c < screenos_snmp_ncols; c++) {
@@ -44,10 +45,13 @@ screenos_snmp_collect(void *arg, const struct vx_target *target,
 		cols[c].len = screenos_snmp_entry_len + 1;
 	}
 	if ((m = screenos_snmp_map_new()) == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = vx_snmp_walk_columns(st->sess, cols, screenos_snmp_ncols,
-	    (int)st->opts.max_repetitions, screenos_snmp_map_add, m, deadline,
-	    err);
+		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
+	else
+		rc = vx_snmp_walk_columns(sess, cols, screenos_snmp_ncols,
+		    (int)st->opts.max_repetitions, screenos_snmp_map_add, m,
+		    deadline, err);
+	snap->requests = vx_snmp_requests(sess);
+	vx_snmp_close(sess);
 	if (rc == 0)
 		rc = screenos_snmp_map_finish(m, snap, err);
 	screenos_snmp_map_free(m);
@@ -73,6 +77,8 @@ const struct vx_collector_ops screenos_snmp_ops = {
 	.vendor = SCREENOS_VENDOR,
 	.transport = VX_TRANSPORT_SNMP,
 	.priority = VX_PRIO_NORMAL,
+	.fds_kept = 0,
+	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = screenos_snmp_configure,
 	.collect = screenos_snmp_collect,
 	.fields = screenos_snmp_fields,

@@ -273,6 +273,12 @@ const struct vx_collector_ops screenos_ssh_ops = {
 	.vendor = SCREENOS_VENDOR,
 	.transport = VX_TRANSPORT_SSH,
 	.priority = VX_PRIO_AUTHORITATIVE,
+	/*
+	 * One SSH session per device, kept (a login per poll floods the
+	 * AAA log); libssh reads known_hosts while connecting.
+	 */
+	.fds_kept = 1,
+	.fds_polling = 1,
 	.configure = screenos_ssh_configure,
 	.collect = screenos_ssh_collect,
 	.fields = screenos_ssh_fields,

@@ -1,5 +1,7 @@
 #include "snmp.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,10 @@
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
 #include <net-snmp/library/snmpusm.h>
+
+#include "log.h"
 
 #define WALK_COLS_MAX	64
 /*
@@ -18,25 +23,119 @@
  * response holds a few dozen varbinds anyway.
  */
 #define WALK_VARBINDS_MAX	128
+#define IN_FLIGHT_MAX		64
+/* The shortest wait for an answer we give one request. */
+#define REQUEST_TIMEOUT_MIN_MS	50
+
+enum chain_kind {
+	CHAIN_GET,
+	CHAIN_WALK,
+};
+
+/* One column of a walk, or one OID of a GET. */
+struct col_state {
+	const struct vx_oid	*root;
+	oid			 last[VX_OID_MAX + 2];
+	size_t			 last_len;
+	bool			 done;
+};
+
+struct run;
+
+/*
+ * A chain of requests, each one depending on the answer to the one
+ * before (the next rows of its columns), so at most one of its requests
+ * is outstanding; chains run concurrently.
+ */
+struct chain {
+	struct run		*run;
+	enum chain_kind		 kind;
+	struct col_state	*cols;
+	size_t			 ncols;
+	bool			 bounded;
+	uint32_t		 lo, hi;
+	int			 reps;		/* repetitions asked at most */
+	int			 sent_reps;	/* in the request in flight */
+	int			 tries;		/* sends of this request */
+	bool			 in_flight;
+	bool			 done;
+	size_t			 sent[WALK_COLS_MAX];	/* columns asked for */
+	size_t			 nsent;
+};
+
+/* One vx_snmp_run: its chains, and what the answers have done so far. */
+struct run {
+	struct vx_snmp		*s;
+	vx_varbind_fn		 fn;
+	void			*arg;
+	struct vx_deadline	 deadline;
+	struct vx_err		*err;
+	int			 rc;		/* first error, or 0 */
+	size_t			 in_flight;
+	bool			 active;	/* false: ignore late answers */
+	struct chain		*chains;
+	size_t			 nchains;
+	struct col_state	*cols;
+};
 
 struct vx_snmp {
-	void		*handle;	/* snmp_sess_open() */
-	char		 peer[300];
-	int		 retries;
-	unsigned long	 requests;
+	void			*handle;	/* snmp_sess_open() */
+	int			 fd;
+	netsnmp_large_fd_set	 fds;
+	char			 peer[300];
+	int			 retries;
+	int			 max_in_flight;
+	unsigned long		 requests;
+	unsigned long		 answers;
+	/*
+	 * Runs whose requests may still be outstanding in the session: they
+	 * are freed with it, since net-snmp could still call back into them.
+	 */
+	struct run		**runs;
+	size_t			 nruns;
 };
 
 /*
  * net-snmp keeps USM users in a process-wide list that session opening
- * modifies; serialise opens (sessions are kept, so this is rare).
+ * modifies, and the SNMPv3 initialisation registers its security model;
+ * both happen under this lock.
  */
 static pthread_mutex_t	open_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t	init_once = PTHREAD_ONCE_INIT;
 static pthread_once_t	init_v3_once = PTHREAD_ONCE_INIT;
 
+/*
+ * net-snmp's log lines (snmp_log) come here instead of raw text on
+ * stderr, which is where net-snmp writes when no log handler is enabled.
+ * Debug level: what they report also comes back as an error from the
+ * call that failed, and that error is logged once, per device.
+ */
+static int
+log_line(int major, int minor, void *server_arg, void *client_arg)
+{
+	const struct snmp_log_message	*m = server_arg;
+	static const char *const	 kv[] = { "component", "net-snmp",
+					    NULL };
+	size_t				 len;
+
+	(void)major;
+	(void)minor;
+	(void)client_arg;
+	if (m == NULL || m->msg == NULL || !vx_log_enabled(VX_LOG_DEBUG))
+		return 0;
+	len = strlen(m->msg);
+	while (len > 0 && (m->msg[len - 1] == '\n' || m->msg[len - 1] == '\r'))
+		len--;
+	if (len > 0)
+		vx_log_kv(VX_LOG_DEBUG, kv, "%.*s", (int)len, m->msg);
+	return 0;
+}
+
 static void
 global_init(void)
 {
+	netsnmp_session dummy;
+
 	/* No MIB files, no snmp.conf, no persistent state under /var/lib. */
 	setenv("MIBS", "", 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
@@ -47,24 +146,43 @@ global_init(void)
 	    NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
 	    NETSNMP_DS_LIB_QUICK_PRINT, 1);
-	snmp_disable_log();
+	snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+	    log_line, NULL);
+	snmp_enable_calllog();
+	/*
+	 * The first snmp_sess_init() initialises the library (transport
+	 * domains, request ids): without a lock of its own, so a second
+	 * thread could open a session on a half-registered transport list
+	 * ("No support for any checked transport domain").
+	 */
+	snmp_sess_init(&dummy);
 }
 
 /*
  * The full init_snmp() sets up SNMPv3 (USM, engine ID, OpenSSL), which
- * costs about 2 MiB of resident memory; v2c sessions do not need it, so
- * it runs only when the first v3 session opens.
+ * costs about 2 MiB of resident memory; v2c sessions do not need it.  It
+ * runs under the open lock: v2c requests never look at the security
+ * models it registers, and v2c sessions open only under that lock.
  */
 static void
 global_init_v3(void)
 {
+	pthread_mutex_lock(&open_lock);
 	init_snmp("vpn_exporter");
+	pthread_mutex_unlock(&open_lock);
 }
 
 void
 vx_snmp_global_init(void)
 {
 	pthread_once(&init_once, global_init);
+}
+
+void
+vx_snmp_global_init_v3(void)
+{
+	vx_snmp_global_init();
+	pthread_once(&init_v3_once, global_init_v3);
 }
 
 unsigned long
@@ -212,15 +330,15 @@ priv_proto(enum vx_snmp_priv pv, const oid **proto, size_t *len)
 	*len = OID_LENGTH(usmAESPrivProtocol);
 }
 
-/* Per-request timeout: the time left shared among the tries. */
+/* Per-request timeout: what is left, shared among the tries left. */
 static long
-request_timeout_us(const struct vx_snmp *s, struct vx_deadline d)
+request_timeout_us(struct vx_deadline d, int tries_left)
 {
 	int64_t left = vx_deadline_left_ms(d);
-	int64_t per = left / (s->retries + 1);
+	int64_t per = left / (tries_left > 0 ? tries_left : 1);
 
-	if (per < 50)
-		per = 50;
+	if (per < REQUEST_TIMEOUT_MIN_MS)
+		per = REQUEST_TIMEOUT_MIN_MS;
 	return (long)per * 1000;
 }
 
@@ -230,10 +348,13 @@ request_timeout_us(const struct vx_snmp *s, struct vx_deadline d)
  * session opened later with other passwords (after a reload that changed
  * them, say) would silently keep using the old keys, and a wrong password
  * would go unnoticed.  The engine ID is only known once the session has
- * talked to the agent, so: one request, then rebuild the user from this
- * session's own keys (clearing SNMP_FLAGS_USER_CREATED, without which
- * net-snmp does not rebuild it).  NEEDSWORK: two devices answering with
- * the same engine ID and user name still share one set of keys.
+ * talked to the agent (net-snmp discovers it when the first request is
+ * built), so: one request, then rebuild the user from this session's own
+ * keys (clearing SNMP_FLAGS_USER_CREATED, without which net-snmp does not
+ * rebuild it).  Sessions opened later with the engine ID the caller kept
+ * (the next polls) use the keys built here.  NEEDSWORK: two devices
+ * answering with the same engine ID and user name still share one set of
+ * keys.
  */
 static int
 refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
@@ -247,9 +368,15 @@ refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
 	int			 status;
 
 	snmp_add_null_var(pdu, uptime, OID_LENGTH(uptime));
-	ss->timeout = request_timeout_us(s, deadline);
+	ss->timeout = request_timeout_us(deadline, s->retries + 1);
+	ss->retries = s->retries;
 	s->requests++;
+	/*
+	 * Synchronous, as discovery inside it is anyway; net-snmp waits
+	 * with a set sized for the socket, not a plain fd_set.
+	 */
 	status = snmp_sess_synch_response(s->handle, pdu, &resp);
+	ss->retries = 0;
 	if (resp != NULL)
 		snmp_free_pdu(resp);
 	if (status == STAT_TIMEOUT)
@@ -269,60 +396,79 @@ refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
 	return 0;
 }
 
+/* Fills the v3 part of sess from p; false if the engine ID is unusable. */
+static void
+setup_v3(netsnmp_session *sess, const struct vx_snmp_params *p)
+{
+	const oid	*ap = NULL, *pp = NULL;
+	size_t		 alen = 0, plen = 0;
+
+	sess->version = SNMP_VERSION_3;
+	sess->securityName = (char *)(uintptr_t)p->username;
+	sess->securityNameLen = strlen(p->username);
+	if (p->context != NULL) {
+		sess->contextName = (char *)(uintptr_t)p->context;
+		sess->contextNameLen = strlen(p->context);
+	}
+	/* A known engine ID: no discovery round trip. */
+	if (p->engine != NULL && p->engine->len > 0) {
+		sess->securityEngineID = p->engine->id;
+		sess->securityEngineIDLen = p->engine->len;
+	}
+	switch (p->seclevel) {
+	case VX_SNMP_NOAUTH_NOPRIV:
+		sess->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+		break;
+	case VX_SNMP_AUTH_NOPRIV:
+		sess->securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+		auth_proto(p->auth, &ap, &alen);
+		set_v3_keys(sess, p, ap, alen, NULL, 0);
+		break;
+	case VX_SNMP_AUTH_PRIV:
+		sess->securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+		auth_proto(p->auth, &ap, &alen);
+		priv_proto(p->priv, &pp, &plen);
+		set_v3_keys(sess, p, ap, alen, pp, plen);
+		break;
+	}
+}
+
 int
 vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
     struct vx_snmp **out, struct vx_err *err)
 {
-	netsnmp_session	 sess;
-	struct vx_snmp	*s;
-	bool		 v6 = strchr(p->address, ':') != NULL;
+	netsnmp_session		 sess;
+	netsnmp_transport	*t;
+	struct vx_snmp		*s;
+	bool			 v6 = strchr(p->address, ':') != NULL;
+	bool			 discover;
 
 	vx_snmp_global_init();
 	if (p->version == VX_SNMP_V3)
-		pthread_once(&init_v3_once, global_init_v3);
+		vx_snmp_global_init_v3();
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	snprintf(s->peer, sizeof(s->peer), v6 ? "udp6:[%s]:%u" : "udp:%s:%u",
 	    p->address, p->port);
 	s->retries = p->retries;
+	s->max_in_flight = p->max_in_flight < 1 ? 1 :
+	    p->max_in_flight > IN_FLIGHT_MAX ? IN_FLIGHT_MAX : p->max_in_flight;
+	s->fd = -1;
 
 	snmp_sess_init(&sess);
 	sess.peername = s->peer;
-	sess.retries = p->retries;
-	sess.timeout = request_timeout_us(s, deadline);
+	/* Retries are ours (vx_snmp_run), so that each one is counted. */
+	sess.retries = 0;
+	sess.timeout = request_timeout_us(deadline, p->retries + 1);
 	if (p->version == VX_SNMP_V2C) {
 		sess.version = SNMP_VERSION_2c;
 		sess.community = (u_char *)(uintptr_t)p->community;
 		sess.community_len = strlen(p->community);
 	} else {
-		const oid	*ap = NULL, *pp = NULL;
-		size_t		 alen = 0, plen = 0;
-
-		sess.version = SNMP_VERSION_3;
-		sess.securityName = (char *)(uintptr_t)p->username;
-		sess.securityNameLen = strlen(p->username);
-		if (p->context != NULL) {
-			sess.contextName = (char *)(uintptr_t)p->context;
-			sess.contextNameLen = strlen(p->context);
-		}
-		switch (p->seclevel) {
-		case VX_SNMP_NOAUTH_NOPRIV:
-			sess.securityLevel = SNMP_SEC_LEVEL_NOAUTH;
-			break;
-		case VX_SNMP_AUTH_NOPRIV:
-			sess.securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
-			auth_proto(p->auth, &ap, &alen);
-			set_v3_keys(&sess, p, ap, alen, NULL, 0);
-			break;
-		case VX_SNMP_AUTH_PRIV:
-			sess.securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
-			auth_proto(p->auth, &ap, &alen);
-			priv_proto(p->priv, &pp, &plen);
-			set_v3_keys(&sess, p, ap, alen, pp, plen);
-			break;
-		}
+		setup_v3(&sess, p);
 	}
+	discover = p->version == VX_SNMP_V3 && sess.securityEngineIDLen == 0;
 
 	pthread_mutex_lock(&open_lock);
 	s->handle = snmp_sess_open(&sess);
@@ -341,12 +487,34 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 		free(s);
 		return rc;
 	}
-	if (p->version == VX_SNMP_V3) {
-		int rc = refresh_usm_user(s, deadline, err);
+	t = snmp_sess_transport(s->handle);
+	s->fd = t != NULL ? t->sock : -1;
+	if (s->fd < 0) {
+		vx_snmp_close(s);
+		return vx_err_set(err, VX_E_INTERNAL, "no socket for %s",
+		    p->address);
+	}
+	snmp_sess_session(s->handle)->retries = 0;
+	/*
+	 * Only our socket's bit is ever looked at (by snmp_sess_read2), so
+	 * the set is not cleared: it is sized for the socket, whatever its
+	 * number.
+	 */
+	netsnmp_large_fd_set_init(&s->fds, s->fd + 1);
+	netsnmp_large_fd_setfd(s->fd, &s->fds);
+	if (discover) {
+		netsnmp_session	*ss = snmp_sess_session(s->handle);
+		int		 rc = refresh_usm_user(s, deadline, err);
 
 		if (rc != 0) {
 			vx_snmp_close(s);
 			return rc;
+		}
+		if (p->engine != NULL &&
+		    ss->securityEngineIDLen <= VX_SNMP_ENGINE_ID_MAX) {
+			memcpy(p->engine->id, ss->securityEngineID,
+			    ss->securityEngineIDLen);
+			p->engine->len = ss->securityEngineIDLen;
 		}
 	}
 	*out = s;
@@ -358,11 +526,20 @@ vx_snmp_close(struct vx_snmp *s)
 {
 	if (s == NULL)
 		return;
+	for (size_t i = 0; i < s->nruns; i++)
+		s->runs[i]->active = false;
 	if (s->handle != NULL) {
 		pthread_mutex_lock(&open_lock);
 		snmp_sess_close(s->handle);
 		pthread_mutex_unlock(&open_lock);
+		netsnmp_large_fd_set_cleanup(&s->fds);
 	}
+	for (size_t i = 0; i < s->nruns; i++) {
+		free(s->runs[i]->chains);
+		free(s->runs[i]->cols);
+		free(s->runs[i]);
+	}
+	free(s->runs);
 	free(s);
 }
 
@@ -424,34 +601,453 @@ is_exception(u_char type)
 	    type == SNMP_ENDOFMIBVIEW;
 }
 
-/* Sends pdu; on success *resp is an answer with error-status noError. */
-static int
-transact(struct vx_snmp *s, netsnmp_pdu *pdu, netsnmp_pdu **resp,
-    struct vx_deadline deadline, struct vx_err *err)
+/* Numeric text of an OID, for messages. */
+static void
+oid_text(const oid *o, size_t len, char *buf, size_t size)
 {
-	netsnmp_session	*sess = snmp_sess_session(s->handle);
-	int		 status;
+	size_t n = 0;
 
-	if (vx_deadline_passed(deadline)) {
-		snmp_free_pdu(pdu);
-		return vx_err_set(err, VX_E_TIMEOUT, "deadline passed while "
-		    "polling %s", s->peer);
+	buf[0] = '\0';
+	for (size_t i = 0; i < len && n + 1 < size; i++) {
+		int w = snprintf(buf + n, size - n, "%s%lu", i ? "." : "",
+		    (unsigned long)o[i]);
+
+		if (w < 0 || (size_t)w >= size - n)
+			break;
+		n += (size_t)w;
 	}
-	sess->timeout = request_timeout_us(s, deadline);
-	*resp = NULL;
+}
+
+static bool
+run_failed(struct run *r, int rc)
+{
+	if (r->rc == 0)
+		r->rc = rc;
+	return false;
+}
+
+/* A GET answer: every instance that exists goes to fn. */
+static void
+got_get(struct chain *c, netsnmp_pdu *resp)
+{
+	struct run	*r = c->run;
+	struct vx_snmp	*s = r->s;
+
+	if (resp->errstat != SNMP_ERR_NOERROR) {
+		run_failed(r, vx_err_set(r->err, VX_E_PROTOCOL, "%s answered "
+		    "GET with %s", s->peer,
+		    snmp_errstring((int)resp->errstat)));
+		return;
+	}
+	for (netsnmp_variable_list *var = resp->variables;
+	    var != NULL && r->rc == 0; var = var->next_variable) {
+		uint32_t		oidbuf[VX_OID_MAX];
+		struct vx_varbind	vb;
+		int			rc;
+
+		if (is_exception(var->type))
+			continue;
+		to_varbind(var, oidbuf, &vb);
+		if ((rc = r->fn(r->arg, &vb, r->err)) != 0)
+			run_failed(r, rc);
+	}
+	c->done = true;
+}
+
+/*
+ * One varbind for column col of a walk.  The agent must move forward:
+ * an answer at or before what was asked for would loop for ever (or, as
+ * the very OID asked for, look like the end of the table).
+ */
+static void
+got_walk_var(struct chain *c, struct col_state *col,
+    const netsnmp_variable_list *var, bool *progress)
+{
+	struct run		*r = c->run;
+	uint32_t		 oidbuf[VX_OID_MAX];
+	struct vx_varbind	 vb;
+	int			 rc;
+
+	if (is_exception(var->type) || var->name_length > VX_OID_MAX) {
+		col->done = true;
+		return;
+	}
+	if (snmp_oid_compare(var->name, var->name_length, col->last,
+	    col->last_len) <= 0) {
+		char got[160], asked[160];
+
+		oid_text(var->name, var->name_length, got, sizeof(got));
+		oid_text(col->last, col->last_len, asked, sizeof(asked));
+		run_failed(r, vx_err_set(r->err, VX_E_PROTOCOL, "OID not "
+		    "increasing: %s answered %s after %s (a broken agent "
+		    "that would loop)", r->s->peer, got, asked));
+		return;
+	}
+	to_varbind(var, oidbuf, &vb);
+	if (!vx_oid_under(vb.oid, vb.oid_len, col->root->sub, col->root->len,
+	    NULL, NULL)) {
+		col->done = true;
+		return;
+	}
+	if (c->bounded && c->hi != 0 && oidbuf[col->root->len] >= c->hi) {
+		col->done = true;	/* the next range's rows */
+		return;
+	}
+	memcpy(col->last, var->name, var->name_length * sizeof(oid));
+	col->last_len = var->name_length;
+	*progress = true;
+	if (c->bounded && oidbuf[col->root->len] < c->lo)
+		return;
+	if ((rc = r->fn(r->arg, &vb, r->err)) != 0)
+		run_failed(r, rc);
+}
+
+static void
+got_walk(struct chain *c, netsnmp_pdu *resp)
+{
+	struct run		*r = c->run;
+	netsnmp_variable_list	*var;
+	size_t			 i = 0;
+	bool			 progress = false, all_done = true;
+
+	/* Halve what was asked for, not a bound it was already under. */
+	if (resp->errstat == SNMP_ERR_TOOBIG && c->sent_reps > 1) {
+		c->reps = c->sent_reps / 2;
+		return;
+	}
+	if (resp->errstat != SNMP_ERR_NOERROR) {
+		run_failed(r, vx_err_set(r->err, VX_E_PROTOCOL, "%s answered "
+		    "GETBULK with %s", r->s->peer,
+		    snmp_errstring((int)resp->errstat)));
+		return;
+	}
+	for (var = resp->variables; var != NULL && r->rc == 0;
+	    var = var->next_variable, i++) {
+		struct col_state *col = &c->cols[c->sent[i % c->nsent]];
+
+		if (!col->done)
+			got_walk_var(c, col, var, &progress);
+	}
+	if (r->rc != 0)
+		return;
+	for (i = 0; i < c->ncols; i++)
+		all_done = all_done && c->cols[i].done;
+	c->done = all_done;
+	if (!progress && !all_done)
+		run_failed(r, vx_err_set(r->err, VX_E_PROTOCOL, "%s answered "
+		    "GETBULK with no varbinds", r->s->peer));
+}
+
+/* net-snmp calls this for the answer to (or the end of) a request. */
+static int
+answered(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *resp,
+    void *magic)
+{
+	struct chain	*c = magic;
+	struct run	*r = c->run;
+
+	(void)reqid;
+	if (!r->active || !c->in_flight)
+		return 1;
+	/* Not an end: net-snmp sent the request again, or connected. */
+	if (op == NETSNMP_CALLBACK_OP_RESEND ||
+	    op == NETSNMP_CALLBACK_OP_CONNECT)
+		return 1;
+	/*
+	 * An SNMPv3 agent answers a request it refuses with a Report.  Out of
+	 * its time window, net-snmp has already sent the request again with
+	 * the agent's time: the answer to that one is still to come.
+	 */
+	if ((op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE ||
+	    op == NETSNMP_CALLBACK_OP_SEC_ERROR) && resp != NULL &&
+	    resp->command == SNMP_MSG_REPORT) {
+		int type = snmpv3_get_report_type(resp);
+
+		if (type == SNMPERR_NOT_IN_TIME_WINDOW)
+			return 1;
+		c->in_flight = false;
+		r->in_flight--;
+		run_failed(r, lib_error(r->s, type, snmp_api_errstring(type),
+		    r->err));
+		return 1;
+	}
+	c->in_flight = false;
+	r->in_flight--;
+	if (r->rc != 0)
+		return 1;
+	switch (op) {
+	case NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE:
+		r->s->answers++;
+		c->tries = 0;
+		if (c->kind == CHAIN_GET)
+			got_get(c, resp);
+		else
+			got_walk(c, resp);
+		break;
+	case NETSNMP_CALLBACK_OP_TIMED_OUT:
+		/* Asked again by the send loop, if tries are left. */
+		if (c->tries > r->s->retries)
+			run_failed(r, lib_error(r->s, SNMPERR_TIMEOUT,
+			    "timeout", r->err));
+		break;
+	case NETSNMP_CALLBACK_OP_SEC_ERROR:
+		/* net-snmp does not always say which check failed. */
+		if (sess == NULL || sess->s_snmp_errno == 0) {
+			run_failed(r, vx_err_set(r->err, VX_E_AUTH, "SNMPv3 "
+			    "security processing failed with %s (wrong user, "
+			    "passwords or protocols)", r->s->peer));
+			break;
+		}
+		/* FALLTHROUGH */
+	case NETSNMP_CALLBACK_OP_SEND_FAILED:
+	default: {
+		int liberr = sess != NULL ? sess->s_snmp_errno : 0;
+
+		run_failed(r, lib_error(r->s, liberr != 0 ? liberr :
+		    SNMPERR_GENERR, snmp_api_errstring(liberr), r->err));
+		break;
+	}
+	}
+	return 1;
+}
+
+/* Sends the chain's next request (or the same one again). */
+static void
+send_chain(struct chain *c)
+{
+	struct run	*r = c->run;
+	struct vx_snmp	*s = r->s;
+	netsnmp_session	*sess = snmp_sess_session(s->handle);
+	netsnmp_pdu	*pdu;
+
+	if (c->kind == CHAIN_GET) {
+		pdu = snmp_pdu_create(SNMP_MSG_GET);
+		for (size_t i = 0; i < c->ncols; i++) {
+			oid tmp[VX_OID_MAX];
+
+			for (size_t k = 0; k < c->cols[i].root->len; k++)
+				tmp[k] = c->cols[i].root->sub[k];
+			snmp_add_null_var(pdu, tmp, c->cols[i].root->len);
+		}
+	} else {
+		int reps = c->reps;
+
+		c->nsent = 0;
+		for (size_t i = 0; i < c->ncols; i++) {
+			if (!c->cols[i].done)
+				c->sent[c->nsent++] = i;
+		}
+		if ((size_t)reps * c->nsent > WALK_VARBINDS_MAX)
+			reps = c->nsent >= WALK_VARBINDS_MAX ? 1 :
+			    (int)(WALK_VARBINDS_MAX / c->nsent);
+		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
+		pdu->non_repeaters = 0;
+		pdu->max_repetitions = reps;
+		c->sent_reps = reps;
+		for (size_t i = 0; i < c->nsent; i++) {
+			struct col_state *col = &c->cols[c->sent[i]];
+
+			snmp_add_null_var(pdu, col->last, col->last_len);
+		}
+	}
+	if (pdu == NULL) {
+		run_failed(r, vx_err_set(r->err, VX_E_NOMEM, "out of memory"));
+		return;
+	}
+	c->tries++;
+	sess->timeout = request_timeout_us(r->deadline,
+	    s->retries + 2 - c->tries);
 	s->requests++;
-	status = snmp_sess_synch_response(s->handle, pdu, resp);
-	if (status == STAT_TIMEOUT) {
-		if (*resp != NULL)
-			snmp_free_pdu(*resp);
-		return lib_error(s, SNMPERR_TIMEOUT, "timeout", err);
+	if (snmp_sess_async_send(s->handle, pdu, answered, c) == 0) {
+		snmp_free_pdu(pdu);
+		run_failed(r, sess_error(s, r->err));
+		return;
 	}
-	if (status != STAT_SUCCESS || *resp == NULL) {
-		if (*resp != NULL)
-			snmp_free_pdu(*resp);
-		return sess_error(s, err);
+	c->in_flight = true;
+	r->in_flight++;
+}
+
+/* Waits for answers or timeouts until the deadline; false on an error. */
+static bool
+wait_answers(struct run *r)
+{
+	struct vx_snmp	*s = r->s;
+	struct pollfd	 pfd = { .fd = s->fd, .events = POLLIN };
+	struct timeval	 tv = { 0, 0 };
+	int64_t		 wait_ms = vx_deadline_left_ms(r->deadline);
+	int		 numfds = 0, block = 1, n;
+
+	/*
+	 * The deadline, with requests outstanding: an agent that never
+	 * answered is most likely unreachable or refusing our credentials;
+	 * one that did was too slow for the timeout.
+	 */
+	if (wait_ms <= 0 && s->answers == 0)
+		return run_failed(r, lib_error(s, SNMPERR_TIMEOUT, "timeout",
+		    r->err));
+	if (wait_ms <= 0)
+		return run_failed(r, vx_err_set(r->err, VX_E_TIMEOUT,
+		    "deadline passed while polling %s (%lu of %lu requests "
+		    "answered)", s->peer, s->answers, s->requests));
+	/*
+	 * net-snmp's next request expiry (block stays 1 if none); our fd
+	 * set is scratch here.  No alarms: they are not ours to run.
+	 */
+	snmp_sess_select_info2_flags(s->handle, &numfds, &s->fds, &tv, &block,
+	    NETSNMP_SELECT_NOALARMS);
+	if (!block) {
+		int64_t ms = (int64_t)tv.tv_sec * 1000 +
+		    (tv.tv_usec + 999) / 1000;
+
+		if (ms < wait_ms)
+			wait_ms = ms;
+	}
+	/* In slices, to notice a shutdown (vx_deadline_cancel_all). */
+	if (wait_ms > VX_DEADLINE_SLICE_MS)
+		wait_ms = VX_DEADLINE_SLICE_MS;
+	n = poll(&pfd, 1, (int)wait_ms);
+	if (n < 0 && errno != EINTR)
+		return run_failed(r, vx_err_set(r->err, VX_E_INTERNAL,
+		    "poll: %s", strerror(errno)));
+	netsnmp_large_fd_setfd(s->fd, &s->fds);
+	if (n > 0)
+		snmp_sess_read2(s->handle, &s->fds);
+	else if (n == 0)
+		snmp_sess_timeout(s->handle);
+	return r->rc == 0;
+}
+
+/* Groups of a walk's columns that each fill whole requests. */
+static size_t
+walk_chains(const struct vx_snmp_walk *w, int max_reps, int max_in_flight)
+{
+	size_t n = w->ncols * (size_t)max_reps / WALK_VARBINDS_MAX;
+
+	if (n > (size_t)max_in_flight)
+		n = (size_t)max_in_flight;
+	if (n > w->ncols)
+		n = w->ncols;
+	return n > 0 ? n : 1;
+}
+
+/* A column's first OID: the column, or just before the range's rows. */
+static void
+col_start(struct col_state *col, const struct vx_snmp_walk *w)
+{
+	col->last_len = col->root->len;
+	for (size_t k = 0; k < col->root->len; k++)
+		col->last[k] = col->root->sub[k];
+	if (w->bounded && w->lo > 0) {
+		col->last[col->last_len++] = w->lo - 1;
+		col->last[col->last_len++] = UINT32_MAX;
+	}
+}
+
+/* Builds the chains of one vx_snmp_run into r. */
+static int
+plan(struct run *r, const struct vx_oid *get, size_t nget,
+    const struct vx_snmp_walk *walks, size_t nwalks, int max_reps)
+{
+	size_t ncols = nget, nchains = 0, ci = 0;
+
+	for (size_t w = 0; w < nwalks; w++) {
+		if (walks[w].ncols > WALK_COLS_MAX)
+			return vx_err_set(r->err, VX_E_INTERNAL,
+			    "too many columns");
+		ncols += walks[w].ncols;
+		nchains += walk_chains(&walks[w], max_reps,
+		    r->s->max_in_flight);
+	}
+	nchains += (nget + WALK_VARBINDS_MAX - 1) / WALK_VARBINDS_MAX;
+	r->cols = calloc(ncols + 1, sizeof(*r->cols));
+	r->chains = calloc(nchains + 1, sizeof(*r->chains));
+	if (r->cols == NULL || r->chains == NULL)
+		return vx_err_set(r->err, VX_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < nget; i += WALK_VARBINDS_MAX) {
+		struct chain *c = &r->chains[r->nchains++];
+
+		c->run = r;
+		c->kind = CHAIN_GET;
+		c->cols = &r->cols[ci];
+		c->ncols = nget - i < WALK_VARBINDS_MAX ? nget - i :
+		    WALK_VARBINDS_MAX;
+		for (size_t k = 0; k < c->ncols; k++)
+			r->cols[ci++].root = &get[i + k];
+	}
+	for (size_t w = 0; w < nwalks; w++) {
+		size_t n = walk_chains(&walks[w], max_reps,
+		    r->s->max_in_flight);
+
+		for (size_t g = 0, first = 0; g < n; g++) {
+			struct chain	*c = &r->chains[r->nchains++];
+			size_t		 cnt = (walks[w].ncols - first) /
+					    (n - g);
+
+			c->run = r;
+			c->kind = CHAIN_WALK;
+			c->bounded = walks[w].bounded;
+			c->lo = walks[w].lo;
+			c->hi = walks[w].hi;
+			c->reps = max_reps < 1 ? 1 : max_reps;
+			c->cols = &r->cols[ci];
+			c->ncols = cnt;
+			for (size_t k = 0; k < cnt; k++) {
+				r->cols[ci].root = &walks[w].cols[first + k];
+				col_start(&r->cols[ci++], &walks[w]);
+			}
+			c->done = cnt == 0;
+			first += cnt;
+		}
 	}
 	return 0;
+}
+
+int
+vx_snmp_run(struct vx_snmp *s, const struct vx_oid *get, size_t nget,
+    const struct vx_snmp_walk *walks, size_t nwalks, int max_reps,
+    vx_varbind_fn fn, void *arg, struct vx_deadline deadline,
+    struct vx_err *err)
+{
+	struct run	*r = calloc(1, sizeof(*r));
+	struct run	**runs;
+
+	if (r == NULL)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	runs = realloc(s->runs, (s->nruns + 1) * sizeof(*runs));
+	if (runs == NULL) {
+		free(r);
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	}
+	s->runs = runs;
+	s->runs[s->nruns++] = r;
+	r->s = s;
+	r->fn = fn;
+	r->arg = arg;
+	r->deadline = deadline;
+	r->err = err;
+	r->active = true;
+	r->rc = plan(r, get, nget, walks, nwalks, max_reps);
+	while (r->rc == 0) {
+		bool pending = false;
+
+		/* Chains in order, so the first walks start first. */
+		for (size_t i = 0; i < r->nchains && r->rc == 0; i++) {
+			struct chain *c = &r->chains[i];
+
+			if (c->done || c->in_flight)
+				continue;
+			pending = true;
+			if (r->in_flight < (size_t)s->max_in_flight)
+				send_chain(c);
+		}
+		if (!pending && r->in_flight == 0)
+			break;
+		if (r->rc == 0)
+			wait_answers(r);
+	}
+	/* Late answers to what is still outstanding are ignored. */
+	r->active = false;
+	return r->rc;
 }
 
 int
@@ -459,152 +1055,16 @@ vx_snmp_get(struct vx_snmp *s, const struct vx_oid *oids, size_t n,
     vx_varbind_fn fn, void *arg, struct vx_deadline deadline,
     struct vx_err *err)
 {
-	netsnmp_pdu		*pdu, *resp;
-	netsnmp_variable_list	*var;
-	int			 rc;
-
-	pdu = snmp_pdu_create(SNMP_MSG_GET);
-	for (size_t i = 0; i < n; i++) {
-		oid tmp[VX_OID_MAX];
-
-		for (size_t k = 0; k < oids[i].len; k++)
-			tmp[k] = oids[i].sub[k];
-		snmp_add_null_var(pdu, tmp, oids[i].len);
-	}
-	rc = transact(s, pdu, &resp, deadline, err);
-	if (rc != 0)
-		return rc;
-	if (resp->errstat != SNMP_ERR_NOERROR) {
-		rc = vx_err_set(err, VX_E_PROTOCOL, "%s answered GET with %s",
-		    s->peer, snmp_errstring((int)resp->errstat));
-		snmp_free_pdu(resp);
-		return rc;
-	}
-	for (var = resp->variables; var != NULL && rc == 0;
-	    var = var->next_variable) {
-		uint32_t		oidbuf[VX_OID_MAX];
-		struct vx_varbind	vb;
-
-		if (is_exception(var->type))
-			continue;
-		to_varbind(var, oidbuf, &vb);
-		rc = fn(arg, &vb, err);
-	}
-	snmp_free_pdu(resp);
-	return rc;
+	return vx_snmp_run(s, oids, n, NULL, 0, 1, fn, arg, deadline, err);
 }
-
-struct walk_col {
-	const struct vx_oid	*root;
-	oid			 last[VX_OID_MAX];
-	size_t			 last_len;
-	bool			 done;
-};
 
 int
 vx_snmp_walk_columns(struct vx_snmp *s, const struct vx_oid *cols,
     size_t ncols, int max_reps, vx_varbind_fn fn, void *arg,
     struct vx_deadline deadline, struct vx_err *err)
 {
-	struct walk_col	c[WALK_COLS_MAX];
-	size_t		active[WALK_COLS_MAX];
-	int		rc = 0;
+	struct vx_snmp_walk w = { cols, ncols, false, 0, 0 };
 
-	if (ncols > WALK_COLS_MAX)
-		return vx_err_set(err, VX_E_INTERNAL, "too many columns");
-	if (max_reps < 1)
-		max_reps = 1;
-	for (size_t i = 0; i < ncols; i++) {
-		c[i].root = &cols[i];
-		c[i].last_len = cols[i].len;
-		for (size_t k = 0; k < cols[i].len; k++)
-			c[i].last[k] = cols[i].sub[k];
-		c[i].done = false;
-	}
-	for (;;) {
-		netsnmp_pdu		*pdu, *resp;
-		netsnmp_variable_list	*var;
-		size_t			 nactive = 0, i;
-		int			 reps;
-		bool			 progress = false;
-
-		for (i = 0; i < ncols; i++) {
-			if (!c[i].done)
-				active[nactive++] = i;
-		}
-		if (nactive == 0)
-			return 0;
-		reps = max_reps;
-		if ((size_t)reps * nactive > WALK_VARBINDS_MAX)
-			reps = nactive >= WALK_VARBINDS_MAX ? 1 :
-			    (int)(WALK_VARBINDS_MAX / nactive);
-		pdu = snmp_pdu_create(SNMP_MSG_GETBULK);
-		pdu->non_repeaters = 0;
-		pdu->max_repetitions = reps;
-		for (i = 0; i < nactive; i++)
-			snmp_add_null_var(pdu, c[active[i]].last,
-			    c[active[i]].last_len);
-		rc = transact(s, pdu, &resp, deadline, err);
-		if (rc != 0)
-			return rc;
-		/* Halve what was asked for, not a bound it was already under. */
-		if (resp->errstat == SNMP_ERR_TOOBIG && reps > 1) {
-			max_reps = reps / 2;
-			snmp_free_pdu(resp);
-			continue;
-		}
-		if (resp->errstat != SNMP_ERR_NOERROR) {
-			rc = vx_err_set(err, VX_E_PROTOCOL, "%s answered "
-			    "GETBULK with %s", s->peer,
-			    snmp_errstring((int)resp->errstat));
-			snmp_free_pdu(resp);
-			return rc;
-		}
-		i = 0;
-		for (var = resp->variables; var != NULL && rc == 0;
-		    var = var->next_variable, i++) {
-			struct walk_col		*col = &c[active[i % nactive]];
-			uint32_t		 oidbuf[VX_OID_MAX];
-			struct vx_varbind	 vb;
-
-			if (col->done)
-				continue;
-			if (is_exception(var->type) ||
-			    var->name_length > VX_OID_MAX) {
-				col->done = true;
-				continue;
-			}
-			to_varbind(var, oidbuf, &vb);
-			if (!vx_oid_under(vb.oid, vb.oid_len, col->root->sub,
-			    col->root->len, NULL, NULL)) {
-				col->done = true;
-				continue;
-			}
-			/* An agent that does not move forward would loop. */
-			if (snmp_oid_compare(var->name, var->name_length,
-			    col->last, col->last_len) <= 0) {
-				rc = vx_err_set(err, VX_E_PROTOCOL, "%s returned "
-				    "OIDs out of order in a walk", s->peer);
-				break;
-			}
-			memcpy(col->last, var->name,
-			    var->name_length * sizeof(oid));
-			col->last_len = var->name_length;
-			progress = true;
-			rc = fn(arg, &vb, err);
-		}
-		snmp_free_pdu(resp);
-		if (rc != 0)
-			return rc;
-		if (!progress) {
-			bool all_done = true;
-
-			for (i = 0; i < nactive; i++)
-				all_done = all_done && c[active[i]].done;
-			if (!all_done)
-				return vx_err_set(err, VX_E_PROTOCOL, "%s "
-				    "answered GETBULK with no varbinds",
-				    s->peer);
-		}
-	}
+	return vx_snmp_run(s, NULL, 0, &w, 1, max_reps, fn, arg, deadline,
+	    err);
 }

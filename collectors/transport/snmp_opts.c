@@ -35,6 +35,11 @@ vx_snmp_opts_init(struct vx_snmp_opts *o)
 	o->auth = 1;		/* SHA */
 	o->priv = 1;		/* AES */
 	o->max_repetitions = 25;
+	/*
+	 * Requests outstanding at once: round trips, not CPU, bound a remote
+	 * device, but its agent is a shared and fragile resource.
+	 */
+	o->max_in_flight = 4;
 }
 
 size_t
@@ -139,6 +144,7 @@ vx_snmp_opts_params(const struct vx_snmp_opts *c, const char *address,
 	p->priv_password = c->priv_password.value;
 	p->context = c->context;
 	p->retries = retries;
+	p->max_in_flight = (int)c->max_in_flight;
 }
 
 int
@@ -159,20 +165,22 @@ vx_snmp_dev_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		vx_snmp_dev_free(d);
 		return -1;
 	}
+	if (d->opts.version == 1)
+		vx_snmp_global_init_v3();
 	*out = d;
 	return 0;
 }
 
 int
 vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_err *err)
+    struct vx_deadline deadline, struct vx_snmp **sess, struct vx_err *err)
 {
 	struct vx_snmp_params p;
 
-	if (d->sess != NULL)
-		return 0;
 	vx_snmp_opts_params(&d->opts, target->address, target->retries, &p);
-	return vx_snmp_open(&p, deadline, &d->sess, err);
+	p.engine = &d->engine;
+	*sess = NULL;
+	return vx_snmp_open(&p, deadline, sess, err);
 }
 
 void
@@ -180,8 +188,7 @@ vx_snmp_dev_reset(void *arg)
 {
 	struct vx_snmp_dev *d = arg;
 
-	vx_snmp_close(d->sess);
-	d->sess = NULL;
+	memset(&d->engine, 0, sizeof(d->engine));
 }
 
 void
@@ -191,7 +198,6 @@ vx_snmp_dev_free(void *arg)
 
 	if (d == NULL)
 		return;
-	vx_snmp_close(d->sess);
 	vx_snmp_opts_release(&d->opts);
 	free(d);
 }

@@ -34,6 +34,7 @@ struct vx_snmp_opts {
 	struct vx_secret	priv_password;
 	char			*context;
 	int64_t			max_repetitions;
+	int64_t			max_in_flight;
 };
 
 extern const char *const vx_snmp_versions[];
@@ -61,9 +62,14 @@ extern const char *const vx_snmp_privs[];
 	{ "context_name", VX_CFG_T_STRING, F(m.context), false, 0, 0,	\
 	    NULL },							\
 	{ "max_repetitions", VX_CFG_T_INT, F(m.max_repetitions), false,	\
-	    1, 1000, NULL }
+	    1, 1000, NULL },						\
+	{ "max_in_flight", VX_CFG_T_INT, F(m.max_in_flight), false,	\
+	    1, 32, NULL }
 
-/* The defaults: port 161, v2c, authPriv with SHA and AES, 25. */
+/*
+ * The defaults: port 161, v2c, authPriv with SHA and AES, 25 repetitions,
+ * 4 requests in flight.
+ */
 void	vx_snmp_opts_init(struct vx_snmp_opts *o);
 /*
  * Checks the options once vx_cfg_apply has read them (seen: its bits):
@@ -87,13 +93,15 @@ size_t	vx_snmp_opts_configure(struct vx_cfg_errors *errs,
 /* Frees what vx_snmp_opts_configure read. */
 void	vx_snmp_opts_release(struct vx_snmp_opts *o);
 /*
- * What an SNMP collector keeps per device: its options and its session
- * (opened at the first poll, closed after a failed one).  Its state can
- * be this struct alone.
+ * What an SNMP collector keeps per device: its options and, for SNMPv3,
+ * the agent's engine ID.  No session is kept between polls: each poll
+ * opens one socket and closes it, so that a fleet holds no idle
+ * descriptors, and the kept engine ID spares the next poll the
+ * discovery.  Its state can be this struct alone.
  */
 struct vx_snmp_dev {
 	struct vx_snmp_opts	 opts;
-	struct vx_snmp		*sess;
+	struct vx_snmp_engine	 engine;
 };
 
 struct vx_target;
@@ -107,12 +115,16 @@ int	vx_snmp_dev_configure(struct vx_cfg_errors *errs,
 	    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
 	    const struct vx_cfg_node *opts, const char *collector,
 	    const struct vx_target *target, struct vx_snmp_dev **out);
-/* Opens the session to target unless open.  0 or a negative vx_errcode. */
+/*
+ * Opens this poll's session to target (*sess; close it with
+ * vx_snmp_close at the end of the poll).  0 or a negative vx_errcode.
+ */
 int	vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
-	    struct vx_deadline deadline, struct vx_err *err);
-/* Closes the session (a collector's reset). */
+	    struct vx_deadline deadline, struct vx_snmp **sess,
+	    struct vx_err *err);
+/* Forgets the engine ID: the agent may have a new one (a collector's reset). */
 void	vx_snmp_dev_reset(void *d);
-/* Closes and frees (a collector's free); d may be NULL. */
+/* Frees (a collector's free); d may be NULL. */
 void	vx_snmp_dev_free(void *d);
 
 /* The session parameters for address (the strings stay o's). */

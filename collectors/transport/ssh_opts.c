@@ -44,7 +44,8 @@ vx_ssh_opts_check(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *opts, struct vx_ssh_opts *o, const char *where,
     uint64_t seen)
 {
-	size_t nerr = 0;
+	size_t	nerr = 0;
+	char	why[160];
 
 	if (o->password.value == NULL && o->private_key_file == NULL &&
 	    !(seen & (KEY_BIT(K_PASSWORD) | KEY_BIT(K_PRIVATE_KEY)))) {
@@ -57,14 +58,21 @@ vx_ssh_opts_check(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		    "break", where);
 		nerr++;
 	}
+	/*
+	 * libssh reads these files, but they are checked here as every
+	 * *_file option is: a regular file of a bounded size, so that a FIFO
+	 * or a device cannot wedge a poll (or the reload that hashes them).
+	 */
 	if (o->private_key_file != NULL) {
 		o->key_path = resolve_path(doc, o->private_key_file);
 		if (o->key_path == NULL)
 			nerr++;
-		else if (access(o->key_path, R_OK) != 0) {
+		else if (!vx_cfg_file_check(o->key_path, VX_CFG_FILE_MAX, why,
+		    sizeof(why))) {
 			vx_cfg_error(errs, vx_cfg_map_get(opts,
 			    "private_key_file"), "%s: cannot read "
-			    "private_key_file '%s'", where, o->key_path);
+			    "private_key_file '%s': %s", where, o->key_path,
+			    why);
 			nerr++;
 		}
 	}
@@ -72,14 +80,18 @@ vx_ssh_opts_check(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		o->known_hosts_path = resolve_path(doc, o->known_hosts_file);
 		if (o->known_hosts_path == NULL)
 			nerr++;
-		else if (o->host_key_policy == VX_SSH_HOST_KEY_STRICT &&
-		    access(o->known_hosts_path, R_OK) != 0) {
+		else if ((o->host_key_policy == VX_SSH_HOST_KEY_STRICT ||
+		    access(o->known_hosts_path, F_OK) == 0) &&
+		    !vx_cfg_file_check(o->known_hosts_path, VX_CFG_FILE_MAX,
+		    why, sizeof(why))) {
 			vx_cfg_error(errs, vx_cfg_map_get(opts,
 			    "known_hosts_file"), "%s: cannot read "
-			    "known_hosts_file '%s' (with host_key_policy "
-			    "strict the device's key must be listed there; "
-			    "accept-new records it on first use)", where,
-			    o->known_hosts_path);
+			    "known_hosts_file '%s': %s%s", where,
+			    o->known_hosts_path, why,
+			    o->host_key_policy == VX_SSH_HOST_KEY_STRICT ?
+			    " (with host_key_policy strict the device's key "
+			    "must be listed there; accept-new records it on "
+			    "first use)" : "");
 			nerr++;
 		}
 	}

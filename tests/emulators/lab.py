@@ -355,7 +355,7 @@ def main():
         prom, am = lab.prometheus(config, url)
         links = [("Status page", f"{url}/"),
                  ("Metrics", f"{url}/metrics"),
-                 ("Probe", f"{url}/probe?target=asa-fra1"),
+                 ("Probe", f"{url}/probe?target=asa-fra1 (its latest background poll)"),
                  ("Prometheus alerts", f"{prom.url}/alerts"),
                  ("Alertmanager", am.url),
                  ("Config", config),

@@ -188,7 +188,7 @@ class SnmpCollector(TmpDirTest):
         self.assertTrue(ok, out)
         status, _, body = ex.get("/probe?target=nosuch")
         self.assertEqual(status, 400)
-        self.assertIn(b"unknown target 'nosuch'", body)
+        self.assertIn(b'unknown target "nosuch"', body)
         status, _, _ = ex.get("/probe")
         self.assertEqual(status, 400)
 

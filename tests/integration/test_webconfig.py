@@ -11,36 +11,12 @@ import ssl
 import subprocess
 import urllib.error
 
-from vxtest import (VX_BIN, Exporter, TmpDirTest, http_get, main, need_binary,
-                    wait_until)
+from vxtest import (VX_BIN, Exporter, TmpDirTest, http_get, main, make_ca,
+                    make_cert, wait_until)
 
 CONFIG = "devices: []\n"
 # alice / al1ce-pw, cost 4 (htpasswd -nbB -C 4 alice al1ce-pw)
 ALICE = "$2y$04$U2Vp5TQbz5UGSRoLYz6MiePMDui3/Hh750xPRoUsGKik7UICRh8ey"
-
-
-def openssl(*args, cwd):
-    subprocess.run([need_binary("openssl"), *args], cwd=cwd, check=True,
-                   capture_output=True)
-
-
-def make_ca(d, name):
-    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes",
-            "-keyout", f"{name}.key", "-out", f"{name}.pem", "-days", "2",
-            "-subj", f"/CN=vpn_exporter test {name}",
-            "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
-
-
-def make_cert(d, name, ca, san, eku):
-    ext = os.path.join(d, f"{name}.ext")
-    with open(ext, "w") as f:
-        f.write(f"subjectAltName={san}\nextendedKeyUsage={eku}\n")
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
-            "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
-    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem",
-            "-CAkey", f"{ca}.key", "-CAcreateserial", "-out", f"{name}.pem",
-            "-days", "2", "-extfile", ext, cwd=d)
 
 
 class WebConfig(TmpDirTest):

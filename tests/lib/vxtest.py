@@ -210,6 +210,85 @@ class Snmpd:
         self.proc.stop()
 
 
+FASTAGENT = os.environ.get("VX_FASTAGENT", "")
+_FA_READY = re.compile(r"fastagent: (\d+) varbinds loaded, listening on "
+                       r"udp/127\.0\.0\.1:(\d+)")
+_FA_STATS = re.compile(r"fastagent: (\d+) requests, (\d+) responses")
+FASTAGENT_READY = _FA_READY
+
+
+def fastagent_binary():
+    """The vx_fastagent this build made (VX_FASTAGENT, or in VX_BUILD_DIR)."""
+    path = os.environ.get("VX_FASTAGENT") or os.path.join(
+        os.environ.get("VX_BUILD_DIR", ""), "tests", "vx_fastagent")
+    if not os.access(path, os.X_OK):
+        skip_or_die(f"vx_fastagent is not built ({path})")
+    return path
+
+
+class FastAgent:
+    """vx_fastagent (tests/emulators/fastagent) serving one .snmprec file
+    on an ephemeral port, read back from its ready line."""
+
+    def __init__(self, workdir, data, *args, name="fastagent"):
+        self.proc = Proc([fastagent_binary(), "--listen", "127.0.0.1:0",
+                          "--data", data, *args], name, workdir)
+        m = wait_until(self._ready, timeout=20, what="fastagent ready line")
+        self.nvarbinds, self.port = int(m.group(1)), int(m.group(2))
+        self.target = f"127.0.0.1:{self.port}"
+
+    def _ready(self):
+        if not self.proc.alive():
+            raise AssertionError("fastagent exited:\n" + self.proc.log())
+        return _FA_READY.search(self.proc.log())
+
+    def stop(self):
+        return self.proc.stop()
+
+    def requests(self):
+        """Stops the agent; the number of requests it answered or dropped."""
+        self.stop()
+        m = _FA_STATS.search(self.proc.log())
+        if not m:
+            raise AssertionError("no statistics line from fastagent:\n"
+                                 + self.proc.log())
+        return int(m.group(1))
+
+    def stats(self):
+        """After stop(): (requests answered, most answers waiting)."""
+        log = self.proc.log()
+        req = re.search(r"fastagent: (\d+) requests", log)
+        waiting = re.search(r"(\d+) answers waiting at most", log)
+        return (int(req.group(1)) if req else None,
+                int(waiting.group(1)) if waiting else None)
+
+
+def openssl(*args, cwd):
+    subprocess.run([need_binary("openssl"), *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def make_ca(d, name):
+    """A self-signed CA: D/NAME.pem and D/NAME.key."""
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes",
+            "-keyout", f"{name}.key", "-out", f"{name}.pem", "-days", "2",
+            "-subj", f"/CN=vpn_exporter test {name}",
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign", cwd=d)
+
+
+def make_cert(d, name, ca, san, eku):
+    """A certificate signed by CA: D/NAME.pem and D/NAME.key."""
+    ext = os.path.join(d, f"{name}.ext")
+    with open(ext, "w") as f:
+        f.write(f"subjectAltName={san}\nextendedKeyUsage={eku}\n")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", f"{name}.key",
+            "-out", f"{name}.csr", "-subj", f"/CN={name}", cwd=d)
+    openssl("x509", "-req", "-in", f"{name}.csr", "-CA", f"{ca}.pem",
+            "-CAkey", f"{ca}.key", "-CAcreateserial", "-out", f"{name}.pem",
+            "-days", "2", "-extfile", ext, cwd=d)
+
+
 def http_get(url, headers=None, method="GET", data=None, timeout=30,
              context=None):
     """Returns (status, headers dict with lower-case names, body bytes)."""
@@ -281,6 +360,14 @@ class Exporter:
 
     def stop(self):
         return self.proc.stop()
+
+    def stop_clean(self):
+        """Stops with SIGTERM and checks that the exporter exited 0 with
+        nothing from a sanitizer (LeakSanitizer reports at exit)."""
+        rc = self.proc.stop()
+        log = self.log()
+        if rc != 0 or re.search(r"Sanitizer|runtime error:", log):
+            raise AssertionError(f"exporter exited with {rc}:\n{log[-4000:]}")
 
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})?\s+(\S+)(\s+\S+)?$')

@@ -148,6 +148,7 @@ test_full(void **state)
 	assert_int_equal(cfg->defaults.timeout_ms, 5000);
 	assert_int_equal(cfg->defaults.retries, 2);
 	assert_false(cfg->defaults.background);
+	assert_true(cfg->defaults.probe_fresh);
 	assert_int_equal(cfg->ndevices, 3);
 
 	/* asa-hq: everything inherited; labels; expected peers; _file. */
@@ -159,6 +160,7 @@ test_full(void **state)
 	assert_int_equal(d->timeout_ms, 5000);
 	assert_int_equal(d->retries, 2);
 	assert_false(d->background);
+	assert_true(d->probe_fresh);
 	assert_int_equal(d->labels.n, 4);
 	assert_string_equal(d->labels.v[0], "site");
 	assert_string_equal(d->labels.v[1], "fra1");
@@ -185,6 +187,7 @@ test_full(void **state)
 	assert_int_equal(d->timeout_ms, 90000);
 	assert_int_equal(d->retries, 0);
 	assert_true(d->background);
+	assert_false(d->probe_fresh);
 	assert_int_equal(d->target.timeout_ms, 90000);
 	assert_int_equal(d->target.retries, 0);
 	assert_int_equal(d->labels.n, 0);
@@ -196,6 +199,7 @@ test_full(void **state)
 	d = &cfg->devices[2];
 	assert_string_equal(d->name, "asa-lab");
 	assert_int_equal(d->interval_ms, 30000);
+	assert_true(d->probe_fresh);
 	assert_int_equal(d->labels.n, 0);
 	assert_int_equal(d->ncollectors, 1);
 
@@ -213,7 +217,7 @@ static void
 test_full_env_unset(void **state)
 {
 	static const char *const want[] = {
-		CFG_DIR "/full.yml:39:28: 'priv_password_env' in "
+		CFG_DIR "/full.yml:41:28: 'priv_password_env' in "
 		"cisco_asa_snmp of device 'asa-branch': environment variable "
 		"'VX_TEST_PRIV_PASSWORD' is not set",
 		NULL,
@@ -242,7 +246,7 @@ test_fingerprints(void **state)
 	struct vx_config	*a, *b;
 	char			 fp[3][4096];
 	FILE			*in;
-	struct vx_strbuf	 text;
+	struct vx_strbuf	 text, edited;
 	char			 buf[4096];
 	size_t			 n;
 	char			*p;
@@ -294,6 +298,27 @@ test_fingerprints(void **state)
 	b = vx_config_load("full.yml", &errs);
 	assert_non_null(b);
 	assert_int_equal(b->devices[0].interval_ms, 40000);
+	assert_string_not_equal(a->devices[0].fingerprint,
+	    b->devices[0].fingerprint);
+	assert_string_equal(a->devices[1].fingerprint,
+	    b->devices[1].fingerprint);
+	assert_string_not_equal(a->devices[2].fingerprint,
+	    b->devices[2].fingerprint);
+	vx_config_free(a);
+	a = b;
+
+	/* defaults.probe_fresh: the same two, not asa-branch (its own). */
+	p = strstr(text.buf, "  probe_fresh: true\n");
+	assert_non_null(p);
+	vx_strbuf_init(&edited, 0);
+	vx_strbuf_add(&edited, text.buf, (size_t)(p - text.buf));
+	vx_strbuf_addstr(&edited, "  probe_fresh: false\n");
+	vx_strbuf_addstr(&edited, p + 20);
+	write_file("full.yml", edited.buf);
+	vx_strbuf_release(&edited);
+	b = vx_config_load("full.yml", &errs);
+	assert_non_null(b);
+	assert_false(b->devices[0].probe_fresh);
 	assert_string_not_equal(a->devices[0].fingerprint,
 	    b->devices[0].fingerprint);
 	assert_string_equal(a->devices[1].fingerprint,
@@ -472,6 +497,12 @@ static const struct load_case cases[] = {
 	{ "background not a bool", H "    background: maybe\n" C, {
 	    "c.yml:5:17: 'background' in device 'a' must be true or false, "
 	    "not 'maybe'", NULL } },
+	{ "probe_fresh not a bool", H "    probe_fresh: yes-please\n" C, {
+	    "c.yml:5:18: 'probe_fresh' in device 'a' must be true or false, "
+	    "not 'yes-please'", NULL } },
+	{ "probe_fresh misspelt", H "    probe_fersh: true\n" C, {
+	    "c.yml:5:5: unknown key 'probe_fersh' in device 'a' (did you "
+	    "mean 'probe_fresh'?)", NULL } },
 	{ "timeout over interval", H "    interval: 10s\n    timeout: 20s\n"
 	  C, {
 	    "c.yml:6:14: timeout (20000ms) of device 'a' must not exceed its "

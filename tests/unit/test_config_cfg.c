@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -335,6 +337,64 @@ test_depth_limit(void **state)
 	assert_string_equal(errs.msgs[0],
 	    "t.yml:1:68: nesting deeper than 64 levels");
 	vx_cfg_errors_release(&errs);
+}
+
+static void	write_tmp(const char *name, const void *data, size_t len,
+		    char *path, size_t size);
+
+/*
+ * The depth is checked as the parser reads: 200 KB of '[' are refused at
+ * the 65th (the document loader alone took 23 s to build them all).
+ */
+static void
+test_depth_checked_while_parsing(void **state)
+{
+	size_t			 len = 200 * 1024;
+	char			*yaml = malloc(len + 4);
+	struct vx_cfg_errors	 errs = { 0 };
+
+	(void)state;
+	assert_non_null(yaml);
+	memcpy(yaml, "a: ", 3);
+	memset(yaml + 3, '[', len);
+	yaml[len + 3] = '\0';
+	assert_null(vx_cfg_doc_load_buffer("t.yml", yaml, len + 3, &errs));
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.msgs[0],
+	    "t.yml:1:68: nesting deeper than 64 levels");
+	vx_cfg_errors_release(&errs);
+	free(yaml);
+}
+
+/*
+ * Files named by the configuration (cfg_file.c): regular files of at most
+ * the given size, read without blocking.
+ */
+static void
+test_file_read(void **state)
+{
+	char	 path[512], why[160], data[100];
+	char	*buf;
+	size_t	 len = 0;
+
+	(void)state;
+	memset(data, 'x', sizeof(data));
+	write_tmp("hundred", data, sizeof(data), path, sizeof(path));
+	buf = vx_cfg_file_read(path, 100, &len, why, sizeof(why));
+	assert_non_null(buf);
+	assert_int_equal(len, 100);
+	assert_int_equal(buf[100], '\0');
+	free(buf);
+	assert_true(vx_cfg_file_check(path, 100, why, sizeof(why)));
+	assert_null(vx_cfg_file_read(path, 99, &len, why, sizeof(why)));
+	assert_string_equal(why, "100 bytes, more than the 99 allowed");
+	assert_false(vx_cfg_file_check(path, 99, why, sizeof(why)));
+	assert_null(vx_cfg_file_read("/dev/null", 100, &len, why,
+	    sizeof(why)));
+	assert_string_equal(why, "a character device, not a regular file");
+	snprintf(path, sizeof(path), "%s/nothere", tmpdir);
+	assert_false(vx_cfg_file_check(path, 100, why, sizeof(why)));
+	assert_string_equal(why, "No such file or directory");
 }
 
 /*
@@ -916,13 +976,44 @@ test_secrets(void **state)
 		    "string, not a list" },
 		{ "name: x\ntoken_path: INLINE-SECRET-f\n", false, NULL,
 		    "@D@/t.yml:2:1: unknown key 'token_path' in test section" },
+		/*
+		 * 17: only regular files, opened without blocking: a device
+		 * that never ends, a FIFO nobody writes to, a 1 GiB sparse
+		 * file and a directory are refused at once.
+		 */
+		{ "name: x\ntoken_file: /dev/zero\n", true, NULL,
+		    "@D@/t.yml:2:13: cannot read token_file '/dev/zero': a "
+		    "character device, not a regular file" },
+		{ "name: x\ntoken_file: fifo\n", true, NULL,
+		    "@D@/t.yml:2:13: cannot read token_file '@D@/fifo': a FIFO, "
+		    "not a regular file" },
+		{ "name: x\ntoken_file: sparse\n", true, NULL,
+		    "@D@/t.yml:2:13: cannot read token_file '@D@/sparse': "
+		    "1073741824 bytes, more than the 65536 allowed" },
+		{ "name: x\ntoken_file: .\n", true, NULL,
+		    "@D@/t.yml:2:13: cannot read token_file '@D@/.': a "
+		    "directory, not a regular file" },
+		/* 21: a symbolic link to a regular file is one */
+		{ "name: x\ntoken_file: link\n", true, "FILE-SECRET-community",
+		    NULL },
 	};
-	char	 big[5000], path[512];
+	char	 big[5000], path[512], target[512];
+	int	 fd;
 
 	(void)state;
 	memset(big, 'B', sizeof(big));
 	write_tmp("big.txt", big, sizeof(big), path, sizeof(path));
 	write_tmp("max.txt", big, 4096, path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	snprintf(path, sizeof(path), "%s/sparse", tmpdir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+	close(fd);
+	snprintf(path, sizeof(path), "%s/link", tmpdir);
+	snprintf(target, sizeof(target), "%s/secrets/community.txt", CFG_DIR);
+	assert_int_equal(symlink(target, path), 0);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct secret_case *c = &cases[i];
 		const char		*dir = c->tmp ? tmpdir : CFG_DIR;
@@ -1006,6 +1097,8 @@ main(void)
 		cmocka_unit_test(test_empty_and_bare_names),
 		cmocka_unit_test(test_doc_errors),
 		cmocka_unit_test(test_depth_limit),
+		cmocka_unit_test(test_depth_checked_while_parsing),
+		cmocka_unit_test(test_file_read),
 		cmocka_unit_test(test_alias),
 		cmocka_unit_test(test_alias_bomb_refused),
 		cmocka_unit_test(test_second_document_refused),

@@ -76,7 +76,10 @@ test_defaults(void **state)
 	memset(&o, 0x5a, sizeof(o));
 	assert_int_equal(parse(none, &o, &cap), 0);
 	assert_string_equal(o.config_file, "vpn_exporter.yml");
-	assert_string_equal(o.listen, ":10039");
+	assert_int_equal(o.nlisten, 1);
+	assert_string_equal(o.listen[0], ":10039");
+	assert_false(o.systemd_socket);
+	assert_int_equal(o.probe_workers, 256);
 	assert_null(o.web_config_file);
 	assert_string_equal(o.metrics_path, "/metrics");
 	assert_int_equal(o.log_level, VX_LOG_INFO);
@@ -115,7 +118,8 @@ test_both_forms(void **state)
 		if (parse(forms[f], &o, &cap) != 0)
 			fail_msg("form %zu: %s", f, cap.err);
 		assert_string_equal(o.config_file, "/etc/vpn.yml");
-		assert_string_equal(o.listen, "127.0.0.1:9999");
+		assert_int_equal(o.nlisten, 1);
+		assert_string_equal(o.listen[0], "127.0.0.1:9999");
 		assert_string_equal(o.web_config_file, "web.yml");
 		assert_string_equal(o.metrics_path, "/m");
 		assert_int_equal(o.log_level, VX_LOG_DEBUG);
@@ -179,7 +183,11 @@ test_values(void **state)
 		{ { "--web.telemetry-path=metrics", NULL }, -1,
 		    "vpn_exporter: --web.telemetry-path must start with '/' and "
 		    "not be '/'\n" },
-		/* 19: unknown flags, including look-alikes of known ones */
+		{ { "--probe.workers=0", NULL }, -1,
+		    "vpn_exporter: invalid --probe.workers '0' (1 to 4096)\n" },
+		{ { "--probe.workers", "x", NULL }, -1,
+		    "vpn_exporter: invalid --probe.workers 'x' (1 to 4096)\n" },
+		/* 21: unknown flags, including look-alikes of known ones */
 		{ { "--nope", NULL }, -1,
 		    "vpn_exporter: unknown flag '--nope' (see --help)\n" },
 		{ { "--config.filex=y", NULL }, -1,
@@ -190,7 +198,7 @@ test_values(void **state)
 		    "vpn_exporter: unknown flag '-config.file=x' (see --help)\n" },
 		{ { "config.yml", NULL }, -1,
 		    "vpn_exporter: unknown flag 'config.yml' (see --help)\n" },
-		/* 24: an error stops at the first bad flag */
+		/* 26: an error stops at the first bad flag */
 		{ { "--log.level=bad", "--nope", NULL }, -1,
 		    "vpn_exporter: invalid --log.level 'bad' (debug, info, warn, "
 		    "error)\n" },
@@ -208,6 +216,39 @@ test_values(void **state)
 			    cap.err, cases[i].err);
 		assert_string_equal(cap.out, "");
 	}
+}
+
+/*
+ * --web.listen-address may be repeated (the first replaces the default);
+ * the other flags of this change land in their fields.
+ */
+static void
+test_listen_repeated(void **state)
+{
+	static const char *const args[] = {
+		"--web.listen-address=127.0.0.1:1", "--web.listen-address",
+		"[::1]:2", "--web.systemd-socket", "--probe.workers=7", NULL,
+	};
+	const char	*many[VX_LISTEN_MAX + 3];
+	struct vx_opts	 o;
+	struct captured	 cap;
+
+	(void)state;
+	assert_int_equal(parse(args, &o, &cap), 0);
+	assert_int_equal(o.nlisten, 2);
+	assert_string_equal(o.listen[0], "127.0.0.1:1");
+	assert_string_equal(o.listen[1], "[::1]:2");
+	assert_true(o.systemd_socket);
+	assert_int_equal(o.probe_workers, 7);
+	for (size_t i = 0; i < VX_LISTEN_MAX + 1; i++)
+		many[i] = "--web.listen-address=:1";
+	many[VX_LISTEN_MAX + 1] = NULL;
+	assert_int_equal(parse(many, &o, &cap), -1);
+	assert_string_equal(cap.err, "vpn_exporter: at most 16 "
+	    "--web.listen-address flags\n");
+	many[VX_LISTEN_MAX] = NULL;
+	assert_int_equal(parse(many, &o, &cap), 0);
+	assert_int_equal(o.nlisten, VX_LISTEN_MAX);
 }
 
 /* The space form takes the next argument as the value, whatever it is. */
@@ -248,6 +289,8 @@ test_help_and_version(void **state)
 	assert_non_null(strstr(cap.out, "--log.format"));
 	assert_non_null(strstr(cap.out, "--poll.workers"));
 	assert_non_null(strstr(cap.out, "--probe.timeout-offset"));
+	assert_non_null(strstr(cap.out, "--probe.workers"));
+	assert_non_null(strstr(cap.out, "--web.systemd-socket"));
 	assert_non_null(strstr(cap.out, "--dry-run"));
 	assert_string_equal(cap.err, "");
 	/* --help before a bad flag wins; after one, the error does. */
@@ -301,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_both_forms),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_space_form_takes_next),
+		cmocka_unit_test(test_listen_repeated),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_missing_value_message),
 	};

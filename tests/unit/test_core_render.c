@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "model.h"
 #include "render.h"
@@ -976,6 +977,100 @@ test_families_contiguous(void **state)
 		vx_snapshot_unref(snaps[i]);
 }
 
+/* gunzips a whole gzip member (one stream) into a malloc'd string. */
+static char *
+gunzip(const char *z, size_t zlen)
+{
+	z_stream	 zs;
+	size_t		 cap = 1 << 20, len = 0;
+	char		*out = malloc(cap);
+	int		 rc = Z_OK;
+
+	assert_non_null(out);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (Bytef *)(uintptr_t)z;
+	zs.avail_in = (uInt)zlen;
+	while (rc == Z_OK) {
+		if (cap - len < 65536) {
+			cap *= 2;
+			out = realloc(out, cap);
+			assert_non_null(out);
+		}
+		zs.next_out = (Bytef *)out + len;
+		zs.avail_out = (uInt)(cap - len - 1);
+		rc = inflate(&zs, Z_NO_FLUSH);
+		len = zs.total_out;
+	}
+	/* One member, checked (CRC and length), and nothing after it. */
+	assert_int_equal(rc, Z_STREAM_END);
+	assert_int_equal(zs.avail_in, 0);
+	inflateEnd(&zs);
+	out[len] = '\0';
+	return out;
+}
+
+/*
+ * The gzip rendering, from snapshots with and without their render cache
+ * (the cached samples are copied, compressed, into the stream), is the
+ * same text as the plain rendering, in both formats.
+ */
+static void
+test_gzip_same_text(void **state)
+{
+	static const enum vx_format fmts[] = { VX_FMT_TEXT,
+	    VX_FMT_OPENMETRICS };
+	struct vx_snapshot	*snaps[5];
+	struct vx_spi_check	 check;
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		snaps[i] = i == 3 ? NULL : vxt_busy_snapshot(i);
+	check = (struct vx_spi_check){ snaps[2], "198.51.100.1",
+	    "198.51.100.1", NULL, "asa-4", true };
+	/* Rounds: no cache; then caches for devices 0, 2 and 4 only. */
+	for (int round = 0; round < 2; round++) {
+		for (size_t f = 0; f < 2; f++) {
+			struct vx_strbuf	 plain, z;
+			char			*text, what[64];
+
+			vx_strbuf_init(&plain, 0);
+			vx_strbuf_init(&z, 0);
+			vx_render_ex(&plain, fmts[f], snaps, 5, &check, 1,
+			    &self_stats);
+			vx_render_gzip(&z, fmts[f], snaps, 5, &check, 1,
+			    &self_stats);
+			assert_false(plain.failed);
+			assert_false(z.failed);
+			text = gunzip(z.buf, z.len);
+			snprintf(what, sizeof(what), "round %d, format %zu",
+			    round, f);
+			expect_text(what, text, plain.buf);
+			free(text);
+			vx_strbuf_release(&plain);
+			vx_strbuf_release(&z);
+		}
+		for (int i = 0; i < 5; i += 2)
+			assert_int_equal(vx_render_cache_build(snaps[i]), 0);
+		assert_non_null(snaps[0]->render_cache);
+		assert_null(snaps[1]->render_cache);
+	}
+	/* Nothing at all is still a valid (empty) gzip member. */
+	{
+		struct vx_strbuf	 z;
+		char			*text;
+
+		vx_strbuf_init(&z, 0);
+		vx_render_gzip(&z, VX_FMT_TEXT, NULL, 0, NULL, 0, NULL);
+		text = gunzip(z.buf, z.len);
+		assert_string_equal(text, "");
+		free(text);
+		vx_strbuf_release(&z);
+	}
+	for (int i = 0; i < 5; i++)
+		vx_snapshot_unref(snaps[i]);
+}
+
 int
 main(void)
 {
@@ -999,6 +1094,7 @@ main(void)
 		cmocka_unit_test(test_stale),
 		cmocka_unit_test(test_offline),
 		cmocka_unit_test(test_families_contiguous),
+		cmocka_unit_test(test_gzip_same_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * some entries while the kept ones stay reachable after the rebuild.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,6 +233,73 @@ test_filter_all_or_none(void **state)
 	vx_strmap_release(&m);
 }
 
+/* Deletes the keys whose bit is set in the round's pseudo-random mask. */
+struct rounds_arg {
+	uint32_t	seed;
+	bool		*present;
+};
+
+static size_t
+index_of(const char *key)
+{
+	return (size_t)strtoul(key + 4, NULL, 10);
+}
+
+static bool
+drop_random(void *arg, const char *key, void *value)
+{
+	struct rounds_arg	*ra = arg;
+	size_t			 i = index_of(key);
+	uint32_t		 h = (uint32_t)i * 2654435761u ^ ra->seed;
+
+	assert_ptr_equal(value, val(i));
+	if ((h >> 7) % 4 != 0)
+		return false;
+	ra->present[i] = false;
+	return true;
+}
+
+/*
+ * The filter repairs the table in place: over many rounds of deleting a
+ * quarter and re-adding some, every kept key stays reachable and every
+ * deleted one is gone.
+ */
+static void
+test_filter_rounds(void **state)
+{
+	struct vx_strmap	m = VX_STRMAP_INIT;
+	static bool		present[N];
+	struct rounds_arg	ra = { 0, present };
+	char			key[64];
+
+	(void)state;
+	for (uint32_t round = 0; round < 20; round++) {
+		size_t n = 0;
+
+		for (size_t i = round * 97 % 7; i < N; i += 1 + round % 3) {
+			size_t len = key_of(key, sizeof(key), i);
+
+			assert_true(vx_strmap_put(&m, key, len, val(i)));
+			present[i] = true;
+		}
+		ra.seed = round * 0x9e3779b9u;
+		vx_strmap_filter(&m, drop_random, &ra);
+		for (size_t i = 0; i < N; i++) {
+			size_t	 len = key_of(key, sizeof(key), i);
+			void	*got = vx_strmap_get(&m, key, len);
+
+			if (present[i] && got != val(i))
+				fail_msg("round %u: key %zu lost", round, i);
+			if (!present[i] && got != NULL)
+				fail_msg("round %u: key %zu not deleted",
+				    round, i);
+			n += present[i];
+		}
+		assert_int_equal(m.n, n);
+	}
+	vx_strmap_release(&m);
+}
+
 int
 main(void)
 {
@@ -242,6 +310,7 @@ main(void)
 		cmocka_unit_test(test_key_length),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_filter_all_or_none),
+		cmocka_unit_test(test_filter_rounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,13 @@ test_children(void **state)
 	vx_snapshot_unref(s);
 }
 
+/*
+ * Whether device() summarises the local addresses as the core does before
+ * publishing (vx_snapshot_index_locals); without, the correlator reads
+ * every tunnel.  The pairing tests run both ways.
+ */
+static bool	index_locals;
+
 /* A current snapshot of device name with one tunnel to peer. */
 static struct vx_snapshot *
 device(const char *name, const char *peer, const char *local, uint32_t in,
@@ -96,6 +103,8 @@ device(const char *name, const char *peer, const char *local, uint32_t in,
 	s->up = true;
 	s->collected_ms = at;
 	sa(s, t, in, out, VX_SA_ACTIVE);
+	if (index_locals)
+		assert_int_equal(vx_snapshot_index_locals(s), 0);
 	return s;
 }
 
@@ -226,15 +235,61 @@ test_ambiguous(void **state)
 	vx_correlator_release(&c);
 }
 
+/* The summary: each distinct local address, and its one tunnel. */
+static void
+test_locals_summary(void **state)
+{
+	struct vx_snapshot	*s = vx_snapshot_new("asa-a");
+	struct vx_tunnel	*t1 = tunnel(s, "198.51.100.1", "192.0.2.1");
+	struct vx_tunnel	*t3;
+
+	(void)state;
+	(void)t1;
+	tunnel(s, "198.51.100.2", "192.0.2.1");
+	t3 = tunnel(s, "198.51.100.3", "192.0.2.9");
+	tunnel(s, "198.51.100.4", NULL);
+	assert_int_equal(vx_snapshot_index_locals(s), 0);
+	assert_true(s->locals_set);
+	assert_int_equal(s->nlocals, 2);
+	assert_string_equal(s->locals[0].addr, "192.0.2.1");
+	assert_null(s->locals[0].tunnel);	/* two tunnels have it */
+	assert_string_equal(s->locals[1].addr, "192.0.2.9");
+	assert_ptr_equal(s->locals[1].tunnel, t3);
+	vx_snapshot_unref(s);
+}
+
+static int
+summarised(void **state)
+{
+	(void)state;
+	index_locals = true;
+	return 0;
+}
+
+static int
+plain(void **state)
+{
+	(void)state;
+	index_locals = false;
+	return 0;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_agreement),
 		cmocka_unit_test(test_children),
-		cmocka_unit_test(test_grace),
-		cmocka_unit_test(test_configured_pair),
-		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test_setup_teardown(test_grace, plain, plain),
+		cmocka_unit_test_setup_teardown(test_configured_pair, plain,
+		    plain),
+		cmocka_unit_test_setup_teardown(test_ambiguous, plain, plain),
+		cmocka_unit_test_setup_teardown(test_grace, summarised, plain),
+		cmocka_unit_test_setup_teardown(test_configured_pair,
+		    summarised, plain),
+		cmocka_unit_test_setup_teardown(test_ambiguous, summarised,
+		    plain),
+		cmocka_unit_test(test_locals_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,10 @@
 /*
- * HTTP content negotiation (exporter/http.c): which exposition format an
- * Accept header asks for, and whether Accept-Encoding allows gzip.  The
- * headers are the ones Prometheus and common clients send, plus q=0,
- * case, whitespace and look-alike tokens.
+ * HTTP content negotiation (exporter/http_negotiate.c): which exposition
+ * format an Accept header asks for, and whether Accept-Encoding allows
+ * gzip.  The headers are the ones Prometheus and common clients send,
+ * plus q values (the higher wins; among equals, a specific type before a
+ * wildcard, then the first listed, as client_golang decides), q=0, case,
+ * whitespace and look-alike tokens.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,12 @@ struct neg_case {
 };
 
 #define OM	"application/openmetrics-text"
+
+static bool
+vx_http_wants_openmetrics(const char *accept)
+{
+	return vx_http_negotiate(accept) == VX_FMT_OPENMETRICS;
+}
 
 static void
 test_wants_openmetrics(void **state)
@@ -51,19 +59,45 @@ test_wants_openmetrics(void **state)
 		{ "APPLICATION/OPENMETRICS-TEXT;version=1.0.0", true },
 		{ "  " OM "  ;  q=0.5 ", true },
 		{ "  " OM " ; q=0 ", false },
-		{ "text/plain , " OM, true },
-		{ "text/plain,\t" OM, true },
+		/* 17: a tie goes to the first listed. */
+		{ "text/plain , " OM, false },
+		{ "text/plain,\t" OM, false },
 		/* 19: look-alikes are other media types. */
 		{ OM "al", false },
 		{ "application/openmetrics", false },
 		{ "x" OM, false },
 		{ "application/openmetrics-text2;q=1", false },
 		{ "text/plain;profile=" OM, false },
-		/*
-		 * 24: documented as "q > 0", even when text/plain has the
-		 * higher weight.
-		 */
-		{ "text/plain;q=1," OM ";q=0.5", true },
+		/* 24: the higher q wins, whichever comes first. */
+		{ "text/plain;q=1," OM ";q=0.5", false },
+		{ OM ";q=0.5,text/plain;q=1", false },
+		{ "text/plain;q=0.5," OM, true },
+		{ "text/plain;version=0.0.4;q=0.3," OM ";q=0.31", true },
+		{ "application/json," OM ";q=0.2", true },
+		/* 29: wildcards stand for text, after a specific type. */
+		{ "*/*," OM, true },
+		{ "*/*;q=1," OM ";q=0.5", false },
+		{ "text/*;q=0.9," OM ";q=0.8", false },
+		{ OM ";q=0.8,*/*;q=0.9", false },
+		/* 33: versions the exporter cannot write are not acceptable. */
+		{ OM ";version=2.0.0,text/plain;q=0.1", false },
+		{ OM ";version=0.0.1", true },
+		{ OM ";version=\"1.0.0\"", true },
+		{ "text/plain;version=9.9," OM ";q=0.1", true },
+		/* 37: a q that is no qvalue makes the range unusable. */
+		{ OM ";q=abc", false },
+		{ OM ";q=1.5", false },
+		{ OM ";q=", false },
+		{ OM ";q=-0", false },
+		/* 41: Prometheus 3 with escaping parameters. */
+		{ OM ";version=1.0.0;escaping=allow-utf-8;q=0.6," OM
+		  ";version=0.0.1;q=0.5,text/plain;version=1.0.0;"
+		  "escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,"
+		  "*/*;q=0.2", true },
+		/* 42: nothing acceptable: text. */
+		{ "text/plain;q=0," OM ";q=0", false },
+		{ "image/png", false },
+		{ ",,;,", false },
 	};
 
 	(void)state;

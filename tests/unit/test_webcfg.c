@@ -2,7 +2,8 @@
  * --web.config.file: loading (every error with its file:line:col),
  * libmicrohttpd options, bcrypt checks with hashes made by real tools
  * (see tests/fixtures/webcfg/README.md), the unknown-user path doing the
- * same bcrypt work, and vx_webcfg_check() on a real MHD daemon.
+ * same bcrypt work, and vx_webcfg_precheck() and vx_webcfg_verify() on a
+ * real MHD daemon.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -611,7 +612,7 @@ test_unreadable_file(void **state)
 		    "  key_file: @F@/server.key\n", &errs));
 		rmdir(path);
 		expand("@W@:2:14: cannot read cert_file '@D@/unreadable.pem': "
-		    "Is a directory", &want);
+		    "a directory, not a regular file", &want);
 	} else {
 		snprintf(path, sizeof(path), "%s/unreadable.pem", tmpdir);
 		write_file(path, "x");
@@ -769,12 +770,32 @@ test_cache(void **state)
 	vx_webcfg_free(w);
 }
 
-/* ---- vx_webcfg_check() on a real libmicrohttpd daemon ---- */
+/* ---- precheck and verify on a real libmicrohttpd daemon ---- */
 
 struct served {
 	const struct vx_webcfg	*w;
+	int			 verified;	/* vx_webcfg_verify() calls */
 };
 
+static enum MHD_Result
+answer(const struct vx_webcfg *w, struct MHD_Connection *c,
+    unsigned int status, const char *body)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+
+	r = MHD_create_response_from_buffer(strlen(body),
+	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Basic realm=\"vpn_exporter\"");
+	vx_webcfg_add_headers(w, r);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* What the exporter's event loop and auth worker do, in one thread. */
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -782,9 +803,8 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 {
 	static int		 first;
 	struct served		*s = cls;
-	struct MHD_Response	*r;
-	enum MHD_Result		 ret;
-	static const char	 body[] = "ok\n";
+	struct vx_webcfg_creds	 cr;
+	bool			 ok = false;
 
 	(void)url;
 	(void)method;
@@ -793,16 +813,25 @@ handler(void *cls, struct MHD_Connection *c, const char *url,
 	(void)upload_data_size;
 	if (*con_cls == NULL) {
 		*con_cls = &first;
-		if (!vx_webcfg_check(s->w, c, &ret))
-			return ret;
 		return MHD_YES;
 	}
-	r = MHD_create_response_from_buffer(sizeof(body) - 1,
-	    (void *)(uintptr_t)body, MHD_RESPMEM_PERSISTENT);
-	vx_webcfg_add_headers(s->w, r);
-	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
+	switch (vx_webcfg_precheck(s->w, c, &cr)) {
+	case VX_WEBCFG_ALLOW:
+		ok = true;
+		break;
+	case VX_WEBCFG_FORBIDDEN:
+		return answer(s->w, c, MHD_HTTP_FORBIDDEN, "forbidden\n");
+	case VX_WEBCFG_UNAUTHORIZED:
+		break;
+	case VX_WEBCFG_VERIFY:
+		s->verified++;
+		ok = vx_webcfg_verify(s->w, &cr);
+		vx_webcfg_creds_clear(&cr);
+		break;
+	}
+	if (!ok)
+		return answer(s->w, c, MHD_HTTP_UNAUTHORIZED, "unauthorized\n");
+	return answer(s->w, c, MHD_HTTP_OK, "ok\n");
 }
 
 /* One HTTP/1.0 request; returns the whole response. */
@@ -864,6 +893,7 @@ test_check_over_http(void **state)
 	    "    X-Frame-Options: sameorigin\n"
 	    "    X-Content-Type-Options: nosniff\n" USERS_YAML);
 	s.w = w;
+	s.verified = 0;
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -876,6 +906,7 @@ test_check_over_http(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vx_strbuf	resp;
 		char			line[64];
+		const char		*p;
 
 		fprintf(stderr, "case %zu\n", i);
 		request(di->port, cases[i].auth, &resp);
@@ -885,8 +916,10 @@ test_check_over_http(void **state)
 		assert_memory_equal(resp.buf + 8, line, strlen(line));
 		assert_non_null(strstr(resp.buf,
 		    "\r\nX-Frame-Options: sameorigin\r\n"));
-		assert_non_null(strstr(resp.buf,
-		    "\r\nX-Content-Type-Options: nosniff\r\n"));
+		/* Sent once, though both the server and the file set it. */
+		p = strstr(resp.buf, "\r\nX-Content-Type-Options: nosniff\r\n");
+		assert_non_null(p);
+		assert_null(strstr(p + 3, "X-Content-Type-Options"));
 		if (cases[i].status == 401) {
 			assert_non_null(strstr(resp.buf, "\r\nWWW-Authenticate: "
 			    "Basic realm=\"vpn_exporter\"\r\n"));
@@ -898,10 +931,61 @@ test_check_over_http(void **state)
 		vx_strbuf_release(&resp);
 	}
 	MHD_stop_daemon(d);
-	/* Requests with bad syntax never reached bcrypt. */
+	/*
+	 * Requests with bad syntax never reached bcrypt, and alice's second
+	 * login came from the cache without going to vx_webcfg_verify().
+	 */
 	vx_webcfg_get_stats(w, &st);
 	assert_int_equal(st.bcrypt_runs, 4);
+	assert_int_equal(s.verified, 4);
+	assert_int_equal(st.cache_hits, 1);
 	vx_webcfg_free(w);
+}
+
+/* Every answer says nosniff, with or without a web config. */
+static void
+test_nosniff_always(void **state)
+{
+	struct MHD_Response	*r;
+	const char		*v;
+
+	(void)state;
+	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	assert_non_null(r);
+	vx_webcfg_add_headers(NULL, r);
+	v = MHD_get_response_header(r, "X-Content-Type-Options");
+	assert_non_null(v);
+	assert_string_equal(v, "nosniff");
+	MHD_destroy_response(r);
+}
+
+/* Which changes need new TLS sessions (new daemons) on reload. */
+static void
+test_tls_same(void **state)
+{
+	static const char tls[] = "tls_server_config:\n"
+	    "  cert_file: @F@/server.pem\n  key_file: @F@/server.key\n";
+	struct vx_webcfg *a, *b, *users;
+
+	(void)state;
+	a = load_ok(tls);
+	b = load_ok("http_server_config:\n  headers:\n"
+	    "    X-Frame-Options: deny\n" "tls_server_config:\n"
+	    "  cert_file: @F@/server.pem\n  key_file: @F@/server.key\n");
+	users = load_ok(USERS_YAML);
+	assert_true(vx_webcfg_tls_same(NULL, NULL));
+	assert_true(vx_webcfg_tls_same(NULL, users));
+	assert_true(vx_webcfg_tls_same(a, b));		/* headers only */
+	assert_false(vx_webcfg_tls_same(a, NULL));
+	assert_false(vx_webcfg_tls_same(users, b));
+	vx_webcfg_free(a);
+	a = load_ok("tls_server_config:\n"
+	    "  cert_file: @F@/server.pem\n  key_file: @F@/server.key\n"
+	    "  min_version: TLS13\n");
+	assert_false(vx_webcfg_tls_same(a, b));		/* priorities */
+	vx_webcfg_free(a);
+	vx_webcfg_free(b);
+	vx_webcfg_free(users);
 }
 
 int
@@ -919,6 +1003,8 @@ main(void)
 		cmocka_unit_test(test_unknown_user_same_work),
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_check_over_http),
+		cmocka_unit_test(test_nosniff_always),
+		cmocka_unit_test(test_tls_same),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

@@ -23,31 +23,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "lib"))
 import vxtest  # noqa: E402
 
-FASTAGENT = os.environ.get("VX_FASTAGENT", "")
+FastAgent = vxtest.FastAgent
 GEN = os.path.join(vxtest.EMULATORS, "gen_asa_snmprec.py")
-READY = re.compile(r"fastagent: (\d+) varbinds loaded, listening on "
-                   r"udp/127\.0\.0\.1:(\d+)")
 TUN = "1.3.6.1.4.1.9.9.171.1.3.2.1"
-
-
-class FastAgent:
-    """vx_fastagent on an ephemeral port (read back from its ready line)."""
-
-    def __init__(self, workdir, data, *args, name="fastagent"):
-        self.proc = vxtest.Proc([FASTAGENT, "--listen", "127.0.0.1:0",
-                                 "--data", data, *args], name, workdir)
-        m = vxtest.wait_until(lambda: self._ready(), timeout=20,
-                              what="fastagent ready line")
-        self.nvarbinds, self.port = int(m.group(1)), int(m.group(2))
-        self.target = f"127.0.0.1:{self.port}"
-
-    def _ready(self):
-        if not self.proc.alive():
-            raise AssertionError("fastagent exited:\n" + self.proc.log())
-        return READY.search(self.proc.log())
-
-    def stop(self):
-        return self.proc.stop()
 
 
 def snmp(tool, target, *args, community="public", version="2c",
@@ -189,6 +167,41 @@ class FastAgentTest(vxtest.TmpDirTest):
         pdus = rows // 10 + 1
         self.assertGreaterEqual(elapsed, pdus * 0.020)
 
+    def waiting_at_most(self, fa):
+        fa.stop()
+        m = re.search(r"(\d+) answers waiting at most", fa.proc.log())
+        self.assertIsNotNone(m, fa.proc.log())
+        return int(m.group(1))
+
+    def test_delay_does_not_serialise(self):
+        """Requests that arrive together are all answered --delay-ms
+        after they came in: the agent holds four answers at once.  With
+        --serial the delay is a service time: one request at a time."""
+        for serial, want in ((False, 4), (True, 0)):
+            args = ["--delay-ms", "500"] + (["--serial"] if serial else [])
+            fa = self.track(FastAgent(self.workdir, self.data, *args,
+                                      name=f"fastagent-{serial}"))
+            procs = [subprocess.Popen(
+                ["snmpget", "-v2c", "-c", "public", "-On", "-t", "5",
+                 "-r", "0", fa.target, "1.3.6.1.2.1.1.5.0"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for _ in range(4)]
+            for p in procs:
+                out, err = p.communicate(timeout=30)
+                self.assertEqual(p.returncode, 0, err)
+                self.assertIn("asa-sim", out)
+            self.assertEqual(self.waiting_at_most(fa), want)
+
+    def test_loop(self):
+        """--loop answers GETNEXT and GETBULK with the OIDs asked for:
+        net-snmp's own tools see a walk that does not advance."""
+        fa = self.track(FastAgent(self.workdir, self.data, "--loop"))
+        for tool in ("snmpwalk", "snmpbulkwalk"):
+            r = snmp(tool, fa.target, TUN + ".5", check=False)
+            self.assertIn("OID not increasing", r.stderr, tool)
+        out = snmp("snmpget", fa.target, "1.3.6.1.2.1.1.5.0").stdout
+        self.assertIn("asa-sim", out)
+
     def test_reload(self):
         fa = self.track(FastAgent(self.workdir, self.data))
         name = "1.3.6.1.2.1.1.5.0"
@@ -243,7 +256,7 @@ class FastAgentTest(vxtest.TmpDirTest):
 
 if __name__ == "__main__":
     # Before unittest runs: it would turn skip_or_die's exit into an error.
-    if not FASTAGENT or not os.path.exists(FASTAGENT):
+    if not vxtest.FASTAGENT or not os.path.exists(vxtest.FASTAGENT):
         vxtest.skip_or_die("VX_FASTAGENT is not set or missing")
     for tool in ("snmpsimd", "snmpwalk", "snmpbulkwalk", "snmpget",
                  "snmpbulkget"):

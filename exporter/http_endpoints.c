@@ -1,0 +1,277 @@
+/*
+ * The work behind each endpoint, on a worker thread: render, compress,
+ * poll a device, reload.  The result is a struct reply that the event
+ * loop sends.
+ */
+#include "http_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "device.h"
+#include "gzip.h"
+#include "landing.h"
+#include "log.h"
+#include "process.h"
+
+#define GZIP_MIN_BYTES	512
+#define TEXT_CTYPE	"text/plain; charset=utf-8"
+
+void
+http_reply_text(struct reply *rp, unsigned int status, const char *fmt, ...)
+{
+	va_list	ap;
+	int	n;
+
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = status;
+	rp->ctype = TEXT_CTYPE;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (rp->body = malloc((size_t)n + 1)) == NULL) {
+		rp->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(rp->body, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rp->len = (size_t)n;
+}
+
+/*
+ * An answer is held until the client has read it, and a thousand of them
+ * may wait at once: give back what the buffer has beyond its length (a
+ * doubling strbuf's slack, or deflateBound()'s worst case, which is the
+ * size of the input).
+ */
+static char *
+shrink(char *buf, size_t len)
+{
+	char *p = realloc(buf, len > 0 ? len : 1);
+
+	return p != NULL ? p : buf;
+}
+
+/*
+ * An exposition in the negotiated format, gzip'd if the client allows
+ * (gzipped: sb holds the compressed body already).
+ */
+static void
+reply_exposition(struct request *rq, struct vx_strbuf *sb, bool gzipped)
+{
+	struct reply	*rp = &rq->reply;
+	size_t		 len;
+	char		*buf;
+
+	if (sb->failed) {
+		vx_strbuf_release(sb);
+		http_reply_text(rp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "out of memory rendering metrics\n");
+		return;
+	}
+	buf = vx_strbuf_detach(sb, &len);
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = MHD_HTTP_OK;
+	rp->ctype = vx_format_content_type(rq->fmt);
+	rp->vary = true;
+	rp->gzip = gzipped;
+	if (!gzipped && len >= GZIP_MIN_BYTES && rq->gzip_ok) {
+		size_t	 zlen;
+		char	*z = vx_gzip(buf, len, &zlen);
+
+		if (z != NULL) {
+			free(buf);
+			buf = z;
+			len = zlen;
+			rp->gzip = true;
+		}
+	}
+	rp->body = shrink(buf, len);
+	rp->len = len;
+}
+
+static void
+fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
+{
+	memset(self, 0, sizeof(*self));
+	self->version = h->opts.version;
+	self->revision = h->opts.revision;
+	self->compiler = __VERSION__;
+	self->ndevices = ndevices;
+	vx_runtime_reload_status(h->rt, &self->reload_ok,
+	    &self->reload_success_ms);
+	vx_process_stats_read(&self->proc);
+	vx_conns_stats(&h->conns, &self->http);
+}
+
+/* How old a background device's latest poll may be before it is stale. */
+static int64_t
+max_age_ms(const struct vx_device *d)
+{
+	return 2 * d->cfg.interval_ms + d->cfg.timeout_ms;
+}
+
+static void
+serve_metrics(struct vx_http *h, struct request *rq)
+{
+	struct vx_devtable	 *t = vx_runtime_table(h->rt);
+	struct vx_snapshot	**snaps;
+	struct vx_spi_check	 *checks = NULL;
+	struct vx_selfstats	  self;
+	struct vx_strbuf	  sb;
+	size_t			  ndev = t != NULL ? t->n : 0, nchecks = 0;
+
+	snaps = calloc(ndev + 1, sizeof(*snaps));
+	if (snaps == NULL) {
+		vx_devtable_unref(t);
+		http_reply_text(&rq->reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "out of memory\n");
+		return;
+	}
+	for (size_t i = 0; i < ndev; i++) {
+		struct vx_device *d = t->devs[i];
+
+		if (d->cfg.background)
+			snaps[i] = vx_device_latest(d, max_age_ms(d));
+	}
+	if (t != NULL)
+		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
+	fill_self(h, ndev, &self);
+	vx_strbuf_init(&sb, 64 * 1024);
+	/* Compressed samples are cached per snapshot (core/render.h). */
+	if (rq->gzip_ok)
+		vx_render_gzip(&sb, rq->fmt, snaps, ndev, checks, nchecks,
+		    &self);
+	else
+		vx_render_ex(&sb, rq->fmt, snaps, ndev, checks, nchecks,
+		    &self);
+	free(checks);
+	for (size_t i = 0; i < ndev; i++)
+		vx_snapshot_unref(snaps[i]);
+	free(snaps);
+	vx_devtable_unref(t);
+	reply_exposition(rq, &sb, rq->gzip_ok);
+}
+
+/* The device now (or the collection in flight): rq->snap, or an error. */
+static bool
+probe_poll(struct request *rq)
+{
+	struct vx_device *d = rq->dev;
+
+	rq->snap = vx_device_collect(d, vx_deadline_in(rq->budget_ms));
+	if (rq->snap == NULL) {
+		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "target \"%s\" could not be collected within %lldms\n",
+		    d->cfg.name, (long long)rq->budget_ms);
+		return false;
+	}
+	rq->route = ROUTE_PROBE_RENDER;
+	return true;
+}
+
+/* One device's metrics, with the SPI agreement of its paired tunnels. */
+static void
+probe_render(struct vx_http *h, const struct vx_device *d,
+    struct vx_snapshot *snap, enum vx_format fmt, struct vx_strbuf *sb)
+{
+	struct vx_devtable	 *t = vx_runtime_table(h->rt);
+	struct vx_snapshot	**snaps = NULL;
+	struct vx_spi_check	 *checks = NULL;
+	size_t			  nchecks = 0;
+
+	if (t != NULL && snap != NULL)
+		snaps = calloc(t->n + 1, sizeof(*snaps));
+	for (size_t i = 0; snaps != NULL && i < t->n; i++) {
+		if (t->devs[i] == d)
+			snaps[i] = snap;
+	}
+	if (snaps != NULL)
+		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
+	vx_render_ex(sb, fmt, &snap, snap != NULL, checks, nchecks, NULL);
+	free(checks);
+	free(snaps);
+	vx_devtable_unref(t);
+}
+
+static void
+serve_probe(struct vx_http *h, struct request *rq)
+{
+	struct vx_device	*d = rq->dev;
+	struct vx_strbuf	 sb;
+
+	if (rq->snap == NULL)
+		rq->snap = vx_device_latest(d, d->cfg.background ?
+		    max_age_ms(d) : 0);
+	vx_strbuf_init(&sb, 16 * 1024);
+	probe_render(h, d, rq->snap, rq->fmt, &sb);
+	reply_exposition(rq, &sb, false);
+}
+
+static void
+serve_reload(struct vx_http *h, struct request *rq)
+{
+	struct vx_strbuf errs;
+
+	vx_strbuf_init(&errs, 256);
+	vx_log_info("reload requested over HTTP");
+	if (vx_http_reload(h, &errs))
+		http_reply_text(&rq->reply, MHD_HTTP_OK,
+		    "configuration reloaded\n");
+	else
+		http_reply_text(&rq->reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "failed to reload the configuration; the previous one "
+		    "keeps running:\n%s", errs.failed ? "" : errs.buf);
+	vx_strbuf_release(&errs);
+}
+
+static void
+serve_landing(struct vx_http *h, struct request *rq)
+{
+	struct reply		*rp = &rq->reply;
+	struct vx_strbuf	 sb;
+	size_t			 len;
+
+	vx_strbuf_init(&sb, 8192);
+	vx_landing_render(&sb, h->rt, h->opts.metrics_path, h->opts.version);
+	if (sb.failed) {
+		vx_strbuf_release(&sb);
+		http_reply_text(rp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "out of memory\n");
+		return;
+	}
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = MHD_HTTP_OK;
+	rp->ctype = "text/html; charset=utf-8";
+	rp->body = vx_strbuf_detach(&sb, &len);
+	rp->len = len;
+}
+
+bool
+http_serve(struct vx_http *h, struct request *rq)
+{
+	switch (rq->route) {
+	case ROUTE_METRICS:
+		serve_metrics(h, rq);
+		break;
+	case ROUTE_LANDING:
+		serve_landing(h, rq);
+		break;
+	case ROUTE_RELOAD:
+		serve_reload(h, rq);
+		break;
+	case ROUTE_PROBE_POLL:
+		return probe_poll(rq);
+	case ROUTE_PROBE_RENDER:
+	case ROUTE_PROBE_LATEST:
+		serve_probe(h, rq);
+		break;
+	}
+	return false;
+}

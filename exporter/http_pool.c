@@ -1,0 +1,234 @@
+/* Worker threads for the HTTP server: a queue of flows taking turns. */
+#include "http_pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+#define IDLE_EXIT_S	30
+
+/* The queued jobs of one flow. */
+struct flow {
+	struct flow		*next;		/* turn order */
+	uint64_t		 key;
+	struct vx_pool_job	*head, *tail;
+};
+
+struct vx_pool {
+	char		 name[32];
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 work_cv;	/* a job was queued, or stopping */
+	pthread_cond_t	 gone_cv;	/* a thread ended */
+	struct flow	*flows, *flows_tail;
+	size_t		 waiting;
+	size_t		 threads, idle, max;
+	bool		 stopping;
+	bool		 spawn_failed;	/* logged once */
+	int		 nice;
+};
+
+struct vx_pool *
+vx_pool_new(const char *name, size_t max_threads, int nice)
+{
+	struct vx_pool		*p = calloc(1, sizeof(*p));
+	pthread_condattr_t	 ca;
+
+	if (p == NULL)
+		return NULL;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->max = max_threads > 0 ? max_threads : 1;
+	p->nice = nice;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->work_cv, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_cond_init(&p->gone_cv, NULL);
+	return p;
+}
+
+/* The next job: the head of the flow whose turn it is.  Under the lock. */
+static struct vx_pool_job *
+take(struct vx_pool *p)
+{
+	struct flow		*f = p->flows;
+	struct vx_pool_job	*job;
+
+	if (f == NULL)
+		return NULL;
+	job = f->head;
+	f->head = job->next;
+	job->next = NULL;
+	p->flows = f->next;
+	if (p->flows == NULL)
+		p->flows_tail = NULL;
+	f->next = NULL;
+	if (f->head != NULL) {
+		/* Its next job waits for the other flows' turns. */
+		if (p->flows_tail != NULL)
+			p->flows_tail->next = f;
+		else
+			p->flows = f;
+		p->flows_tail = f;
+	} else {
+		free(f);
+	}
+	p->waiting--;
+	return job;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct vx_pool *p = arg;
+
+	/* Linux keeps a nice value per thread. */
+	if (p->nice != 0)
+		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		struct vx_pool_job	*job = take(p);
+		struct timespec		 ts;
+		int			 rc;
+
+		if (job != NULL) {
+			pthread_mutex_unlock(&p->lock);
+			job->run(job);
+			pthread_mutex_lock(&p->lock);
+			continue;
+		}
+		if (p->stopping)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_sec += IDLE_EXIT_S;
+		p->idle++;
+		rc = pthread_cond_timedwait(&p->work_cv, &p->lock, &ts);
+		p->idle--;
+		if (rc == ETIMEDOUT && p->waiting == 0)
+			break;
+	}
+	p->threads--;
+	pthread_cond_broadcast(&p->gone_cv);
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
+/* Starts a thread if jobs outnumber idle threads.  Under the lock. */
+static void
+maybe_spawn(struct vx_pool *p)
+{
+	pthread_attr_t	attr;
+	pthread_t	tid;
+	int		rc;
+
+	if (p->waiting <= p->idle || p->threads >= p->max)
+		return;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	rc = pthread_create(&tid, &attr, worker_main, p);
+	pthread_attr_destroy(&attr);
+	if (rc == 0) {
+		p->threads++;
+		return;
+	}
+	if (!p->spawn_failed)
+		vx_log_error("http: cannot start a %s worker thread (%s); %zu "
+		    "running", p->name, strerror(rc), p->threads);
+	p->spawn_failed = true;
+}
+
+bool
+vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
+{
+	struct flow *f;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping)
+		goto refuse;
+	/* First make sure that a thread will run it. */
+	p->waiting++;
+	maybe_spawn(p);
+	p->waiting--;
+	if (p->threads == 0)
+		goto refuse;
+	for (f = p->flows; f != NULL && f->key != job->flow; f = f->next)
+		;
+	if (f == NULL) {
+		f = calloc(1, sizeof(*f));
+		if (f == NULL)
+			goto refuse;
+		f->key = job->flow;
+		if (p->flows_tail != NULL)
+			p->flows_tail->next = f;
+		else
+			p->flows = f;
+		p->flows_tail = f;
+	}
+	job->next = NULL;
+	if (f->tail != NULL)
+		f->tail->next = job;
+	else
+		f->head = job;
+	f->tail = job;
+	p->waiting++;
+	pthread_cond_signal(&p->work_cv);
+	pthread_mutex_unlock(&p->lock);
+	return true;
+refuse:
+	pthread_mutex_unlock(&p->lock);
+	return false;
+}
+
+size_t
+vx_pool_waiting(struct vx_pool *p)
+{
+	size_t n;
+
+	pthread_mutex_lock(&p->lock);
+	n = p->waiting;
+	pthread_mutex_unlock(&p->lock);
+	return n;
+}
+
+void
+vx_pool_stop(struct vx_pool *p)
+{
+	struct vx_pool_job	*cancelled = NULL, *job;
+
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	while ((job = take(p)) != NULL) {
+		job->next = cancelled;
+		cancelled = job;
+	}
+	pthread_cond_broadcast(&p->work_cv);
+	pthread_mutex_unlock(&p->lock);
+	while ((job = cancelled) != NULL) {
+		cancelled = job->next;
+		job->cancel(job);
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->threads > 0)
+		pthread_cond_wait(&p->gone_cv, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+vx_pool_free(struct vx_pool *p)
+{
+	if (p == NULL)
+		return;
+	vx_pool_stop(p);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->work_cv);
+	pthread_cond_destroy(&p->gone_cv);
+	free(p);
+}

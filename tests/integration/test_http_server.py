@@ -1,0 +1,356 @@
+"""The HTTP server's endpoints and settings, against the real exporter:
+the web configuration reloaded (SIGHUP, /-/reload, a broken one refused),
+several --web.listen-address, sockets from systemd, /probe of background
+devices (latest poll, probe_fresh, HEAD never polls), what a request may
+carry (/probe targets, Accept q values, nosniff), and basic auth under a
+flood of wrong passwords."""
+
+import base64
+import http.client
+import os
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+
+from vxtest import (TESTS_DIR, Exporter, FastAgent, TmpDirTest, find, free_port,
+                    gen_asa, http_get, main, make_ca, make_cert,
+                    parse_metrics, value, wait_until)
+
+SD_LAUNCH = os.path.join(TESTS_DIR, "lib", "sd_launch.py")
+# scraper / scr4per-pw at bcrypt cost 11 (about 0.1 s a check); made
+# with Python's crypt module (libxcrypt).
+SCRAPER = "$2b$11$g8ZgWIn8ChZ6vwXcjyq.y.nkcaWWTXpBU81vinZTyjZ1IS0t8890m"
+
+
+def device(name, port, extra=""):
+    return f"""  - name: {name}
+    vendor: cisco_asa
+    address: 127.0.0.1
+{extra}    collectors:
+      cisco_asa_snmp: {{port: {port}, community: public}}
+"""
+
+
+def peer_cert(port):
+    """The DER certificate a new TLS connection to port is served."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        with ctx.wrap_socket(s) as t:
+            return t.getpeercert(binary_form=True)
+
+
+def pem_der(path):
+    with open(path) as f:
+        return ssl.PEM_cert_to_DER_cert(f.read())
+
+
+def basic(user, password):
+    tok = base64.b64encode(f"{user}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {tok}"}
+
+
+def get_from(port, path, headers, source):
+    """(status, seconds) of one request from a given source address."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                   source_address=(source, 0))
+    t0 = time.monotonic()
+    try:
+        c.request("GET", path, headers=headers)
+        r = c.getresponse()
+        r.read()
+        return r.status, time.monotonic() - t0
+    finally:
+        c.close()
+
+
+class HttpServer(TmpDirTest):
+    def setUp(self):
+        super().setUp()
+        self.data, _ = gen_asa(self.workdir, "asa", "--tunnels", "4",
+                               "--seed", "http")
+
+    def agent(self, name="fastagent"):
+        return self.track(FastAgent(self.workdir, self.data, name=name))
+
+    def write(self, name, text):
+        path = os.path.join(self.workdir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    # -- web configuration reload --
+
+    def test_web_config_reload(self):
+        d = self.workdir
+        make_ca(d, "ca")
+        for name in ("one", "two", "three"):
+            make_cert(d, name, "ca", "DNS:localhost,IP:127.0.0.1",
+                      "serverAuth")
+
+        def tls(name, extra=""):
+            return (f"tls_server_config:\n  cert_file: {name}.pem\n"
+                    f"  key_file: {name}.key\n{extra}")
+        web = self.write("web.yml", tls("one"))
+        ex = self.track(Exporter(d, "devices: []\n", extra_args=[
+            f"--web.config.file={web}"], wait_ready=False))
+        ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+        https = f"https://127.0.0.1:{ex.port}"
+
+        def serves(name):
+            try:
+                return peer_cert(ex.port) == pem_der(
+                    os.path.join(d, f"{name}.pem"))
+            except OSError:
+                return False
+        wait_until(lambda: serves("one"), timeout=20, what="certificate one")
+
+        # A renewed certificate, SIGHUP: served to new connections.
+        kept = http.client.HTTPSConnection("127.0.0.1", ex.port, context=ctx,
+                                           timeout=10)
+        kept.request("GET", "/-/healthy")
+        self.assertEqual(kept.getresponse().read(), b"Healthy\n")
+        self.write("web.yml", tls("two"))
+        ex.proc.send(signal.SIGHUP)
+        wait_until(lambda: serves("two"), timeout=10, what="certificate two")
+        ex.wait_log(r"web configuration reloaded \(new TLS settings")
+
+        # /-/reload, with basic auth added: it applies at once.
+        self.write("web.yml", tls("three") + f"basic_auth_users:\n"
+                   f"  scraper: {SCRAPER}\n")
+        status, _, body = http_get(https + "/-/reload", method="POST",
+                                   data=b"", context=ctx)
+        self.assertEqual(status, 200, body)
+        self.assertTrue(serves("three"))
+        self.assertEqual(http_get(https + "/metrics", context=ctx)[0], 401)
+        status, _, body = http_get(https + "/metrics", context=ctx,
+                                   headers=basic("scraper", "scr4per-pw"))
+        self.assertEqual(status, 200)
+        samples = parse_metrics(body.decode())
+        self.assertEqual(value(samples, "vpn_exporter_config_last_reload_"
+                               "successful"), 1)
+
+        # A broken web configuration is refused; the running one stays.
+        self.write("web.yml", tls("three") + "  cipher_suites: [NOPE]\n")
+        status, _, body = http_get(https + "/-/reload", method="POST",
+                                   data=b"", context=ctx,
+                                   headers=basic("scraper", "scr4per-pw"))
+        self.assertEqual(status, 500)
+        self.assertIn(b"web.yml:", body)
+        self.assertIn(b"NOPE", body)
+        self.assertIn(b"web configuration not reloaded", body)
+        self.assertTrue(serves("three"))
+        status, _, body = http_get(https + "/metrics", context=ctx,
+                                   headers=basic("scraper", "scr4per-pw"))
+        self.assertEqual(status, 200)
+        self.assertEqual(value(parse_metrics(body.decode()),
+                               "vpn_exporter_config_last_reload_successful"),
+                         0)
+        ex.wait_log(r"level=error .*web configuration not reloaded; the "
+                    r"running one stays")
+        # A missing file too, by SIGHUP.
+        os.unlink(web)
+        ex.proc.send(signal.SIGHUP)
+        ex.wait_log(r"web.yml: cannot open")
+        self.assertTrue(serves("three"))
+        self.assertTrue(ex.proc.alive())
+        kept.close()
+        ex.stop_clean()
+
+    # -- listening --
+
+    def test_listen_addresses_and_systemd_socket(self):
+        second = free_port()
+        ex = self.track(Exporter(self.workdir, "devices: []\n", extra_args=[
+            f"--web.listen-address=127.0.0.2:{second}"]))
+        self.assertEqual(http_get(ex.url + "/-/healthy")[0], 200)
+        self.assertEqual(http_get(f"http://127.0.0.2:{second}/-/healthy")[0],
+                         200)
+        ex.stop_clean()
+
+        # Two sockets from "systemd"; the listen addresses are not used.
+        ports = [free_port(), free_port()]
+        ex = self.track(Exporter(
+            self.workdir, "devices: []\n", name="sd",
+            extra_args=["--web.systemd-socket"], wait_ready=False,
+            wrapper=[sys.executable, SD_LAUNCH, f"127.0.0.1:{ports[0]}",
+                     f"127.0.0.1:{ports[1]}", "--"]))
+        ex.url = f"http://127.0.0.1:{ports[0]}"
+        wait_until(ex.ready, timeout=20, what="exporter on systemd socket")
+        self.assertEqual(http_get(f"http://127.0.0.1:{ports[1]}/-/ready")[0],
+                         200)
+        self.assertRegex(ex.log(), r"listening on systemd socket \(fd 3\)")
+        self.assertRegex(ex.log(), r"listening on systemd socket \(fd 4\)")
+        with self.assertRaises(OSError):
+            http_get(f"http://127.0.0.1:{ex.port}/-/ready", timeout=2)
+        ex.stop_clean()
+
+        # Without systemd: a clear error at startup.
+        ex = self.track(Exporter(self.workdir, "devices: []\n", name="nosd",
+                                 extra_args=["--web.systemd-socket"],
+                                 wait_ready=False))
+        self.assertEqual(ex.proc.p.wait(10), 1)
+        self.assertIn("LISTEN_PID and LISTEN_FDS are not set", ex.log())
+
+    # -- /probe --
+
+    def test_probe_of_background_devices(self):
+        bg = self.agent("bg")
+        od = self.agent("od")
+        ex = self.track(Exporter(self.workdir, (
+            "defaults: {interval: 60s, timeout: 5s}\ndevices:\n"
+            + device("bg", bg.port)
+            + device("bgfresh", bg.port, "    probe_fresh: true\n")
+            + device("od", od.port, "    background: false\n"))))
+
+        def polled():
+            s = parse_metrics(ex.metrics())
+            ts = {n: find(s, "vpn_collect_timestamp_seconds", device=n)
+                  for n in ("bg", "bgfresh")}
+            return all(ts.values()) and {n: v[0] for n, v in ts.items()}
+        ts = wait_until(polled, timeout=20, what="background polls")
+
+        # The latest background poll, not a new one; HEAD likewise.
+        for _ in range(3):
+            status, _, body = ex.get("/probe?target=bg")
+            self.assertEqual(status, 200)
+            probe = parse_metrics(body.decode())
+            self.assertEqual(value(probe, "vpn_collect_timestamp_seconds",
+                                   device="bg"), ts["bg"])
+            self.assertEqual(value(probe, "vpn_up", device="bg"), 1)
+        status, hdrs, body = ex.get("/probe?target=bg", method="HEAD")
+        self.assertEqual((status, body), (200, b""))
+        self.assertTrue(hdrs["content-type"].startswith("text/plain"))
+
+        # probe_fresh: true polls at each GET, and never for HEAD.
+        time.sleep(0.01)
+        status, _, body = ex.get("/probe?target=bgfresh")
+        self.assertEqual(status, 200)
+        fresh = value(parse_metrics(body.decode()),
+                      "vpn_collect_timestamp_seconds", device="bgfresh")
+        self.assertGreater(fresh, ts["bgfresh"])
+        self.assertEqual(ex.get("/probe?target=bgfresh", method="HEAD")[0],
+                         200)
+        self.assertEqual(value(parse_metrics(ex.metrics()),
+                               "vpn_collect_timestamp_seconds",
+                               device="bgfresh"), fresh)
+
+        # An on-demand device: HEAD answers without asking the device.
+        for _ in range(3):
+            self.assertEqual(ex.get("/probe?target=od", method="HEAD")[0],
+                             200)
+        self.assertEqual(od.requests(), 0)
+        self.assertGreater(bg.requests(), 0)
+        ex.stop_clean()
+
+    # -- what a request may carry --
+
+    def test_request_checks(self):
+        agent = self.agent()
+        ex = self.track(Exporter(self.workdir, "devices:\n" + device(
+            "asa-probe", agent.port, "    background: false\n")))
+
+        # An unknown target is named quoted, in a fixed message.
+        status, hdrs, body = ex.get("/probe?target=no%ff%22such")
+        self.assertEqual(status, 400)
+        self.assertEqual(body, b'unknown target "no\\xff\\x22such": not a '
+                         b'device in the configuration\n')
+        self.assertEqual(hdrs["x-content-type-options"], "nosniff")
+        status, _, body = ex.get("/probe?target=" + "x" * 200)
+        self.assertEqual(body, b'unknown target "' + b"x" * 64 + b'"...: not '
+                         b'a device in the configuration\n')
+        # Control characters, NUL among them, are refused.
+        for target in ("asa-probe%00x", "asa-probe%0d%0aX-Injected:%20yes",
+                       "asa%09probe", "%7f"):
+            status, hdrs, body = ex.get("/probe?target=" + target)
+            self.assertEqual(status, 400, target)
+            self.assertEqual(body, b"the 'target' parameter has a control "
+                             b"character\n")
+            self.assertNotIn("x-injected", hdrs)
+        self.assertEqual(ex.get("/probe?target=asa-probe")[0], 200)
+
+        # Accept: the higher q wins.
+        for accept, om in (
+                ("text/plain;q=1, application/openmetrics-text;q=0.5", False),
+                ("text/plain;q=0.5, application/openmetrics-text", True),
+                ("application/openmetrics-text;version=1.0.0,text/plain;"
+                 "version=0.0.4;q=0.5,*/*;q=0.1", True)):
+            for path in ("/metrics", "/probe?target=asa-probe"):
+                status, hdrs, _ = ex.get(path, headers={"Accept": accept})
+                self.assertEqual(status, 200)
+                self.assertEqual(hdrs["content-type"].startswith(
+                    "application/openmetrics-text"), om, (accept, path))
+
+        # nosniff on every answer.
+        for method, path, want in (
+                ("GET", "/", 200), ("GET", "/metrics", 200),
+                ("HEAD", "/metrics", 200), ("GET", "/-/healthy", 200),
+                ("GET", "/-/ready", 200), ("GET", "/probe", 400),
+                ("GET", "/nope", 404), ("POST", "/metrics", 405),
+                ("GET", "/-/reload", 405)):
+            status, hdrs, _ = ex.get(path, method=method,
+                                     data=b"" if method == "POST" else None)
+            self.assertEqual(status, want, path)
+            self.assertEqual(hdrs.get("x-content-type-options"), "nosniff",
+                             (method, path))
+        ex.stop_clean()
+
+    # -- basic auth under a flood of wrong passwords --
+
+    def test_wrong_passwords_do_not_starve_a_scraper(self):
+        web = self.write("web.yml", f"basic_auth_users:\n  scraper: {SCRAPER}\n")
+        ex = self.track(Exporter(self.workdir, "devices: []\n", extra_args=[
+            f"--web.config.file={web}"], wait_ready=False))
+        wait_until(lambda: ex.proc.alive() and self._listening(ex.port),
+                   timeout=20, what="exporter listening")
+        stop = threading.Event()
+        flood_status = set()
+
+        def flood(i):
+            while not stop.is_set():
+                st, _ = get_from(ex.port, "/metrics",
+                                 basic("scraper", f"guess-{i}-{time.time()}"),
+                                 "127.0.0.2")
+                flood_status.add(st)
+        threads = [threading.Thread(target=flood, args=(i,), daemon=True)
+                   for i in range(40)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(1.5)   # the bcrypt queue fills up
+            # A first login (not cached yet), then a cached one.
+            times = []
+            for _ in range(2):
+                st, dt = get_from(ex.port, "/metrics",
+                                  basic("scraper", "scr4per-pw"), "127.0.0.1")
+                self.assertEqual(st, 200)
+                times.append(dt)
+            st, dt = get_from(ex.port, "/metrics",
+                              basic("scraper", "wrong"), "127.0.0.1")
+            self.assertEqual(st, 401)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(30)
+        print(f"40 clients with wrong passwords: first login {times[0]:.2f}s,"
+              f" cached {times[1]:.3f}s, a wrong one {dt:.2f}s")
+        self.assertEqual(flood_status, {401})
+        self.assertLess(times[0], 1.5)
+        self.assertLess(times[1], 0.5)
+        ex.stop_clean()
+
+    @staticmethod
+    def _listening(port):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return True
+        except OSError:
+            return False
+
+
+if __name__ == "__main__":
+    main()
