@@ -6,6 +6,7 @@
 #include "cisco_asa/asa_cli.h"
 #include "juniper_srx/srx.h"
 #include "paloalto/panos.h"
+#include "screenos/screenos.h"
 #include "transport/snmp.h"
 #include "cisco_ios/ios.h"
 #include "screenos/screenos.h"
@@ -18,6 +19,8 @@ const struct vx_collector_ops *const vx_collectors[] = {
 	&srx_netconf_ops,
 	&srx_snmp_ops,
 	&srx_rest_ops,
+	&screenos_ssh_ops,
+	&screenos_snmp_ops,
 	&syslog_ops,
 	NULL,
 };
@@ -65,6 +68,7 @@ const struct vx_parser *const vx_parser_tables[] = {
 	asa_parsers,
 	panos_parsers,
 	srx_parsers,
+	screenos_parsers,
 	syslog_parsers,
 	NULL,
 };

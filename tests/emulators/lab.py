@@ -24,6 +24,10 @@ time:
   srx-sto1  a Juniper SRX chassis cluster over NETCONF (a real sshd with
             the netconf subsystem), per-node series and a rising Invalid
             SPI counter: see tests/emulators/srx/lab_srx.py.
+  ssg-hel1  a Juniper SSG (ScreenOS) over SSH (a real sshd with the
+            ScreenOS CLI emulator): a tunnel whose VPN monitor finds the
+            path down (A/D) and an inactive one (I/I): see
+            tests/emulators/screenos/lab_screenos.py.
   asa-par1  Cisco ASA over SSH: a real OpenSSH sshd on loopback whose
             forced command is the ASA CLI emulator (tests/emulators/
             asa_cli) in model mode (tests/fixtures/asa_model/par.json):
@@ -67,13 +71,15 @@ sys.path.insert(0, os.path.join(HERE, "panos"))
 import lab_panos  # noqa: E402
 sys.path.insert(0, os.path.join(HERE, "srx"))
 import lab_srx  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "screenos"))
+import lab_screenos  # noqa: E402
 
 MODEL = os.path.join(HERE, "asa_model.py")
 ASA_SYSLOG = os.path.join(HERE, "asa_syslog.py")
 PAR1_SYSLOG_SRC = "127.0.0.11"      # the address asa-par1 logs from
 SCENARIOS = os.path.join(FIXTURES, "asa_model")
 DEVICES = ("asa-fra1", "asa-ams1", "asa-lon1", "asa-par1", "asa-par2",
-           lab_panos.DEVICE, lab_srx.DEVICE)
+           lab_panos.DEVICE, lab_srx.DEVICE, lab_screenos.DEVICE)
 
 CONFIG = """# The demo lab's configuration (written by tests/emulators/lab.py).
 defaults:
@@ -226,9 +232,10 @@ class Lab:
             "device": device, "clock": "wall", "start": self.start}))
 
     def panos(self):
-        """pa-ber1 and srx-sto1: their emulators; their config entries."""
+        """pa-ber1, srx-sto1 and ssg-hel1: their emulators; their config
+        entries."""
         yaml = ""
-        for mod in (lab_panos, lab_srx):
+        for mod in (lab_panos, lab_srx, lab_screenos):
             procs, y = mod.start(self.dir)
             for p in procs:
                 self.run(p)

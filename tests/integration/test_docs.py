@@ -42,6 +42,8 @@ class Docs(unittest.TestCase):
                 (("juniper_srx/srx_netconf.c", ssh), "juniper_srx_netconf"),
                 (("juniper_srx/srx_snmp.c", snmp), "juniper_srx_snmp"),
                 (("juniper_srx/srx_rest.c", https), "juniper_srx_rest"),
+                (("screenos/screenos_ssh.c", ssh), "screenos_ssh"),
+                (("screenos/screenos_snmp.c", snmp), "screenos_snmp"),
                 (("syslog/syslog_collector.c",), "syslog"),
                 (("../exporter/config_syslog.c",), "syslog")):
             keys = []
@@ -101,7 +103,7 @@ class Docs(unittest.TestCase):
                                env=env, timeout=30)
             self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
             self.assertIn("configuration OK", r.stdout)
-            self.assertIn("(4 devices)", r.stdout)
+            self.assertIn("(5 devices)", r.stdout)
 
 if __name__ == "__main__":
     main()

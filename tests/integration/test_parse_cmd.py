@@ -184,6 +184,33 @@ class ParseCmd(TmpDirTest):
                          vendor="juniper_srx", ok=False)
         self.assertIn("permission denied", err)
 
+    def test_screenos(self):
+        d = os.path.join(TESTS_DIR, "fixtures", "screenos")
+        smp = self.parse("get sa", os.path.join(
+            d, "get_sa_ssg5_two_tunnels_active_aws_doc.txt"),
+            vendor="screenos")
+        self.assertEqual(value(smp, "vpn_ipsec_sa_info", tunnel="2",
+                               spi_in="0x80041ca4", spi_out="0x8cdd274a"), 1)
+        smp = self.parse("get sa active", os.path.join(
+            d, "get_sa_active_ssg5.txt"), vendor="screenos")
+        self.assertEqual(value(smp, "vpn_tunnel_info", tunnel="21",
+                               monitor="up"), 1)
+        smp = self.parse("get sa stat", os.path.join(
+            d, "get_sa_stat_ssg5.txt"), vendor="screenos")
+        self.assertEqual(value(smp, "vpn_ipsec_bytes_total", tunnel="21",
+                               direction="in"), 345976469)
+        for cmd in ("get sa id 21", "get sa id 0x15"):
+            smp = self.parse(cmd, os.path.join(
+                d, "get_sa_id_21_active_ssg5.txt"), vendor="screenos")
+            self.assertEqual(value(smp, "vpn_tunnel_up", tunnel="vpn-81",
+                                   peer="10.10.104.235"), 1)
+        smp = self.parse("snmpwalk", os.path.join(
+            d, "snmpwalk_On_nsVpnMonTable_derived.txt"), vendor="screenos")
+        self.assertEqual(value(smp, "vpn_tunnel_up", tunnel="vpn-par1"), 0)
+        err = self.parse("get sa", stdin="ssg-> get sa\nhello\n",
+                         vendor="screenos", ok=False)
+        self.assertIn("line 2: not a 'get sa' row", err)
+
     def test_bad_input(self):
         err = self.parse("show asp drop", stdin="garbage line\nmore\n",
                          ok=False)
