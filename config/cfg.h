@@ -56,7 +56,10 @@ struct vx_cfg_doc {
 	struct vx_strlist	*secret_sink;
 };
 
-/* Records "file:line:col: message" (or just the message if at is NULL). */
+/*
+ * Records "file:line:col: message" (or just the message if at is NULL),
+ * once: the same message at the same place again is dropped.
+ */
 void	vx_cfg_error(struct vx_cfg_errors *errs, const struct vx_cfg_node *at,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void	vx_cfg_errors_release(struct vx_cfg_errors *errs);

@@ -32,6 +32,14 @@ vx_cfg_error(struct vx_cfg_errors *errs, const struct vx_cfg_node *at,
 		    at->line, at->col, msg);
 	else
 		snprintf(full, sizeof(full), "%s", msg);
+	/*
+	 * The same message at the same place once: a module or auth that
+	 * many devices use would otherwise repeat its mistakes for each.
+	 */
+	for (size_t i = 0; i < errs->n; i++) {
+		if (strcmp(errs->msgs[i], full) == 0)
+			return;
+	}
 	if (errs->n == errs->cap) {
 		size_t	 ncap = errs->cap == 0 ? 8 : errs->cap * 2;
 		char	**p = realloc(errs->msgs, ncap * sizeof(*p));

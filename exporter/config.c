@@ -15,6 +15,9 @@
 #define DEFAULT_RETRIES		1
 
 struct top_cfg {
+	const struct vx_cfg_node	*auths;
+	const struct vx_cfg_node	*modules;
+	const struct vx_cfg_node	*probe_targets;
 	const struct vx_cfg_node	*defaults;
 	const struct vx_cfg_node	*devices;
 	const struct vx_cfg_node	*alerts;
@@ -30,6 +33,12 @@ static const struct vx_cfg_key top_keys[] = {
 	    false, 0, 0, NULL },
 	{ "syslog", VX_CFG_T_NODE, offsetof(struct top_cfg, syslog),
 	    false, 0, 0, NULL },
+	{ "auths", VX_CFG_T_NODE, offsetof(struct top_cfg, auths),
+	    false, 0, 0, NULL },
+	{ "modules", VX_CFG_T_NODE, offsetof(struct top_cfg, modules),
+	    false, 0, 0, NULL },
+	{ "probe_targets", VX_CFG_T_NODE, offsetof(struct top_cfg,
+	    probe_targets), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 
@@ -67,6 +76,8 @@ struct device_raw {
 	const struct vx_cfg_node	*alerts;
 	const struct vx_cfg_node	*sources;
 	const struct vx_cfg_node	*peer_devices;
+	char				*module;
+	char				*auth;
 };
 
 #define R(m)	offsetof(struct device_raw, m)
@@ -92,6 +103,8 @@ static const struct vx_cfg_key device_keys[] = {
 	{ "alerts", VX_CFG_T_NODE, R(alerts), false, 0, 0, NULL },
 	{ "sources", VX_CFG_T_NODE, R(sources), false, 0, 0, NULL },
 	{ "peer_devices", VX_CFG_T_NODE, R(peer_devices), false, 0, 0, NULL },
+	{ "module", VX_CFG_T_STRING, R(module), false, 0, 0, NULL },
+	{ "auth", VX_CFG_T_STRING, R(auth), false, 0, 0, NULL },
 	{ NULL, 0, 0, false, 0, 0, NULL },
 };
 #undef R
@@ -102,8 +115,26 @@ enum {
 	K_PROBE_FRESH = 9, K_FORGET_AFTER = 11, K_SPI_GRACE = 12,
 };
 
-static void
-device_cfg_release(struct vx_device_cfg *d)
+/* "probe_targets:" */
+struct probe_raw {
+	struct vx_strlist	allowed;
+	int64_t			max_devices;
+	int64_t			idle_timeout_ms;
+};
+
+#define P(m)	offsetof(struct probe_raw, m)
+static const struct vx_cfg_key probe_keys[] = {
+	{ "allowed_targets", VX_CFG_T_STRLIST, P(allowed), true, 0, 0, NULL },
+	{ "max_devices", VX_CFG_T_INT, P(max_devices), false, 1, 100000,
+	    NULL },
+	{ "idle_timeout", VX_CFG_T_DURATION, P(idle_timeout_ms), false, 1000,
+	    INT64_C(31536000000), NULL },
+	{ NULL, 0, 0, false, 0, 0, NULL },
+};
+#undef P
+
+void
+vx_device_cfg_release(struct vx_device_cfg *d)
 {
 	for (size_t i = 0; i < d->ncollectors; i++) {
 		if (d->collectors[i].state != NULL)
@@ -113,6 +144,8 @@ device_cfg_release(struct vx_device_cfg *d)
 	free(d->name);
 	free(d->vendor);
 	free(d->address);
+	free(d->module);
+	free(d->auth);
 	vx_strlist_clear(&d->labels);
 	vx_strlist_clear(&d->expected_peers);
 	vx_strlist_clear(&d->peer_devices);
@@ -127,7 +160,8 @@ vx_config_free(struct vx_config *cfg)
 	if (cfg == NULL)
 		return;
 	for (size_t i = 0; i < cfg->ndevices; i++)
-		device_cfg_release(&cfg->devices[i]);
+		vx_device_cfg_release(&cfg->devices[i]);
+	vx_fleet_unref(cfg->fleet);
 	free(cfg->devices);
 	free(cfg->path);
 	vx_alerts_global_release(&cfg->alerts);
@@ -238,10 +272,23 @@ cmp_priority(const void *a, const void *b)
 	return (int)y->ops->priority - (int)x->ops->priority;
 }
 
+/* What loading a device needs besides its own mapping. */
+struct load_ctx {
+	struct vx_cfg_doc		*doc;
+	const struct vx_defaults	*defs;
+	struct vx_alerts_cfg		*ac;
+	struct vx_fleet_tmpl		*tmpl;
+	struct vx_arena			*arena;		/* expanded devices */
+	struct vx_strmap		*hashes;	/* file hashes */
+	struct vx_strmap		*names;		/* device names */
+};
+
 static void
-configure_collectors(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct device_raw *raw, struct vx_device_cfg *d)
+configure_collectors(struct vx_cfg_errors *errs, const struct load_ctx *ctx,
+    const struct vx_fleet_use *use, const struct device_raw *raw,
+    struct vx_device_cfg *d)
 {
+	const struct vx_cfg_doc *doc = ctx->doc;
 	const struct vx_cfg_node *cols = raw->collectors;
 
 	if (cols->kind != VX_CFG_MAP || cols->n == 0) {
@@ -280,8 +327,16 @@ configure_collectors(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		/* "cisco_asa_snmp:" with nothing after it is a null scalar. */
 		if (v->kind == VX_CFG_SCALAR && v->len == 0 && v->plain)
 			v = NULL;
-		if (ops->configure(errs, doc, k, v, &d->target, &state) != 0)
+		/*
+		 * Options a module or auth alone gives: their errors were
+		 * reported at the first device, with their file:line:col.
+		 */
+		if (vx_fleet_failed_before(ctx->tmpl, use, k->value))
 			continue;
+		if (ops->configure(errs, doc, k, v, &d->target, &state) != 0) {
+			vx_fleet_record_failure(ctx->tmpl, use, k->value);
+			continue;
+		}
 		d->collectors[d->ncollectors].ops = ops;
 		d->collectors[d->ncollectors].state = state;
 		d->ncollectors++;
@@ -500,18 +555,32 @@ check_peer_devices(struct vx_cfg_errors *errs, const struct vx_cfg_node *seq,
 }
 
 static void
-load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *node, const struct vx_defaults *defs,
-    struct vx_alerts_cfg *ac, struct vx_config *cfg, size_t index,
-    struct vx_strmap *hashes, struct vx_strmap *names)
+load_device(struct vx_cfg_errors *errs, const struct load_ctx *ctx,
+    const struct vx_cfg_node *node, struct vx_config *cfg, size_t index)
 {
-	struct device_raw	 raw;
-	struct vx_device_cfg	*d = &cfg->devices[cfg->ndevices];
-	uint64_t		 seen = 0;
-	char			 where[320];
-	struct vx_strbuf	 fp;
+	struct vx_cfg_doc		*doc = ctx->doc;
+	const struct vx_defaults	*defs = ctx->defs;
+	struct vx_strmap		*names = ctx->names;
+	struct device_raw		 raw;
+	struct vx_device_cfg		*d = &cfg->devices[cfg->ndevices];
+	uint64_t			 seen = 0;
+	char				 where[320];
+	struct vx_strbuf		 fp;
+	struct vx_fleet_use		 use;
+	const struct vx_cfg_node	*given = node;
 
 	memset(&raw, 0, sizeof(raw));
+	/* With its module and auth, as if written out in full. */
+	node = vx_fleet_expand(ctx->tmpl, errs, ctx->arena, node, &use);
+	if (node == NULL) {
+		const struct vx_cfg_node *nm = vx_cfg_map_get(given, "name");
+
+		/* Known by name all the same: no error about references. */
+		if (nm != NULL && nm->kind == VX_CFG_SCALAR)
+			vx_strmap_put(names, nm->value, nm->len,
+			    (void *)(uintptr_t)SIZE_MAX);
+		return;
+	}
 	if (node->kind == VX_CFG_MAP) {
 		const struct vx_cfg_node *nm = vx_cfg_map_get(node, "name");
 
@@ -567,6 +636,8 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 		d->spi_mismatch_grace_ms = 2 * d->interval_ms;
 	d->probe_fresh = seen & (1u << K_PROBE_FRESH) ? raw.probe_fresh :
 	    defs->probe_fresh;
+	d->module = raw.module;
+	d->auth = raw.auth;
 	if (d->timeout_ms > d->interval_ms) {
 		const struct vx_cfg_node *at = vx_cfg_map_get(node, "timeout");
 
@@ -588,11 +659,11 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 		vx_cfg_error(errs, node, "out of memory");
 
 	doc->secret_sink = &d->secrets;
-	configure_collectors(errs, doc, &raw, d);
+	configure_collectors(errs, ctx, &use, &raw, d);
 	doc->secret_sink = NULL;
 	resolve_sources(errs, raw.sources, d);
 	load_peer_devices(errs, raw.peer_devices, d);
-	vx_alerts_resolve(ac, errs, doc, d->name, &d->labels, raw.alerts,
+	vx_alerts_resolve(ctx->ac, errs, doc, d->name, &d->labels, raw.alerts,
 	    d->interval_ms, &d->alerts);
 	d->nthresholds = vx_alerts_thresholds(&d->alerts, d->thresholds);
 
@@ -608,8 +679,174 @@ load_device(struct vx_cfg_errors *errs, struct vx_cfg_doc *doc,
 			vx_strbuf_addf(&fp, ",%.17g", d->alerts.a[a].v[k]);
 		vx_strbuf_addch(&fp, ';');
 	}
-	fingerprint_node(&fp, doc, hashes, node);
+	/* The expanded device: a changed module, auth or secret counts. */
+	fingerprint_node(&fp, doc, ctx->hashes, node);
 	d->fingerprint = vx_strbuf_detach(&fp, NULL);
+}
+
+/*
+ * A module's keys, checked once as device keys (none required), so that
+ * a mistake in it is reported once and not at every device using it.
+ */
+static size_t
+check_module_keys(struct vx_cfg_errors *errs, const struct vx_cfg_node *map,
+    const char *where, void *arg)
+{
+	struct vx_cfg_key	 keys[sizeof(device_keys) / sizeof(device_keys[0])];
+	struct device_raw	 raw;
+	size_t			 n;
+
+	(void)arg;
+	memcpy(keys, device_keys, sizeof(keys));
+	for (size_t i = 0; keys[i].name != NULL; i++)
+		keys[i].required = false;
+	memset(&raw, 0, sizeof(raw));
+	n = vx_cfg_apply(errs, NULL, keys, map, &raw, where, NULL);
+	if (raw.vendor != NULL && !vx_vendor_known(raw.vendor)) {
+		vx_cfg_error(errs, vx_cfg_map_get(map, "vendor"), "unknown "
+		    "vendor '%s' in %s", raw.vendor, where);
+		n++;
+	}
+	vx_cfg_free_fields(device_keys, &raw);
+	return n;
+}
+
+static void
+load_probe_targets(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *node, struct vx_probe_targets *p)
+{
+	struct probe_raw		raw;
+	const struct vx_cfg_node	*list;
+
+	memset(&raw, 0, sizeof(raw));
+	raw.max_devices = 1000;
+	raw.idle_timeout_ms = 3600 * 1000;
+	vx_cfg_apply(errs, doc, probe_keys, node, &raw, "probe_targets", NULL);
+	p->max_devices = raw.max_devices;
+	p->idle_timeout_ms = raw.idle_timeout_ms;
+	p->allowed = calloc(raw.allowed.n + 1, sizeof(*p->allowed));
+	list = vx_cfg_map_get(node, "allowed_targets");
+	for (size_t i = 0; p->allowed != NULL && i < raw.allowed.n; i++) {
+		if (vx_cidr_parse(raw.allowed.v[i], &p->allowed[p->nallowed])) {
+			p->nallowed++;
+			continue;
+		}
+		vx_cfg_error(errs, list != NULL && list->kind == VX_CFG_SEQ &&
+		    i < list->n ? list->items[i] : node, "'%s' in "
+		    "probe_targets.allowed_targets is not an IPv4 or IPv6 "
+		    "prefix (192.0.2.0/24, 2001:db8::/32) or address; host "
+		    "names are not accepted", raw.allowed.v[i]);
+	}
+	vx_strlist_clear(&raw.allowed);
+}
+
+void
+vx_fleet_ref(struct vx_fleet *f)
+{
+	atomic_fetch_add(&f->refs, 1);
+}
+
+void
+vx_fleet_unref(struct vx_fleet *f)
+{
+	if (f == NULL || atomic_fetch_sub(&f->refs, 1) != 1)
+		return;
+	vx_fleet_tmpl_release(&f->tmpl);
+	vx_alerts_free(f->ac);
+	vx_cfg_doc_free(f->doc);
+	free(f->probe.allowed);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+bool
+vx_fleet_allowed(const struct vx_fleet *f, const struct vx_ipaddr *ip)
+{
+	for (size_t i = 0; i < f->probe.nallowed; i++) {
+		if (vx_cidr_contains(&f->probe.allowed[i], ip))
+			return true;
+	}
+	return false;
+}
+
+int
+vx_fleet_device(struct vx_fleet *f, const char *address, const char *module,
+    const char *auth, struct vx_device_cfg *out, struct vx_cfg_errors *errs)
+{
+	const struct vx_cfg_node	*mod = vx_fleet_module(&f->tmpl, module);
+	struct vx_cfg_node		*node;
+	struct vx_config		 one;
+	struct vx_arena			 arena;
+	struct vx_strmap		 hashes = VX_STRMAP_INIT;
+	struct vx_strmap		 names = VX_STRMAP_INIT;
+	struct load_ctx			 ctx;
+	size_t				 before = errs->n;
+	const char			*keys[4] = { "name", "address", "module",
+					    "auth" };
+	const char			*vals[4] = { address, address, module,
+					    auth };
+
+	memset(out, 0, sizeof(*out));
+	if (mod == NULL) {
+		vx_cfg_error(errs, NULL, "unknown module '%s'", module);
+		return -1;
+	}
+	if (auth != NULL && vx_fleet_auth(&f->tmpl, auth) == NULL) {
+		vx_cfg_error(errs, NULL, "unknown auth '%s'", auth);
+		return -1;
+	}
+	memset(&one, 0, sizeof(one));
+	one.devices = out;
+	vx_arena_init(&arena);
+	/* The device as if listed: errors point at the module. */
+	node = vx_arena_alloc(&arena, sizeof(*node));
+	if (node != NULL) {
+		memset(node, 0, sizeof(*node));
+		node->kind = VX_CFG_MAP;
+		node->file = mod->file;
+		node->line = mod->line;
+		node->col = mod->col;
+		node->items = vx_arena_alloc(&arena, 8 * sizeof(*node->items));
+	}
+	for (size_t i = 0; node != NULL && node->items != NULL && i < 4; i++) {
+		if (vals[i] == NULL)
+			continue;
+		node->items[node->n++] = vx_fleet_scalar(&arena, mod, keys[i]);
+		node->items[node->n++] = vx_fleet_scalar(&arena, mod, vals[i]);
+		if (node->items[node->n - 1] == NULL ||
+		    node->items[node->n - 2] == NULL)
+			node = NULL;
+	}
+	if (node == NULL || node->items == NULL) {
+		vx_arena_release(&arena);
+		vx_cfg_error(errs, NULL, "out of memory");
+		return -1;
+	}
+	ctx.doc = f->doc;
+	ctx.defs = &f->defaults;
+	ctx.ac = f->ac;
+	ctx.tmpl = &f->tmpl;
+	ctx.arena = &arena;
+	ctx.hashes = &hashes;
+	ctx.names = &names;
+	pthread_mutex_lock(&f->lock);
+	/* Every build reports its own errors. */
+	vx_strmap_release(&f->tmpl.failed);
+	load_device(errs, &ctx, node, &one, 0);
+	vx_strmap_release(&f->tmpl.failed);
+	pthread_mutex_unlock(&f->lock);
+	vx_strmap_filter(&hashes, drop_hash, NULL);
+	vx_strmap_release(&hashes);
+	vx_strmap_release(&names);
+	vx_arena_release(&arena);
+	if (one.ndevices == 1 && errs->n == before)
+		return 0;
+	if (one.ndevices == 1)
+		vx_device_cfg_release(out);
+	if (errs->n == before)
+		vx_cfg_error(errs, NULL, "cannot configure a device with "
+		    "module '%s'", module);
+	return -1;
 }
 
 struct vx_config *
@@ -618,10 +855,13 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 	struct vx_cfg_doc	*doc;
 	struct vx_config	*cfg;
 	struct vx_alerts_cfg	*ac = NULL;
-	struct top_cfg		 top = { NULL, NULL, NULL, NULL };
+	struct top_cfg		 top;
 	size_t			 before = errs->n;
 	struct vx_strmap	 hashes = VX_STRMAP_INIT;	/* file hashes */
 	struct vx_strmap	 names = VX_STRMAP_INIT;	/* device names */
+	struct vx_fleet_tmpl	 tmpl;
+	struct load_ctx		 ctx;
+	static atomic_uint_fast64_t generation;
 
 	doc = vx_cfg_doc_load_file(path, errs);
 	if (doc == NULL)
@@ -644,6 +884,8 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 		    "least 'devices:')", path);
 		goto fail;
 	}
+	memset(&top, 0, sizeof(top));
+	memset(&tmpl, 0, sizeof(tmpl));
 	vx_cfg_apply(errs, doc, top_keys, doc->root, &top, "the top level",
 	    NULL);
 	if (top.defaults != NULL)
@@ -664,20 +906,50 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 		    sizeof(*cfg->devices));
 		if (cfg->devices == NULL || ac == NULL)
 			goto fail;
+		vx_fleet_tmpl_parse(&tmpl, errs, top.auths, top.modules,
+		    check_module_keys, NULL);
+		ctx.doc = doc;
+		ctx.defs = &cfg->defaults;
+		ctx.ac = ac;
+		ctx.tmpl = &tmpl;
+		ctx.arena = &doc->arena;
+		ctx.hashes = &hashes;
+		ctx.names = &names;
 		for (size_t i = 0; i < top.devices->n; i++)
-			load_device(errs, doc, top.devices->items[i],
-			    &cfg->defaults, ac, cfg, i, &hashes, &names);
+			load_device(errs, &ctx, top.devices->items[i], cfg, i);
 		vx_alerts_check_unused(ac, errs);
 		check_peer_devices(errs, top.devices, cfg, &names);
 		vx_alerts_take_global(ac, &cfg->alerts);
 	}
 	vx_config_syslog_load(errs, doc, top.syslog, top.devices != NULL &&
 	    top.devices->kind == VX_CFG_SEQ ? top.devices : NULL, cfg);
+	if (top.probe_targets != NULL && ac != NULL) {
+		cfg->fleet = calloc(1, sizeof(*cfg->fleet));
+		if (cfg->fleet == NULL) {
+			vx_cfg_error(errs, NULL, "%s: out of memory", path);
+			goto fail;
+		}
+		atomic_init(&cfg->fleet->refs, 1);
+		pthread_mutex_init(&cfg->fleet->lock, NULL);
+		cfg->fleet->generation = atomic_fetch_add(&generation, 1) + 1;
+		load_probe_targets(errs, doc, top.probe_targets,
+		    &cfg->fleet->probe);
+	}
 	vx_strmap_filter(&hashes, drop_hash, NULL);
 	vx_strmap_release(&hashes);
 	vx_strmap_release(&names);
 	if (errs->n > before)
 		goto fail;
+	if (cfg->fleet != NULL) {
+		/* Kept for devices made on demand (vx_fleet_device). */
+		cfg->fleet->doc = doc;
+		cfg->fleet->ac = ac;
+		cfg->fleet->tmpl = tmpl;
+		cfg->fleet->defaults = cfg->defaults;
+		vx_strmap_release(&cfg->fleet->tmpl.failed);
+		return cfg;
+	}
+	vx_fleet_tmpl_release(&tmpl);
 	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	return cfg;
@@ -685,6 +957,7 @@ fail:
 	vx_strmap_filter(&hashes, drop_hash, NULL);
 	vx_strmap_release(&hashes);
 	vx_strmap_release(&names);
+	vx_fleet_tmpl_release(&tmpl);
 	vx_alerts_free(ac);
 	vx_cfg_doc_free(doc);
 	vx_config_free(cfg);
