@@ -863,6 +863,8 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 	struct load_ctx		 ctx;
 	static atomic_uint_fast64_t generation;
 
+	memset(&top, 0, sizeof(top));
+	memset(&tmpl, 0, sizeof(tmpl));
 	doc = vx_cfg_doc_load_file(path, errs);
 	if (doc == NULL)
 		return NULL;
@@ -884,8 +886,6 @@ vx_config_load(const char *path, struct vx_cfg_errors *errs)
 		    "least 'devices:')", path);
 		goto fail;
 	}
-	memset(&top, 0, sizeof(top));
-	memset(&tmpl, 0, sizeof(tmpl));
 	vx_cfg_apply(errs, doc, top_keys, doc->root, &top, "the top level",
 	    NULL);
 	if (top.defaults != NULL)
