@@ -66,6 +66,8 @@ vx_device_unref(struct vx_device *d)
 	free(c->name);
 	free(c->vendor);
 	free(c->address);
+	free(c->module);
+	free(c->auth);
 	vx_strlist_clear(&c->labels);
 	vx_strlist_clear(&c->expected_peers);
 	vx_strlist_clear(&c->peer_devices);

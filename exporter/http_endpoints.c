@@ -176,6 +176,61 @@ probe_poll(struct request *rq)
 	return true;
 }
 
+/*
+ * /probe of an address: its device, made or found in the cache, then
+ * polled like a configured one (HEAD: its latest poll only).
+ */
+static bool
+probe_adhoc(struct vx_http *h, struct request *rq)
+{
+	struct vx_strbuf why;
+
+	vx_strbuf_init(&why, 256);
+	rq->dev = vx_runtime_adhoc(h->rt, rq->fleet, rq->addr, rq->module,
+	    rq->auth, &why);
+	if (rq->dev == NULL) {
+		http_reply_text(&rq->reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot configure target \"%s\" with module \"%s\": %s\n",
+		    rq->addr, rq->module, why.failed ? "out of memory" :
+		    why.buf);
+		vx_strbuf_release(&why);
+		return false;
+	}
+	vx_strbuf_release(&why);
+	if (rq->budget_ms > rq->dev->cfg.timeout_ms)
+		rq->budget_ms = rq->dev->cfg.timeout_ms;
+	if (rq->head) {
+		rq->route = ROUTE_PROBE_LATEST;
+		return true;
+	}
+	return probe_poll(rq);
+}
+
+static void
+serve_sd(struct vx_http *h, struct request *rq)
+{
+	struct vx_devtable	*t = vx_runtime_table(h->rt);
+	struct reply		*rp = &rq->reply;
+	struct vx_strbuf	 sb;
+	size_t			 len;
+
+	vx_strbuf_init(&sb, 4096);
+	http_sd_render(&sb, t);
+	vx_devtable_unref(t);
+	if (sb.failed) {
+		vx_strbuf_release(&sb);
+		http_reply_text(rp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "out of memory\n");
+		return;
+	}
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = MHD_HTTP_OK;
+	rp->ctype = "application/json";
+	rp->body = vx_strbuf_detach(&sb, &len);
+	rp->len = len;
+}
+
 /* One device's metrics, with the SPI agreement of its paired tunnels. */
 static void
 probe_render(struct vx_http *h, const struct vx_device *d,
@@ -269,6 +324,11 @@ http_serve(struct vx_http *h, struct request *rq)
 		break;
 	case ROUTE_PROBE_POLL:
 		return probe_poll(rq);
+	case ROUTE_PROBE_ADHOC:
+		return probe_adhoc(h, rq);
+	case ROUTE_SD:
+		serve_sd(h, rq);
+		break;
 	case ROUTE_PROBE_RENDER:
 	case ROUTE_PROBE_LATEST:
 		serve_probe(h, rq);

@@ -105,6 +105,8 @@ enum route {
 	ROUTE_PROBE_POLL,	/* poll the device now (probe pool) ... */
 	ROUTE_PROBE_RENDER,	/* ... then render that poll (render pool) */
 	ROUTE_PROBE_LATEST,	/* render its latest poll */
+	ROUTE_PROBE_ADHOC,	/* make the device for an address, poll it */
+	ROUTE_SD,		/* /sd: the devices for http_sd_config */
 };
 
 enum req_state {
@@ -129,6 +131,12 @@ struct request {
 	struct vx_device	*dev;	/* /probe: a reference */
 	struct vx_snapshot	*snap;	/* /probe: what the poll found */
 	int64_t			 budget_ms;
+	/* /probe of an address: the fleet settings (a reference) and what
+	 * the client asked for. */
+	struct vx_fleet		*fleet;
+	char			 addr[64];	/* canonical */
+	char			*module;
+	char			*auth;
 	struct vx_webcfg_creds	 creds;
 	struct reply		 reply;
 };
@@ -155,6 +163,16 @@ bool		http_serve(struct vx_http *h, struct request *rq);
 /* A text/plain reply (printf-style); an empty 500 on out-of-memory. */
 void		http_reply_text(struct reply *rp, unsigned int status,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* http_sd.c */
+
+/*
+ * The devices of t as Prometheus http_sd_config JSON: one target group
+ * per device, the target its name, its labels and vendor, address,
+ * module and auth as __meta_vpn_exporter_* labels.
+ */
+void		http_sd_render(struct vx_strbuf *out,
+		    const struct vx_devtable *t);
 
 /* http_target.c */
 

@@ -58,6 +58,9 @@ request_free(struct request *rq)
 	web_ref_unref(rq->web);
 	if (rq->dev != NULL)
 		vx_device_unref(rq->dev);
+	vx_fleet_unref(rq->fleet);
+	free(rq->module);
+	free(rq->auth);
 	vx_snapshot_unref(rq->snap);
 	free(rq->reply.body);
 	free(rq);
@@ -203,6 +206,79 @@ take_format(struct request *rq)
 	    MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
 }
 
+/* A query parameter, NULL if absent or empty. */
+static const char *
+param(struct request *rq, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(rq->c,
+	    MHD_GET_ARGUMENT_KIND, name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+/* "what NAME: text", NAME quoted as a client's bytes are. */
+static enum MHD_Result
+answer_quoted(struct request *rq, unsigned int status, const char *what,
+    const char *name, const char *text)
+{
+	struct vx_strbuf sb;
+
+	vx_strbuf_init(&sb, 128);
+	vx_strbuf_addstr(&sb, what);
+	http_target_quote(&sb, name, TARGET_QUOTE_MAX);
+	vx_strbuf_addstr(&sb, text);
+	http_reply_text(&rq->reply, status, "%s", sb.failed ? "bad request\n" :
+	    sb.buf);
+	vx_strbuf_release(&sb);
+	return queue_reply(rq, &rq->reply);
+}
+
+/*
+ * /probe?target=ADDRESS&module=M[&auth=A]: an address not in the
+ * configuration, allowed by "probe_targets:".  The checks are quick
+ * (no name is resolved); the device is made on the probe pool.
+ */
+static enum MHD_Result
+route_probe_address(struct vx_http *h, struct request *rq, const char *target,
+    const char *module, const char *auth)
+{
+	struct vx_fleet		*f = vx_runtime_fleet(h->rt);
+	struct vx_ipaddr	 ip;
+
+	if (f == NULL)
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown target ",
+		    target, ": not a device in the configuration\n");
+	rq->fleet = f;
+	if (!vx_ip_parse(target, &ip))
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown target ",
+		    target, ": not a device in the configuration, nor an IP "
+		    "address (host names are not resolved)\n");
+	if (module == NULL)
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "target ",
+		    target, " is not a device in the configuration: probing "
+		    "an address needs the 'module' parameter\n");
+	if (vx_fleet_module(&f->tmpl, module) == NULL)
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown module ",
+		    module, ": not under 'modules:' in the configuration\n");
+	if (auth != NULL && vx_fleet_auth(&f->tmpl, auth) == NULL)
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown auth ",
+		    auth, ": not under 'auths:' in the configuration\n");
+	if (!vx_fleet_allowed(f, &ip))
+		return answer_quoted(rq, MHD_HTTP_FORBIDDEN, "target ", target,
+		    " is not in probe_targets.allowed_targets\n");
+	vx_ip_format(&ip, rq->addr, sizeof(rq->addr));
+	rq->module = strdup(module);
+	rq->auth = auth != NULL ? strdup(auth) : NULL;
+	if (rq->module == NULL || (auth != NULL && rq->auth == NULL))
+		return answer(rq, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "out of memory\n");
+	take_format(rq);
+	rq->route = ROUTE_PROBE_ADHOC;
+	/* Capped by the device's timeout once it is made. */
+	rq->budget_ms = probe_budget_ms(h, rq->c, INT64_MAX);
+	return dispatch(rq, h->probe, REQ_WORK, run_work, 0);
+}
+
 static enum MHD_Result
 route_probe(struct vx_http *h, struct request *rq)
 {
@@ -223,17 +299,15 @@ route_probe(struct vx_http *h, struct request *rq)
 	t = vx_runtime_table(h->rt);
 	d = t != NULL ? vx_devtable_find(t, target) : NULL;
 	if (d == NULL) {
-		struct vx_strbuf sb;
-
 		vx_devtable_unref(t);
-		vx_strbuf_init(&sb, 128);
-		vx_strbuf_addstr(&sb, "unknown target ");
-		http_target_quote(&sb, target, TARGET_QUOTE_MAX);
-		vx_strbuf_addstr(&sb, ": not a device in the configuration\n");
-		http_reply_text(&rq->reply, MHD_HTTP_BAD_REQUEST, "%s",
-		    sb.failed ? "unknown target\n" : sb.buf);
-		vx_strbuf_release(&sb);
-		return queue_reply(rq, &rq->reply);
+		return route_probe_address(h, rq, target, param(rq, "module"),
+		    param(rq, "auth"));
+	}
+	if (param(rq, "module") != NULL || param(rq, "auth") != NULL) {
+		vx_devtable_unref(t);
+		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "target ",
+		    target, " is a device in the configuration, which sets "
+		    "its module and auth: leave out 'module' and 'auth'\n");
 	}
 	vx_device_ref(d);
 	vx_devtable_unref(t);
@@ -293,6 +367,10 @@ route(struct vx_http *h, struct request *rq, const char *url,
 	}
 	if (strcmp(url, "/probe") == 0)
 		return route_probe(h, rq);
+	if (strcmp(url, "/sd") == 0) {
+		rq->route = ROUTE_SD;
+		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+	}
 	if (strcmp(url, "/") == 0) {
 		rq->route = ROUTE_LANDING;
 		return dispatch(rq, h->render, REQ_WORK, run_work, 0);

@@ -19,6 +19,7 @@ vx_runtime_init(struct vx_runtime *rt, const char *config_path,
 	pthread_cond_init(&rt->reload_cv, NULL);
 	rt->start_ms = vx_now_wall_ms();
 	vx_correlator_init(&rt->corr);
+	vx_adhoc_init(&rt->adhoc);
 }
 
 void
@@ -70,6 +71,9 @@ vx_runtime_release(struct vx_runtime *rt)
 	}
 	vx_devtable_unref(rt->table);
 	rt->table = NULL;
+	vx_adhoc_release(&rt->adhoc);
+	vx_fleet_unref(rt->fleet);
+	rt->fleet = NULL;
 	/* Every device has stopped: no route into a store is left. */
 	vx_syslog_listener_free(rt->syslog);
 	rt->syslog = NULL;
@@ -179,6 +183,32 @@ vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 	free(held);
 	free(devs);
 	return checks;
+}
+
+struct vx_fleet *
+vx_runtime_fleet(struct vx_runtime *rt)
+{
+	struct vx_fleet *f;
+
+	pthread_mutex_lock(&rt->lock);
+	f = rt->fleet;
+	if (f != NULL)
+		vx_fleet_ref(f);
+	pthread_mutex_unlock(&rt->lock);
+	return f;
+}
+
+struct vx_device *
+vx_runtime_adhoc(struct vx_runtime *rt, struct vx_fleet *f,
+    const char *address, const char *module, const char *auth,
+    struct vx_strbuf *why)
+{
+	struct vx_syslog_listener *l;
+
+	pthread_mutex_lock(&rt->lock);
+	l = rt->syslog;
+	pthread_mutex_unlock(&rt->lock);
+	return vx_adhoc_get(&rt->adhoc, f, address, module, auth, l, why);
 }
 
 struct vx_devtable *
@@ -385,6 +415,9 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 	}
 	pthread_mutex_lock(&rt->lock);
 	rt->table = t;
+	vx_fleet_unref(rt->fleet);
+	rt->fleet = cfg->fleet;		/* the configuration's reference */
+	cfg->fleet = NULL;
 	rt->reload_ok = true;
 	rt->reload_success_ms = vx_now_wall_ms();
 	pthread_mutex_unlock(&rt->lock);
@@ -395,6 +428,8 @@ vx_runtime_reload(struct vx_runtime *rt, struct vx_strbuf *errors)
 		if (atomic_load(&old->devs[i]->retired))
 			vx_device_stop(old->devs[i]);
 	}
+	if (rt->fleet == NULL)
+		vx_adhoc_clear(&rt->adhoc);
 	vx_log_info("%s: configuration loaded: %zu device%s (%zu unchanged)",
 	    rt->config_path, t->n, t->n == 1 ? "" : "s", kept);
 	if (old != NULL) {

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "adhoc.h"
 #include "correlate.h"
 #include "device.h"
 #include "events.h"
@@ -57,6 +58,14 @@ struct vx_runtime {
 	 */
 	struct vx_syslog_listener *syslog;
 	char			*syslog_fp;
+
+	/*
+	 * /probe of addresses not in the configuration: the running
+	 * configuration's modules and auths (under lock; NULL without
+	 * "probe_targets:"), and the devices made for them.
+	 */
+	struct vx_fleet		*fleet;
+	struct vx_adhoc		 adhoc;
 };
 
 void	vx_runtime_init(struct vx_runtime *rt, const char *config_path,
@@ -91,6 +100,17 @@ void	vx_runtime_set_reload_fn(struct vx_runtime *rt, bool (*fn)(void *arg),
  * requests are ignored.  Before freeing what reload_fn uses.
  */
 void	vx_runtime_stop_reloads(struct vx_runtime *rt);
+
+/* A reference to the running fleet settings (vx_fleet_unref), or NULL. */
+struct vx_fleet		*vx_runtime_fleet(struct vx_runtime *rt);
+/*
+ * The device for /probe?target=ADDRESS (canonical text), made on demand:
+ * see adhoc.h.  A reference, or NULL with why.
+ */
+struct vx_device	*vx_runtime_adhoc(struct vx_runtime *rt,
+			    struct vx_fleet *f, const char *address,
+			    const char *module, const char *auth,
+			    struct vx_strbuf *why);
 
 /* A reference to the current table (release with vx_devtable_unref). */
 struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);
