@@ -9,6 +9,13 @@
 
 #include "banned.h"
 
+static void
+unref(struct vx_device *d)
+{
+	if (d != NULL)
+		vx_device_unref(d);
+}
+
 struct adhoc_entry {
 	char			*key;
 	size_t			 klen;
@@ -173,6 +180,7 @@ insert(struct vx_adhoc *a, const struct vx_fleet *f, const char *key,
 		memcpy(e->key, key, klen);
 		e->key[klen] = '\0';
 		e->klen = klen;
+		e->dev = d;
 		a->n++;
 		push_front(a, e);
 	}
@@ -202,9 +210,9 @@ vx_adhoc_get(struct vx_adhoc *a, struct vx_fleet *f, const char *address,
 
 	vx_strbuf_init(&key, 128);
 	vx_strbuf_addstr(&key, address);
-	vx_strbuf_addch(&key, '\0');
+	vx_strbuf_addch(&key, '\x1f');
 	vx_strbuf_addstr(&key, module);
-	vx_strbuf_addch(&key, '\0');
+	vx_strbuf_addch(&key, '\x1f');
 	vx_strbuf_addstr(&key, auth != NULL ? auth : "");
 	if (key.failed) {
 		vx_strbuf_release(&key);
@@ -234,7 +242,7 @@ vx_adhoc_get(struct vx_adhoc *a, struct vx_fleet *f, const char *address,
 		vx_strbuf_addf(why, "%s", errs.n > 0 ? errs.msgs[0] :
 		    "cannot configure the device");
 		vx_cfg_errors_release(&errs);
-		vx_device_unref(old);
+		unref(old);
 		vx_strbuf_release(&key);
 		return NULL;
 	}
@@ -247,7 +255,7 @@ vx_adhoc_get(struct vx_adhoc *a, struct vx_fleet *f, const char *address,
 		d = vx_device_new(&dc);
 		if (d == NULL) {
 			vx_device_cfg_release(&dc);
-			vx_device_unref(old);
+			unref(old);
 			vx_strbuf_release(&key);
 			vx_strbuf_addstr(why, "out of memory");
 			return NULL;
@@ -261,7 +269,7 @@ vx_adhoc_get(struct vx_adhoc *a, struct vx_fleet *f, const char *address,
 	pthread_mutex_unlock(&a->lock);
 	for (size_t i = 0; i < ndrop; i++)
 		vx_device_unref(drop[i]);
-	vx_device_unref(old);
+	unref(old);
 	vx_strbuf_release(&key);
 	return d;
 }

@@ -24,7 +24,7 @@ struct adhoc_entry;
 
 struct vx_adhoc {
 	pthread_mutex_t		 lock;
-	struct vx_strmap	 bykey;		/* "address\0module\0auth" */
+	struct vx_strmap	 bykey;		/* "address^_module^_auth" (US) */
 	struct adhoc_entry	*head;		/* most recently used first */
 	struct adhoc_entry	*tail;
 	size_t			 n;

@@ -419,9 +419,9 @@ static void
 failed_key(const struct vx_fleet_use *use, const char *collector, char *buf,
     size_t len, size_t *klen)
 {
-	int n = snprintf(buf, len, "%s%c%s%c%s", use->module != NULL ?
-	    use->module : "", 0, use->auth != NULL ? use->auth : "", 0,
-	    collector);
+	/* Separated by US (0x1f): strmap keys are C strings. */
+	int n = snprintf(buf, len, "%s\x1f%s\x1f%s", use->module != NULL ?
+	    use->module : "", use->auth != NULL ? use->auth : "", collector);
 
 	*klen = n < 0 ? 0 : (size_t)n >= len ? len - 1 : (size_t)n;
 }

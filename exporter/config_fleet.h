@@ -34,7 +34,7 @@
 struct vx_fleet_tmpl {
 	struct vx_strmap	 modules;	/* name -> struct fleet_entry */
 	struct vx_strmap	 auths;		/* name -> struct fleet_entry */
-	/* "module\0auth\0collector" whose options already failed. */
+	/* "module^_auth^_collector" whose options already failed. */
 	struct vx_strmap	 failed;
 };
 

@@ -248,6 +248,10 @@ route_probe_address(struct vx_http *h, struct request *rq, const char *target,
 	if (f == NULL)
 		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown target ",
 		    target, ": not a device in the configuration\n");
+	if ((module != NULL && !http_target_ok(module, strlen(module))) ||
+	    (auth != NULL && !http_target_ok(auth, strlen(auth))))
+		return answer(rq, MHD_HTTP_BAD_REQUEST, "the 'module' or 'auth' "
+		    "parameter has a control character\n");
 	rq->fleet = f;
 	if (!vx_ip_parse(target, &ip))
 		return answer_quoted(rq, MHD_HTTP_BAD_REQUEST, "unknown target ",

@@ -323,6 +323,14 @@ priv_proto(enum vx_snmp_priv pv, const oid **proto, size_t *len)
 		*proto = usmAES256PrivProtocol;
 		*len = OID_LENGTH(usmAES256PrivProtocol);
 		return;
+	case VX_SNMP_PRIV_AES192C:
+		*proto = usmAES192CiscoPrivProtocol;
+		*len = OID_LENGTH(usmAES192CiscoPrivProtocol);
+		return;
+	case VX_SNMP_PRIV_AES256C:
+		*proto = usmAES256CiscoPrivProtocol;
+		*len = OID_LENGTH(usmAES256CiscoPrivProtocol);
+		return;
 	case VX_SNMP_PRIV_AES:
 		break;
 	}
@@ -468,7 +476,8 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 	} else {
 		setup_v3(&sess, p);
 	}
-	discover = p->version == VX_SNMP_V3 && sess.securityEngineIDLen == 0;
+	discover = p->version == VX_SNMP_V3 && (sess.securityEngineIDLen == 0 ||
+	    p->engine_fixed);
 
 	pthread_mutex_lock(&open_lock);
 	s->handle = snmp_sess_open(&sess);

@@ -50,6 +50,9 @@ enum vx_snmp_priv {
 	VX_SNMP_PRIV_AES,
 	VX_SNMP_PRIV_AES192,
 	VX_SNMP_PRIV_AES256,
+	/* Cisco's key extension (net-snmp's usmAES*CiscoPrivProtocol). */
+	VX_SNMP_PRIV_AES192C,
+	VX_SNMP_PRIV_AES256C,
 };
 
 /*
@@ -77,6 +80,12 @@ struct vx_snmp_params {
 	int			 retries;	/* per request */
 	int			 max_in_flight;	/* requests outstanding at once */
 	struct vx_snmp_engine	*engine;	/* v3: in and out, may be NULL */
+	/*
+	 * v3: the engine ID in *engine is configured, not learnt: build the
+	 * USM user from this session's keys before the first request, as
+	 * after a discovery (keys of an earlier configuration never stay).
+	 */
+	bool			 engine_fixed;
 };
 
 struct vx_snmp;

@@ -22,7 +22,7 @@ const char *const vx_snmp_auths[] = {
 	"MD5", "SHA", "SHA224", "SHA256", "SHA384", "SHA512", NULL,
 };
 const char *const vx_snmp_privs[] = {
-	"DES", "AES", "AES192", "AES256", NULL,
+	"DES", "AES", "AES192", "AES256", "AES192C", "AES256C", NULL,
 };
 
 void
@@ -42,12 +42,65 @@ vx_snmp_opts_init(struct vx_snmp_opts *o)
 	o->max_in_flight = 4;
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Hex digits, "0x" first and colons between bytes allowed; false if not. */
+static bool
+parse_engine_id(const char *s, unsigned char *out, size_t max, size_t *len)
+{
+	size_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	while (*s != '\0') {
+		int hi, lo;
+
+		if (*s == ':' && n > 0 && s[1] != '\0') {
+			s++;
+			continue;
+		}
+		hi = hex_digit(s[0]);
+		lo = hi < 0 ? -1 : hex_digit(s[1]);
+		if (hi < 0 || lo < 0 || n == max)
+			return false;
+		out[n++] = (unsigned char)(hi << 4 | lo);
+		s += 2;
+	}
+	*len = n;
+	return true;
+}
+
 size_t
 vx_snmp_opts_check(struct vx_cfg_errors *errs, const struct vx_cfg_node *opts,
-    const struct vx_snmp_opts *c, const char *where, uint64_t seen)
+    struct vx_snmp_opts *c, const char *where, uint64_t seen)
 {
 	size_t nerr = 0;
 
+	if (c->engine_id != NULL) {
+		const struct vx_cfg_node *at = vx_cfg_map_get(opts, "engine_id");
+
+		if (c->version != 1) {
+			vx_cfg_error(errs, at, "%s: engine_id is for SNMP v3 "
+			    "only", where);
+			nerr++;
+		} else if (!parse_engine_id(c->engine_id, c->engine,
+		    sizeof(c->engine), &c->engine_len) || c->engine_len < 5) {
+			vx_cfg_error(errs, at, "%s: engine_id must be 5 to 32 "
+			    "bytes in hex, e.g. '80001f8880e9630000d61ff449'",
+			    where);
+			nerr++;
+		}
+	}
 	/* A key given but unusable (unset variable...) is already reported. */
 	if (c->version == 0 && c->community.value == NULL &&
 	    !(seen & KEY_BIT(K_COMMUNITY))) {
@@ -167,6 +220,7 @@ vx_snmp_dev_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	}
 	if (d->opts.version == 1)
 		vx_snmp_global_init_v3();
+	vx_snmp_dev_reset(d);
 	*out = d;
 	return 0;
 }
@@ -177,10 +231,16 @@ vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
 {
 	struct vx_snmp_params p;
 
+	int rc;
+
 	vx_snmp_opts_params(&d->opts, target->address, target->retries, &p);
 	p.engine = &d->engine;
+	p.engine_fixed = d->opts.engine_len > 0 && !d->user_built;
 	*sess = NULL;
-	return vx_snmp_open(&p, deadline, sess, err);
+	rc = vx_snmp_open(&p, deadline, sess, err);
+	if (rc == 0 && p.engine_fixed)
+		d->user_built = true;
+	return rc;
 }
 
 void
@@ -188,7 +248,11 @@ vx_snmp_dev_reset(void *arg)
 {
 	struct vx_snmp_dev *d = arg;
 
+	/* A configured engine ID stays; a learnt one is learnt again. */
 	memset(&d->engine, 0, sizeof(d->engine));
+	memcpy(d->engine.id, d->opts.engine, d->opts.engine_len);
+	d->engine.len = d->opts.engine_len;
+	d->user_built = false;
 }
 
 void

@@ -35,6 +35,10 @@ struct vx_snmp_opts {
 	char			*context;
 	int64_t			max_repetitions;
 	int64_t			max_in_flight;
+	char			*engine_id;	/* hex, as configured */
+	/* engine_id parsed by vx_snmp_opts_check. */
+	unsigned char		engine[VX_SNMP_ENGINE_ID_MAX];
+	size_t			engine_len;
 };
 
 extern const char *const vx_snmp_versions[];
@@ -64,7 +68,8 @@ extern const char *const vx_snmp_privs[];
 	{ "max_repetitions", VX_CFG_T_INT, F(m.max_repetitions), false,	\
 	    1, 1000, NULL },						\
 	{ "max_in_flight", VX_CFG_T_INT, F(m.max_in_flight), false,	\
-	    1, 32, NULL }
+	    1, 32, NULL },						\
+	{ "engine_id", VX_CFG_T_STRING, F(m.engine_id), false, 0, 0, NULL }
 
 /*
  * The defaults: port 161, v2c, authPriv with SHA and AES, 25 repetitions,
@@ -74,11 +79,12 @@ void	vx_snmp_opts_init(struct vx_snmp_opts *o);
 /*
  * Checks the options once vx_cfg_apply has read them (seen: its bits):
  * a community for v2c; a username, and the passwords the security level
- * needs (8 characters at least) for v3.  Returns the number of errors
+ * needs (8 characters at least) for v3; engine_id (v3 only) as hex, 5 to
+ * 32 bytes ("80001f8880e9630000d61ff449", "0x...", colons allowed).  Returns the number of errors
  * recorded.
  */
 size_t	vx_snmp_opts_check(struct vx_cfg_errors *errs,
-	    const struct vx_cfg_node *opts, const struct vx_snmp_opts *o,
+	    const struct vx_cfg_node *opts, struct vx_snmp_opts *o,
 	    const char *where, uint64_t seen);
 /*
  * The configure step of a collector whose options are these only: o
@@ -102,6 +108,8 @@ void	vx_snmp_opts_release(struct vx_snmp_opts *o);
 struct vx_snmp_dev {
 	struct vx_snmp_opts	 opts;
 	struct vx_snmp_engine	 engine;
+	/* engine_id configured: the USM user is built at the next open. */
+	bool			 user_built;
 };
 
 struct vx_target;

@@ -1,0 +1,1 @@
+vx_integration_test(fleet TIMEOUT 180)
