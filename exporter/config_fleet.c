@@ -385,7 +385,7 @@ vx_fleet_expand(struct vx_fleet_tmpl *t, struct vx_cfg_errors *errs,
 		auth = e->node;
 		use->auth = e->name;
 	}
-	ck = cols != NULL ? vx_cfg_map_get(node, "collectors") : NULL;
+	ck = NULL;	/* the "collectors" key: the device's, else the module's */
 	cols = merge_collectors(arena, module != NULL ?
 	    vx_cfg_map_get(module, "collectors") : NULL, cols, auth);
 	top = merge(arena, without(arena, module, mod_drop),
