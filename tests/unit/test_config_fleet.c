@@ -43,6 +43,7 @@ group_setup(void **state)
 		return -1;
 	write_file("comm.txt", "FILE-SECRET-community\n");
 	write_file("auth.txt", "FILE-SECRET-auth\n");
+	write_file("kh", "");
 	return 0;
 }
 
@@ -64,6 +65,8 @@ static const char fleet_yml[] =
 "  ro:\n"
 "    snmp: {community_file: comm.txt}\n"
 "    cisco_asa_snmp: {max_in_flight: 2}\n"
+"    ssh: {username: mon, password: SSH-SECRET-pw, known_hosts_file: kh}\n"
+"    cisco_asa_ssh: {enable_password: ENABLE-SECRET-pw}\n"
 "  v3:\n"
 "    snmp: {version: \"3\", username: mon, auth_password_file: auth.txt,\n"
 "           priv_password_file: auth.txt, priv_protocol: AES256C,\n"
@@ -87,6 +90,8 @@ static const char fleet_yml[] =
 "    address: 192.0.2.3\n"
 "    module: asa\n"
 "    collectors: {cisco_asa_snmp: {community: other-community}}\n"
+"  - {name: s1, address: 192.0.2.5, module: asa,\n"
+"     collectors: {cisco_asa_ssh: {sessiondb: true}}}\n"
 "  - name: plain\n"
 "    vendor: cisco_asa\n"
 "    address: 192.0.2.4\n"
@@ -124,14 +129,14 @@ test_expanded(void **state)
 {
 	struct vx_cfg_errors	 errs = { 0 };
 	struct vx_config	*cfg;
-	struct vx_device_cfg	*a1, *a2, *a3, *plain;
+	struct vx_device_cfg	*a1, *a2, *a3, *s1, *plain;
 
 	(void)state;
 	cfg = load(fleet_yml, &errs);
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.msgs[i]);
 	assert_non_null(cfg);
-	assert_int_equal(cfg->ndevices, 4);
+	assert_int_equal(cfg->ndevices, 5);
 	a1 = vx_config_device(cfg, "a1");
 	a2 = vx_config_device(cfg, "a2");
 	a3 = vx_config_device(cfg, "a3");
@@ -155,6 +160,13 @@ test_expanded(void **state)
 	/* A device's "community" replaces the auth's community_file. */
 	assert_true(has_secret(a3, "other-community"));
 	assert_false(has_secret(a3, "FILE-SECRET-community"));
+	/* The auth's ssh section and its collector section, both. */
+	s1 = vx_config_device(cfg, "s1");
+	assert_int_equal(s1->ncollectors, 2);
+	assert_true(has_secret(s1, "SSH-SECRET-pw"));
+	assert_true(has_secret(s1, "ENABLE-SECRET-pw"));
+	assert_true(has_secret(s1, "FILE-SECRET-community"));
+	assert_false(has_secret(a1, "SSH-SECRET-pw"));
 	assert_null(plain->module);
 	assert_null(plain->auth);
 	assert_int_equal(cfg->defaults.interval_ms, 30000);
