@@ -24,6 +24,18 @@
 
 struct vx_history;
 
+/*
+ * How many polls of the device's invalid-SPI counter the device keeps, for
+ * the status page's rate "over the last polls" (Prometheus has the rest).
+ */
+#define VX_DEVICE_SPI_HISTORY	16
+
+/* One poll's value of a device counter. */
+struct vx_counter_sample {
+	int64_t		ms;		/* wall clock of the poll */
+	uint64_t	value;
+};
+
 /* Throttled logging of one collector's failures (collectd c_complain). */
 struct vx_complaint {
 	bool		failing;
@@ -49,6 +61,10 @@ struct vx_device {
 	char			 last_error[VX_ERR_MSG_MAX + 64];
 	struct vx_complaint	*complaints;	/* one per collector */
 	struct vx_history	*hist;		/* core/history.h */
+	/* Ring of invalid-SPI counter samples, filled as polls publish. */
+	struct vx_counter_sample spi_hist[VX_DEVICE_SPI_HISTORY];
+	size_t			 spi_hist_n;
+	size_t			 spi_hist_next;
 };
 
 /*
@@ -85,5 +101,13 @@ struct vx_snapshot	*vx_device_latest(struct vx_device *d,
 
 /* Copies the last error message (empty if the last poll succeeded). */
 void	vx_device_last_error(struct vx_device *d, char *buf, size_t len);
+
+/*
+ * Copies the invalid-SPI counter of the last polls that reported it,
+ * oldest first, into out (VX_DEVICE_SPI_HISTORY entries); returns how
+ * many.
+ */
+size_t	vx_device_spi_history(struct vx_device *d,
+	    struct vx_counter_sample *out);
 
 #endif

@@ -5,6 +5,8 @@
  * The HTTP endpoint (libmicrohttpd, one thread per connection so that a
  * slow /probe never blocks /metrics):
  *   /			landing page
+ *   /status		every tunnel with both ends' SPIs (status_http.h)
+ *   /status.json		the same for scripts
  *   /metrics		all background-polled devices + self-metrics; no
  *			device I/O in the handler
  *   /probe?target=NAME	collect NAME now, within the scrape timeout
