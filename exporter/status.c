@@ -44,7 +44,7 @@ static const char style[] =
     ".flag{display:inline-block;padding:0 .4em;border-radius:3px;"
     "background:#b00;color:#fff}\n"
     "form{margin:.6em 0}input[type=text]{width:12em}"
-    ".meta{color:#555}.err{max-width:40em;overflow-wrap:anywhere}\n"
+    ".meta{color:#555}.err{min-width:18em;max-width:40em;overflow-wrap:anywhere}\n"
     "svg.spark{vertical-align:middle;margin-left:.4em}"
     "svg.spark polyline{fill:none;stroke:#b00;stroke-width:1.2}\n";
 
