@@ -58,7 +58,7 @@ struct vx_spi_check {
 	 */
 	const struct vx_tunnel		*tun;
 	const struct vx_tunnel		*peer_tun;
-	bool				 known;		/* else mismatch is moot */
+	bool				 known;	/* else mismatch is moot */
 	bool				 differ;
 	int64_t				 differ_since_ms;
 };

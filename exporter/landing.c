@@ -78,7 +78,8 @@ vx_landing_render(struct vx_strbuf *out, struct vx_runtime *rt,
 	    "</style></head><body>\n<h1>vpn_exporter</h1>\n"
 	    "<p>Prometheus exporter for VPN gateway health: tunnels, SAs, "
 	    "SPIs and invalid-SPI drops.</p>\n<ul>\n<li><a href=\"");
-	vx_html_escape(out, metrics_path[0] == '/' ? metrics_path + 1 : metrics_path);
+	vx_html_escape(out, metrics_path[0] == '/' ? metrics_path + 1 :
+	    metrics_path);
 	vx_strbuf_addstr(out, "\">Metrics</a></li>\n"
 	    "<li><a href=\"status\">Status</a>: every tunnel with the SPIs "
 	    "of both ends (<a href=\"status.json\">JSON</a>)</li>\n"

@@ -44,7 +44,8 @@ static const char style[] =
     ".flag{display:inline-block;padding:0 .4em;border-radius:3px;"
     "background:#b00;color:#fff}\n"
     "form{margin:.6em 0}input[type=text]{width:12em}"
-    ".meta{color:#555}.err{min-width:18em;max-width:40em;overflow-wrap:anywhere}\n"
+    ".meta{color:#555}\n"
+    ".err{min-width:18em;max-width:40em;overflow-wrap:anywhere}\n"
     "svg.spark{vertical-align:middle;margin-left:.4em}"
     "svg.spark polyline{fill:none;stroke:#b00;stroke-width:1.2}\n";
 
@@ -74,7 +75,8 @@ add_span(struct vx_strbuf *out, int64_t s)
 	if (s < 60)
 		vx_strbuf_addf(out, "%" PRId64 "s", s);
 	else if (s < 3600)
-		vx_strbuf_addf(out, "%" PRId64 "m %" PRId64 "s", s / 60, s % 60);
+		vx_strbuf_addf(out, "%" PRId64 "m %" PRId64 "s", s / 60,
+		    s % 60);
 	else if (s < 86400)
 		vx_strbuf_addf(out, "%" PRId64 "h %" PRId64 "m", s / 3600,
 		    s / 60 % 60);
@@ -271,8 +273,8 @@ device_row(struct vx_strbuf *out, const struct vx_status_view *v,
 
 		vx_strbuf_addf(out, "<span class=\"%s\">", hot ? "bad" : "");
 		add_rate(out, d->spi_rate);
-		vx_strbuf_addf(out, "</span><span class=\"muted small\"> /s over "
-		    "%zu polls</span>", d->nspi);
+		vx_strbuf_addf(out, "</span><span class=\"muted small\"> /s "
+		    "over %zu polls</span>", d->nspi);
 		add_sparkline(out, d);
 	} else {
 		vx_strbuf_addstr(out, "<span class=\"muted\">&mdash;</span>");
@@ -356,9 +358,10 @@ tunnel_row(struct vx_strbuf *out, const struct vx_status_view *v,
 	const struct vx_tunnel		*t = st->t;
 	const struct vx_spi_check	*c = st->check;
 	const struct vx_tunnel		*o = c != NULL ? c->peer_tun : NULL;
-	/* Marks only where the comparison is meaningful. */
-	const struct vx_tunnel		*cmp = st->spi == VX_SS_DIFFER ||
-					    st->spi == VX_SS_MISMATCH ? o : NULL;
+	/* Marks only where the ends disagree. */
+	bool				 differ = st->spi == VX_SS_DIFFER ||
+					    st->spi == VX_SS_MISMATCH;
+	const struct vx_tunnel		*cmp = differ ? o : NULL;
 	const struct vx_threshold	*exp = threshold(st->dev->snap,
 					    "sa_expiring", "warning");
 
@@ -380,7 +383,8 @@ tunnel_row(struct vx_strbuf *out, const struct vx_status_view *v,
 	} else {
 		add_device_link(out, q, c->peer_device);
 		if (o != NULL) {
-			vx_strbuf_addstr(out, "<br><span class=\"small muted\">");
+			vx_strbuf_addstr(out,
+			    "<br><span class=\"small muted\">");
 			vx_html_escape(out, o->name);
 			if (!o->up)
 				vx_strbuf_addstr(out, " (down)");
@@ -461,8 +465,8 @@ add_summary(struct vx_strbuf *out, const struct vx_status_view *v)
 		mism += t->spi == VX_SS_MISMATCH;
 		differ += t->spi == VX_SS_DIFFER;
 	}
-	vx_strbuf_addf(out, "<p class=\"summary\">%zu devices: <span class=\"st "
-	    "st-up\">%zu up</span>, <span class=\"st st-%s\">%zu down</span>"
+	vx_strbuf_addf(out, "<p class=\"summary\">%zu devices: <span "
+	    "class=\"st st-up\">%zu up</span>, <span class=\"st st-%s\">%zu down</span>"
 	    " &middot; %zu tunnels: <span class=\"st st-up\">%zu up</span>, "
 	    "<span class=\"st st-%s\">%zu down</span> &middot; ",
 	    v->ndorder, up, down > 0 ? "down" : "up", down, v->tmatched, tup,

@@ -51,14 +51,14 @@ enum vx_status_key {
 
 struct vx_status_query {
 	const char		*device;	/* substring of the name */
-	const char		*peer;		/* substring of tunnel or peer */
+	const char		*peer;		/* of tunnel name or peer */
 	bool			 problems;	/* only what is not fine */
 	enum vx_status_key	 sort;		/* tunnels */
 	bool			 sort_rev;
 	enum vx_status_key	 dsort;		/* devices */
 	bool			 dsort_rev;
 	int			 refresh_s;	/* -1: the default */
-	long			 limit;		/* tunnel rows; -1: default, 0: all */
+	long			 limit;		/* rows; -1: default, 0: all */
 };
 
 /* A query that shows everything, sorted by device. */
@@ -91,7 +91,7 @@ struct vx_status_dev {
 	const char			*name;
 	const char			*vendor;
 	const char			*address;
-	const char			**collectors;	/* configured, by name */
+	const char			**collectors;	/* configured */
 	size_t				 ncollectors;
 	bool				 background;
 	int64_t				 interval_ms;
@@ -107,7 +107,7 @@ struct vx_status_dev {
 	double				 spi_rate;	/* packets/s */
 	bool				 spi_rate_set;
 	size_t				 mismatches;
-	bool				 shown;		/* by vx_status_select */
+	bool				 shown;		/* selected */
 };
 
 /* How the SPIs of a tunnel compare with its other end's. */

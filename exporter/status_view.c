@@ -421,8 +421,9 @@ cmp_dev(const void *pa, const void *pb)
 	case VX_SK_STATE:
 		r = -cmp_i64(a->state, b->state);
 		if (r == 0)
-			r = cmp_i64((int64_t)a->tunnels_up - (int64_t)a->tunnels,
-			    (int64_t)b->tunnels_up - (int64_t)b->tunnels);
+			r = cmp_i64((int64_t)a->tunnels_up -
+			    (int64_t)a->tunnels, (int64_t)b->tunnels_up -
+			    (int64_t)b->tunnels);
 		break;
 	case VX_SK_SPI:
 		r = -cmp_i64((int64_t)a->mismatches, (int64_t)b->mismatches);

@@ -195,7 +195,7 @@ def table(title, description, targets, columns, units=None, links=(),
     p["fieldConfig"] = {"defaults": defaults, "overrides": overrides}
     p["options"] = {"showHeader": True, "cellHeight": "sm",
                     "footer": {"show": False, "reducer": ["sum"],
-                               "countRows": False, "fields": ""}}
+                               "countRows": False}}
     if sort_by:
         p["options"]["sortBy"] = [{"displayName": sort_by[0],
                                    "desc": sort_by[1]}]
@@ -274,26 +274,34 @@ class Grid:
         self.x = self.line_h = 0
 
     def add(self, panel, w, h):
+        self.stack([(panel, h)], w)
+
+    def stack(self, items, w):
+        """Panels one above the other in a column of width w."""
+        h = sum(ph for _, ph in items)
         if self.x + w > 24:
             self.newline()
-        panel = dict(panel)
-        panel["id"] = self._next_id()
-        panel["gridPos"] = {"x": self.x, "y": self.y, "w": w, "h": h}
-        self.panels.append(panel)
+        y = self.y
+        for panel, ph in items:
+            panel = dict(panel)
+            panel["id"] = self._next_id()
+            panel["gridPos"] = {"x": self.x, "y": y, "w": w, "h": ph}
+            self.panels.append(panel)
+            y += ph
         self.x += w
         self.line_h = max(self.line_h, h)
 
 
 def datasource_var():
     return {"name": "datasource", "label": "Data source",
-            "type": "datasource", "query": "prometheus", "current": {},
+            "type": "datasource", "query": "prometheus",
             "hide": 0, "includeAll": False, "multi": False, "options": [],
             "refresh": 1, "regex": "", "skipUrlSync": False}
 
 
 def query_var(name, label, query, multi, include_all):
     v = {"name": name, "label": label, "type": "query", "datasource": DS,
-         "query": query, "definition": query, "current": {}, "hide": 0,
+         "query": query, "hide": 0,
          "includeAll": include_all, "multi": multi, "options": [],
          "refresh": 2, "regex": "", "skipUrlSync": False, "sort": 7}
     if include_all:
@@ -461,7 +469,7 @@ def overview():
         {"device": "Device", "tunnel": "Tunnel", "peer": "Peer",
          "Value": "Lifetime left"}, units={"Lifetime left": "s"},
         links=[tunnel_link], sort_by=("Lifetime left", False)), 8, 8)
-    g.add(stat(
+    expiring = stat(
         "SAs under their expiry threshold", "IPsec SAs with less lifetime "
         "left than their device's sa_expiring threshold "
         "(vpn_alert_threshold).",
@@ -469,12 +477,13 @@ def overview():
                 f"< on (device) group_left () max by (device) "
                 f"(vpn_alert_threshold{{alert=\"sa_expiring\", "
                 f"severity=\"warning\"}})) or vector(0)")],
-        steps=("green", (1, "orange"))), 8, 4)
-    g.add(stat(
+        steps=("green", (1, "orange")))
+    rekeys = stat(
         "Rekeys in the last hour", "New SA pairs the exporter saw, all "
         "selected devices.",
         [target(f"sum(increase(vpn_ipsec_rekeys_total{{{ALL}}}[1h])) "
-                f"or vector(0)")], color_mode="none"), 8, 4)
+                f"or vector(0)")], color_mode="none")
+    g.stack([(expiring, 4), (rekeys, 4)], 8)
     g.add(timeseries(
         "Rekeys per hour", "New SA pairs per device over the hour before "
         "each point.",

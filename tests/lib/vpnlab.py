@@ -107,7 +107,9 @@ def build_pair(workdir):
     # hq: traffic to both branches; from branch-bad nothing gets in, and
     # every packet it sends is an invalid-SPI drop.
     _rising(hq, (32, 35, 37, 45, 47, 49), "1", 50)
+    _rising(hq, (27, 40), "1", 60000)
     _rising(hq, (45, 47, 49), "2", 30)
+    _rising(hq, (40,), "2", 40000)
     _rising(hq, (), "global", 30)
     return files, truth
 
