@@ -19,8 +19,11 @@ escape_with(struct vx_strbuf *out, const char *s, escape_fn *esc)
 {
 	const unsigned char	*p = (const unsigned char *)s;
 	const unsigned char	*run = p;
-	size_t			 n = s != NULL ? strlen(s) : 0;
+	size_t			 n;
 
+	if (s == NULL)
+		return;
+	n = strlen(s);
 	while (n > 0) {
 		size_t		 len = vx_utf8_seq_len(p, n);
 		const char	*rep = NULL;

@@ -12,6 +12,9 @@ packages=(
 	libcmocka-dev valgrind python3 python3-prometheus-client
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	prometheus prometheus-alertmanager
+	# the status page in a real browser; the dashboards against Grafana's
+	# schema types (tsc)
+	chromium node-typescript
 	# benchmarks
 	prometheus-snmp-exporter
 )

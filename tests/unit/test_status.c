@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "correlate.h"
+#include "device.h"
 #include "escape.h"
 #include "status.h"
 
@@ -537,6 +538,82 @@ test_json(void **state)
 	fleet_free(&f);
 }
 
+/* A collector whose invalid-SPI counter rises by 10 a poll. */
+static int
+counting_collect(void *state, const struct vx_target *target,
+    struct vx_deadline deadline, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	uint64_t *n = state;
+
+	(void)target;
+	(void)deadline;
+	(void)err;
+	*n += 10;
+	vx_snapshot_set_dev(snap, VX_DV_INVALID_SPI, *n, VX_PRIO_NORMAL);
+	return 0;
+}
+
+static void
+noop(void *state)
+{
+	(void)state;
+}
+
+/* The device keeps its last VX_DEVICE_SPI_HISTORY samples, oldest first. */
+static void
+test_device_history(void **state)
+{
+	static const struct vx_collector_ops ops = {
+		.name = "counting", .collect = counting_collect,
+		.reset = noop, .free = noop,
+	};
+	struct vx_counter_sample	 s[VX_DEVICE_SPI_HISTORY];
+	struct vx_device_cfg		 cfg;
+	struct vx_device		*d, *d2;
+	uint64_t			 counter = 0;
+	size_t				 n;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = strdup("dev");
+	cfg.collectors = calloc(1, sizeof(*cfg.collectors));
+	assert_non_null(cfg.collectors);
+	cfg.collectors[0].ops = &ops;
+	cfg.collectors[0].state = &counter;
+	cfg.collectors[0].allow.dev[VX_DV_INVALID_SPI] = 1;
+	cfg.ncollectors = 1;
+	cfg.interval_ms = 1000;
+	d = vx_device_new(&cfg);
+	assert_non_null(d);
+	assert_int_equal(vx_device_spi_history(d, s), 0);
+	for (int i = 0; i < 3; i++)
+		vx_snapshot_unref(vx_device_collect(d, vx_deadline_in(1000)));
+	n = vx_device_spi_history(d, s);
+	assert_int_equal(n, 3);
+	assert_int_equal(s[0].value, 10);
+	assert_int_equal(s[2].value, 30);
+	assert_true(s[0].ms <= s[2].ms && s[0].ms > 0);
+	/* Past the ring's size: the newest VX_DEVICE_SPI_HISTORY remain. */
+	for (int i = 0; i < VX_DEVICE_SPI_HISTORY + 2; i++)
+		vx_snapshot_unref(vx_device_collect(d, vx_deadline_in(1000)));
+	n = vx_device_spi_history(d, s);
+	assert_int_equal(n, VX_DEVICE_SPI_HISTORY);
+	assert_int_equal(s[0].value, 10 * (3 + 2 + 1));
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(s[i].value, s[i - 1].value + 10);
+	/* A reload that changed the device carries the history over. */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.name = strdup("dev");
+	d2 = vx_device_new(&cfg);
+	assert_non_null(d2);
+	vx_device_inherit(d2, d);
+	assert_int_equal(vx_device_spi_history(d2, s), VX_DEVICE_SPI_HISTORY);
+	assert_int_equal(s[VX_DEVICE_SPI_HISTORY - 1].value, counter);
+	vx_device_unref(d2);
+	vx_device_unref(d);
+}
+
 int
 main(void)
 {
@@ -549,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_select),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_device_history),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
