@@ -5,18 +5,25 @@
  *
  *   status_bench [-d DEVICES] [-t TUNNELS_PER_DEVICE] [-n RUNS]
  *
+ * Then the same pages through the exporter's real HTTP server on a
+ * loopback port (time to the last byte of the answer).
+ *
  * Synthetic snapshots (1,000 devices of 10 tunnels unless told
  * otherwise): devices 2k and 2k+1 are the two ends of their first tunnel,
  * every tenth pair with a one-sided rekey (a mismatch), each device with
  * a full invalid-SPI history.  Prints one line per case:
  *   case=NAME devices=N tunnels=N bytes=N best_ms=N mean_ms=N
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "runtime.h"
 #include "status.h"
 
@@ -201,6 +208,107 @@ run_case(struct vx_runtime *rt, const struct bench_case *bc, int runs,
 	    sum / runs);
 }
 
+/* A free loopback TCP port (bound, read, released). */
+static int
+free_port(void)
+{
+	struct sockaddr_in	sa;
+	socklen_t		len = sizeof(sa);
+	int			fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+		perror("free_port");
+		exit(1);
+	}
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+/* GET path over HTTP/1.0; returns the bytes received. */
+static size_t
+http_get(int port, const char *path)
+{
+	struct sockaddr_in	sa;
+	char			req[256], buf[65536];
+	size_t			total = 0;
+	ssize_t			n;
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		perror("connect");
+		exit(1);
+	}
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\n\r\n", path);
+	if (write(fd, req, (size_t)n) != n) {
+		perror("write");
+		exit(1);
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += (size_t)n;
+	close(fd);
+	if (total < 12 || n < 0) {
+		fprintf(stderr, "GET %s: short answer\n", path);
+		exit(1);
+	}
+	return total;
+}
+
+static void
+run_http(struct vx_runtime *rt, int runs, unsigned ndev, unsigned ntun)
+{
+	static const char *const paths[][2] = {
+		{ "http_html_all", "/status?limit=0" },
+		{ "http_html_default", "/status" },
+		{ "http_html_device", "/status?device=asa-0042" },
+		{ "http_json_all", "/status.json" },
+	};
+	struct vx_http_opts	 o;
+	struct vx_http		*h;
+	struct vx_err		 err;
+	char			 listen[32];
+	int			 port = free_port();
+
+	memset(&o, 0, sizeof(o));
+	snprintf(listen, sizeof(listen), "127.0.0.1:%d", port);
+	o.listen = listen;
+	o.metrics_path = "/metrics";
+	o.version = "bench";
+	o.revision = "bench";
+	vx_err_clear(&err);
+	h = vx_http_start(&o, rt, &err);
+	if (h == NULL) {
+		fprintf(stderr, "%s\n", err.msg);
+		exit(1);
+	}
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		double	best = 1e18, sum = 0;
+		size_t	bytes = 0;
+
+		for (int r = 0; r < runs; r++) {
+			double t0 = now_ms(), dt;
+
+			bytes = http_get(port, paths[i][1]);
+			dt = now_ms() - t0;
+			if (dt < best)
+				best = dt;
+			sum += dt;
+		}
+		printf("case=%s devices=%u tunnels=%u bytes=%zu best_ms=%.1f "
+		    "mean_ms=%.1f\n", paths[i][0], ndev, ndev * ntun, bytes,
+		    best, sum / runs);
+	}
+	vx_http_stop(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -209,7 +317,7 @@ main(int argc, char **argv)
 		{ "html_default", false, { NULL } },
 		{ "html_device", false, { "device", "asa-0042" } },
 		{ "html_problems", false, { "problems", "1", "sort", "spi" } },
-		{ "json_all", true, { NULL } },
+		{ "json_all", true, { "limit", "0" } },
 	};
 	unsigned		 ndev = 1000, ntun = 10;
 	int			 runs = 10, ch;
@@ -238,6 +346,7 @@ main(int argc, char **argv)
 	rt.table = make_table(ndev, ntun);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&rt, &cases[i], runs, ndev, ntun);
+	run_http(&rt, runs, ndev, ntun);
 	vx_runtime_release(&rt);
 	return 0;
 }

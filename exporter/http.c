@@ -397,22 +397,6 @@ serve_landing(const struct vx_http *h, struct MHD_Connection *c)
 }
 
 static enum MHD_Result
-serve_status(const struct vx_http *h, struct MHD_Connection *c,
-    const char *url)
-{
-	struct vx_strbuf	 sb;
-	const char		*ctype;
-	unsigned		 status;
-	size_t			 len;
-	char			*buf;
-
-	vx_strbuf_init(&sb, 64 * 1024);
-	status = vx_status_serve(h->rt, c, url, &sb, &ctype);
-	buf = vx_strbuf_detach(&sb, &len);
-	return send_buffer(h, c, status, ctype, buf, len);
-}
-
-static enum MHD_Result
 method_not_allowed(const struct vx_http *h, struct MHD_Connection *c,
     const char *allow)
 {
@@ -472,7 +456,7 @@ handle(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, "/") == 0)
 		return serve_landing(h, c);
 	if (vx_status_path(url))
-		return serve_status(h, c, url);
+		return vx_status_http(c, url, h->rt, h->opts.web);
 	if (strcmp(url, "/-/healthy") == 0)
 		return send_text(h, c, MHD_HTTP_OK, "Healthy\n");
 	if (strcmp(url, "/-/ready") == 0)

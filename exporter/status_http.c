@@ -1,9 +1,12 @@
 /* /status and /status.json: query arguments in, rendered page out. */
 #include "status_http.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "status.h"
+#include "strbuf.h"
+#include "webcfg.h"
 
 #include "banned.h"
 
@@ -23,39 +26,62 @@ query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-unsigned
-vx_status_serve(struct vx_runtime *rt, struct MHD_Connection *c,
-    const char *url, struct vx_strbuf *out, const char **ctype)
+/* Renders into out; returns the HTTP status and sets *ctype. */
+static unsigned
+render(struct vx_runtime *rt, struct MHD_Connection *c, bool json,
+    struct vx_strbuf *out, const char **ctype)
 {
 	struct vx_status_view	v;
 	struct vx_status_query	q;
-	bool			json = strcmp(url, "/status.json") == 0;
 
 	vx_status_query_init(&q);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_arg, &q);
 	/* Scripts get every tunnel unless they ask for fewer. */
 	if (json && q.limit < 0)
 		q.limit = 0;
-	*ctype = "text/plain; charset=utf-8";
-	if (vx_status_gather(&v, rt) != 0 || vx_status_select(&v, &q) != 0) {
-		vx_status_release(&v);
-		vx_strbuf_addstr(out, "out of memory rendering the status\n");
-		return MHD_HTTP_INTERNAL_SERVER_ERROR;
-	}
-	if (json) {
-		vx_status_json(out, &v);
-		*ctype = "application/json";
+	if (vx_status_gather(&v, rt) == 0 && vx_status_select(&v, &q) == 0) {
+		if (json)
+			vx_status_json(out, &v);
+		else
+			vx_status_html(out, &v, &q);
 	} else {
-		vx_status_html(out, &v, &q);
-		*ctype = "text/html; charset=utf-8";
+		out->failed = true;
 	}
 	vx_status_release(&v);
 	if (out->failed) {
-		vx_strbuf_reset(out);
-		out->failed = false;
-		*ctype = "text/plain; charset=utf-8";
+		vx_strbuf_release(out);
+		vx_strbuf_init(out, 64);
 		vx_strbuf_addstr(out, "out of memory rendering the status\n");
+		*ctype = "text/plain; charset=utf-8";
 		return MHD_HTTP_INTERNAL_SERVER_ERROR;
 	}
+	*ctype = json ? "application/json" : "text/html; charset=utf-8";
 	return MHD_HTTP_OK;
+}
+
+enum MHD_Result
+vx_status_http(struct MHD_Connection *c, const char *url,
+    struct vx_runtime *rt, const struct vx_webcfg *web)
+{
+	struct vx_strbuf	 sb;
+	struct MHD_Response	*r;
+	enum MHD_Result		 ret;
+	const char		*ctype;
+	unsigned		 status;
+	size_t			 len;
+	char			*buf;
+
+	vx_strbuf_init(&sb, 64 * 1024);
+	status = render(rt, c, strcmp(url, "/status.json") == 0, &sb, &ctype);
+	buf = vx_strbuf_detach(&sb, &len);
+	r = MHD_create_response_from_buffer_with_free_callback(len, buf, free);
+	if (r == NULL) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	vx_webcfg_add_headers(web, r);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
 }

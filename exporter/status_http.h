@@ -4,8 +4,8 @@
 /*
  * The HTTP side of the status page: /status (HTML) and /status.json, with
  * their query arguments (device, peer, problems, sort, dsort, refresh,
- * limit; see exporter/status.h).  http.c routes to it and sends what it
- * renders.
+ * limit; see exporter/status.h).  http.c routes GET and HEAD requests for
+ * these paths here, after authentication.
  */
 
 #include <stdbool.h>
@@ -13,17 +13,17 @@
 #include <microhttpd.h>
 
 #include "runtime.h"
-#include "strbuf.h"
+
+struct vx_webcfg;
 
 /* True if url is one of the status page's paths. */
 bool		vx_status_path(const char *url);
 
 /*
- * Renders url for the request's query arguments into out (initialised by
- * the caller); returns the HTTP status and sets *ctype to the body's
- * Content-Type.
+ * Renders url for the request's query arguments and queues the answer,
+ * with the headers web asks for (NULL: none).
  */
-unsigned	vx_status_serve(struct vx_runtime *rt, struct MHD_Connection *c,
-		    const char *url, struct vx_strbuf *out, const char **ctype);
+enum MHD_Result	vx_status_http(struct MHD_Connection *c, const char *url,
+		    struct vx_runtime *rt, const struct vx_webcfg *web);
 
 #endif
