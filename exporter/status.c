@@ -45,7 +45,7 @@ static const char style[] =
     "background:#b00;color:#fff}\n"
     "form{margin:.6em 0}input[type=text]{width:12em}"
     ".meta{color:#555}\n"
-    ".err{min-width:18em;max-width:40em;overflow-wrap:anywhere}\n"
+    ".err{min-width:14em;max-width:40em;overflow-wrap:anywhere}\n"
     "svg.spark{vertical-align:middle;margin-left:.4em}"
     "svg.spark polyline{fill:none;stroke:#b00;stroke-width:1.2}\n";
 
@@ -465,12 +465,13 @@ add_summary(struct vx_strbuf *out, const struct vx_status_view *v)
 		mism += t->spi == VX_SS_MISMATCH;
 		differ += t->spi == VX_SS_DIFFER;
 	}
-	vx_strbuf_addf(out, "<p class=\"summary\">%zu devices: <span "
-	    "class=\"st st-up\">%zu up</span>, <span class=\"st st-%s\">%zu down</span>"
-	    " &middot; %zu tunnels: <span class=\"st st-up\">%zu up</span>, "
-	    "<span class=\"st st-%s\">%zu down</span> &middot; ",
-	    v->ndorder, up, down > 0 ? "down" : "up", down, v->tmatched, tup,
-	    tdown > 0 ? "down" : "up", tdown);
+	vx_strbuf_addf(out, "<p class=\"summary\">%zu device%s: <span "
+	    "class=\"st st-up\">%zu up</span>, <span class=\"st st-%s\">%zu "
+	    "down</span> &middot; %zu tunnel%s: <span class=\"st st-up\">%zu "
+	    "up</span>, <span class=\"st st-%s\">%zu down</span> &middot; ",
+	    v->ndorder, v->ndorder == 1 ? "" : "s", up,
+	    down > 0 ? "down" : "up", down, v->tmatched,
+	    v->tmatched == 1 ? "" : "s", tup, tdown > 0 ? "down" : "up", tdown);
 	if (mism > 0)
 		vx_strbuf_addf(out, "<span class=\"flag\">%zu SPI mismatch%s"
 		    "</span>", mism, mism == 1 ? "" : "es");

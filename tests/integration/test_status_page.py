@@ -149,11 +149,11 @@ class StatusPage(TmpDirTest):
         self.assertEqual(len(rows_of(page.tables, "devices")), 2)
 
         for name, query, height in (("status.png", "?sort=spi", 1200),
-                                    ("status-hq.png", "?device=hq", 520)):
+                                    ("status-hq.png", "?device=hq", 460)):
             path = os.path.join(self.workdir, name)
             w, h = browser.screenshot(self.lab.url + "/status" + query,
-                                      path, 1500, height)
-            self.assertEqual((w, h), (1500, height))
+                                      path, 1600, height)
+            self.assertEqual((w, h), (1600, height))
             self.assertGreater(os.path.getsize(path), 20000)
             keep_artifact(path, name)
 

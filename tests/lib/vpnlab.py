@@ -73,16 +73,17 @@ def _set_spis(path, spis):
 
 
 def _rising(path, columns, tun, per_second):
-    """Makes counter columns of tunnel row tun grow with time (snmpsim's
-    numeric variation), as traffic does."""
+    """Makes counter columns of tunnel row tun grow by per_second every
+    second (snmpsim's numeric variation: initial + rate x time since the
+    agent started; "cumulative" would add that at every request)."""
     def fn(oid, tag, value):
         for col in columns:
             if oid == f"{TUN_COL}{col}.{tun}":
                 return (oid, f"{tag}:numeric",
-                        f"rate={per_second},initial={value},cumulative=1")
+                        f"rate={per_second},initial={value}")
         if oid == NO_SA_FAILS and tun == "global":
             return (oid, f"{tag}:numeric",
-                    f"rate={per_second},initial={value},cumulative=1")
+                    f"rate={per_second},initial={value}")
         return oid, tag, value
     _rewrite(path, fn)
 
