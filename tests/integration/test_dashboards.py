@@ -377,7 +377,7 @@ class Live(TmpDirTest):
         t0 = time.time()
         # Enough data for the pictures to show lines; more for the
         # README's (VX_DASHBOARD_WARMUP=900).
-        warmup = float(os.environ.get("VX_DASHBOARD_WARMUP", "20"))
+        warmup = float(os.environ.get("VX_DASHBOARD_WARMUP", "10"))
 
         def all_answer():
             end = time.time()

@@ -22,6 +22,7 @@ import urllib.request
 COL_W = 60          # pixels per grid column (24 columns)
 ROW_H = 34          # pixels per grid row
 GAP = 6
+AXIS = 62           # pixels left of a graph for the axis labels
 PALETTE = ["#73bf69", "#f2cc0c", "#5794f2", "#ff780a", "#b877d9",
            "#37872d", "#fade2a", "#1f60c4", "#e02f44", "#8ab8ff",
            "#ffb357", "#ca95e5", "#96d98d", "#ff7383"]
@@ -187,12 +188,14 @@ class Renderer:
         if hi <= lo:
             hi = lo + 1
         cw, ch = w - 170, h - 26
+        span = self.end - self.start
         out = [f'<svg width="{cw}" height="{ch}" class="plot">']
         for frac in (0, 0.5, 1):
             y = ch - 14 - frac * (ch - 24)
-            out.append(f'<line x1="46" x2="{cw}" y1="{y:.1f}" y2="{y:.1f}" '
-                       'stroke="#2c3235"/>')
-            out.append(f'<text x="42" y="{y + 4:.1f}" text-anchor="end">'
+            out.append(f'<line x1="{AXIS}" x2="{cw}" y1="{y:.1f}" '
+                       f'y2="{y:.1f}" stroke="#2c3235"/>')
+            out.append(f'<text x="{AXIS - 4}" y="{y + 4:.1f}" '
+                       'text-anchor="end">'
                        f'{esc(fmt_value(lo + frac * (hi - lo), unit))}'
                        '</text>')
         legend = []
@@ -200,7 +203,7 @@ class Renderer:
             c = style.get("color") or PALETTE[i % len(PALETTE)]
             if pts:
                 path = " ".join(
-                    f"{46 + (x - self.start) / (self.end - self.start) * (cw - 50):.1f},"
+                    f"{AXIS + (x - self.start) / span * (cw - AXIS - 4):.1f},"
                     f"{ch - 14 - (y - lo) / (hi - lo) * (ch - 24):.1f}"
                     for x, y in pts)
                 dash = ' stroke-dasharray="8 6"' if style.get("dash") else ""

@@ -152,9 +152,11 @@ class VpnLab:
         with open(self.config, "a") as f:
             f.write("# Added by tests/lib/vpnlab.py\n")
             for name in files:
+                # snmpsim is slow on a busy machine: a timeout would
+                # make the pair's agreement unknown for a poll.
                 f.write(f"  - name: {name}\n    vendor: cisco_asa\n"
-                        "    address: 127.0.0.1\n    interval: 2s\n"
-                        "    timeout: 1s\n    spi_mismatch_grace: 1s\n"
+                        "    address: 127.0.0.1\n    interval: 3s\n"
+                        "    timeout: 3s\n    spi_mismatch_grace: 1s\n"
                         "    collectors:\n      cisco_asa_snmp:\n"
                         f"        port: {self.agent.port}\n"
                         f"        community: {name}\n")
