@@ -33,9 +33,11 @@ device_row(struct vx_strbuf *out, struct vx_device *d)
 			up += s->tunnels[i]->up;
 		}
 	}
-	vx_strbuf_addstr(out, "<tr><td>");
+	vx_strbuf_addstr(out, "<tr><td><a href=\"status?device=");
+	vx_url_escape(out, d->cfg.name);
+	vx_strbuf_addstr(out, "\">");
 	vx_html_escape(out, d->cfg.name);
-	vx_strbuf_addstr(out, "</td><td>");
+	vx_strbuf_addstr(out, "</a></td><td>");
 	vx_html_escape(out, d->cfg.vendor);
 	vx_strbuf_addstr(out, "</td><td>");
 	vx_html_escape(out, d->cfg.address);

@@ -197,6 +197,9 @@ class StatusPage(TmpDirTest):
         status, hdrs, body = self.lab.get("/")
         self.assertEqual(status, 200)
         self.assertIn(b'href="status"', body)
+        self.assertIn(b'<a href="status?device=hq">hq</a>', body)
+        self.assertIn(b'href="status?device=%3Cscript%3Ealert%281%29%3C%2F'
+                      b'script%3E">&lt;script&gt;', body)
         status, hdrs, body = self.lab.get("/status?refresh=30")
         self.assertEqual(status, 200)
         self.assertEqual(hdrs["content-type"], "text/html; charset=utf-8")
