@@ -13,6 +13,9 @@ packages=(
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	bsdutils	# logger (util-linux), for the syslog tests
 	prometheus prometheus-alertmanager
+	# the status page in a real browser; the dashboards against Grafana's
+	# schema types (tsc)
+	chromium node-typescript
 	# benchmarks
 	prometheus-snmp-exporter wrk
 )
