@@ -12,6 +12,9 @@ packages=(
 	libcmocka-dev valgrind python3 python3-prometheus-client
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	prometheus prometheus-alertmanager
+	# packaging tests: cpack's dpkg-shlibdeps needs file; systemd-analyze,
+	# man and lexgrog check the unit and the man pages
+	file lintian systemd man-db
 	# benchmarks
 	prometheus-snmp-exporter
 )
