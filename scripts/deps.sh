@@ -13,8 +13,8 @@ packages=(
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	prometheus prometheus-alertmanager
 	# packaging tests: cpack's dpkg-shlibdeps needs file; systemd-analyze,
-	# man and lexgrog check the unit and the man pages
-	file lintian systemd man-db
+	# man and lexgrog check the unit and the man pages, strace the sandbox
+	file lintian systemd man-db strace
 	# benchmarks
 	prometheus-snmp-exporter
 )

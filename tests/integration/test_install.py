@@ -122,6 +122,34 @@ class Install(TmpDirTest):
             self.assertRegex(f.read(), r"(?m)^d /etc/vpn_exporter/secrets "
                              r"0750 root vpn_exporter -$")
 
+    def test_sysusers_and_tmpfiles(self):
+        """The snippets the package's postinst runs, run against the
+        scratch root: a system user with no login, and a secrets directory
+        only root and that user's group can enter."""
+        sysusers = need_binary("systemd-sysusers")
+        tmpfiles = need_binary("systemd-tmpfiles")
+        r = subprocess.run([sysusers, f"--root={self.root}",
+                            "vpn_exporter.conf"], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(self.path("etc/passwd")) as f:
+            users = {l.split(":")[0]: l.rstrip("\n").split(":") for l in f}
+        with open(self.path("etc/group")) as f:
+            groups = {l.split(":")[0]: l.split(":") for l in f}
+        user = users["vpn_exporter"]
+        self.assertLess(int(user[2]), 1000)          # a system user
+        self.assertEqual(user[3], groups["vpn_exporter"][2])
+        self.assertEqual(user[5], "/var/lib/vpn_exporter")
+        self.assertIn("nologin", user[6])
+        r = subprocess.run([tmpfiles, f"--root={self.root}", "--create",
+                            "vpn_exporter.conf"], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        st = os.stat(self.path("etc/vpn_exporter/secrets"))
+        self.assertEqual(st.st_mode & 0o7777, 0o750)
+        self.assertEqual((st.st_uid, st.st_gid),
+                         (0, int(groups["vpn_exporter"][2])))
+
     def test_unit_settings(self):
         s = unit_settings(self.path(UNIT))
         for want in HARDENING:
