@@ -16,6 +16,9 @@ packages=(
 	# the status page in a real browser; the dashboards against Grafana's
 	# schema types (tsc)
 	chromium node-typescript
+	# packaging tests: cpack's dpkg-shlibdeps needs file; systemd-analyze,
+	# man and lexgrog check the unit and the man pages, strace the sandbox
+	file lintian systemd man-db strace
 	# benchmarks
 	prometheus-snmp-exporter wrk
 )

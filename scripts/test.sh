@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds vpn_exporter and runs every test, twice: as built (-Werror) and
-# under AddressSanitizer + UndefinedBehaviorSanitizer; then the unit tests
-# under valgrind and each fuzz target briefly.  Needs root for the package
-# installation (skip it with VX_SKIP_DEPS=1 when the packages are there).
+# Builds vpn_exporter and runs every test, twice: as built (gcc, -Werror;
+# this pass also installs and packages it) and under AddressSanitizer +
+# UndefinedBehaviorSanitizer; then the unit tests under valgrind, a clang
+# -Werror build with its unit tests, and each fuzz target briefly.  Needs
+# root for the package installation (skip it with VX_SKIP_DEPS=1 when the
+# packages are there).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,6 +47,11 @@ step "tests (ASan + UBSan build)"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build/asan --output-on-failure -j"$test_jobs" -LE long
+
+step "build (clang, -Werror) and unit tests"
+CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVX_WERROR=ON
+cmake --build build/clang -j"$jobs"
+ctest --test-dir build/clang -L unit --output-on-failure -j"$jobs"
 
 step "fuzz targets (clang, ${fuzz_seconds}s each)"
 CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
