@@ -541,7 +541,6 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 		    p->address);
 	}
 	snmp_sess_session(s->handle)->retries = 0;
-	want_icmp_errors(s->fd, v6);
 	/*
 	 * Only our socket's bit is ever looked at (by snmp_sess_read2), so
 	 * the set is not cleared: it is sized for the socket, whatever its
@@ -564,6 +563,11 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 			p->engine->len = ss->securityEngineIDLen;
 		}
 	}
+	/*
+	 * Not before: net-snmp's synchronous discovery would spin on the
+	 * socket an ICMP error keeps readable.
+	 */
+	want_icmp_errors(s->fd, v6);
 	*out = s;
 	return 0;
 }

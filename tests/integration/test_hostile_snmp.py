@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Hostile SNMP agents, all at once beside a healthy one.
 
-A blackhole (a bound UDP port that never answers), a closed port, an
-agent that answers with random bytes, one whose answers name other
-request-ids, one whose tables never end, and a wrong community: each
+A blackhole (a bound UDP port that never answers), a closed port (v2c,
+and SNMPv3 whose engine discovery meets it), an agent that answers with
+random bytes, one whose answers name other request-ids, one whose tables
+never end, and a wrong community: each
 reads vpn_up 0 with one clear log line naming it and the cause, and its
 reason on vpn_exporter_collect_errors_total.  An agent that answers out
 of order, twice and late is not broken: its device is up with every
@@ -26,6 +27,7 @@ from vxtest import (Exporter, FastAgent, TmpDirTest, find, free_port,
 SANITIZED = os.environ.get("VX_SANITIZE") == "1"
 INTERVAL = 2
 SECRET = "hostile-community-7f3a"
+V3_SECRET = "hostile-v3-password-91c2"
 
 HEADER = f"""\
 defaults:
@@ -40,6 +42,22 @@ DEVICE = """\
     address: 127.0.0.1
     collectors:
       cisco_asa_snmp: {{port: {port}, community: {community}}}
+"""
+
+# SNMPv3 to a closed port: engine discovery, which net-snmp runs
+# synchronously, must end at the deadline like any request.
+V3_DEVICE = """\
+  - name: v3closed
+    vendor: cisco_asa
+    address: 127.0.0.1
+    collectors:
+      cisco_asa_snmp:
+        port: {port}
+        version: "3"
+        username: monitor
+        security_level: authPriv
+        auth_password_file: {pw}
+        priv_password_file: {pw}
 """
 
 
@@ -87,6 +105,11 @@ class HostileSnmp(TmpDirTest):
             name=name, port=port,
             community="wrong-community" if name == "community" else SECRET)
             for name, port in ports.items())
+        pw = os.path.join(self.workdir, "v3-password")
+        with open(pw, "w") as f:
+            f.write(V3_SECRET + "\n")
+        os.chmod(pw, 0o600)
+        devices += V3_DEVICE.format(port=free_port(socket.SOCK_DGRAM), pw=pw)
         # The endless walk gets time enough to reach the row cap.
         devices = devices.replace(
             "  - name: endless\n",
@@ -132,6 +155,7 @@ class HostileSnmp(TmpDirTest):
             "endless": ("protocol", r"more than 250000 rows in column "
                                     r"1\.3\.6\.1\.4\.1\.9\.9\.171\.1\."),
             "community": ("timeout", r"wrong community"),
+            "v3closed": ("timeout", r"no response from udp:127\.0\.0\.1"),
         }
         for name, (reason, msg) in causes.items():
             self.assertEqual(value(smp, "vpn_up", device=name), 0, name)
@@ -146,8 +170,9 @@ class HostileSnmp(TmpDirTest):
         for name in ("ok", "scramble"):
             self.assertNotIn(f"device={name} ", "\n".join(
                 ln for ln in log.splitlines() if "level=error" in ln))
-        self.assertNotIn(SECRET, log)
-        self.assertNotIn(SECRET, text)
+        for secret in (SECRET, V3_SECRET):
+            self.assertNotIn(secret, log)
+            self.assertNotIn(secret, text)
         self.assertTrue(ex.proc.alive())
         mem = proc_status(pid)
         print(f"exporter memory: {mem} MiB", flush=True)
