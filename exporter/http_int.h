@@ -24,6 +24,7 @@
 #include "http.h"
 #include "http_conns.h"
 #include "http_pool.h"
+#include "status_http.h"
 #include "webcfg.h"
 
 #define HTTP_HEADER_TIMEOUT_S	10	/* TLS handshake, request, answer */
@@ -105,6 +106,7 @@ enum route {
 	ROUTE_PROBE_POLL,	/* poll the device now (probe pool) ... */
 	ROUTE_PROBE_RENDER,	/* ... then render that poll (render pool) */
 	ROUTE_PROBE_LATEST,	/* render its latest poll */
+	ROUTE_STATUS,		/* /status, /status.json */
 };
 
 enum req_state {
@@ -130,6 +132,8 @@ struct request {
 	struct vx_snapshot	*snap;	/* /probe: what the poll found */
 	int64_t			 budget_ms;
 	struct vx_webcfg_creds	 creds;
+	struct vx_status_query	 status_q;	/* /status: its query */
+	bool			 status_json;
 	struct reply		 reply;
 };
 
