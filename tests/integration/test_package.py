@@ -118,7 +118,9 @@ class Package(TmpDirTest):
             env[var] = "example-secret-1234"
         out = run([binary, f"--config.file={example}", "--dry-run"], env=env)
         self.assertIn("configuration OK", out)
-        self.assertIn("(3 devices)", out)
+        devices = len(re.findall(r"^  - name: ", text, re.M))
+        self.assertGreaterEqual(devices, 5)
+        self.assertIn(f"({devices} devices)", out)
 
         conf = os.path.join(root, "etc/vpn_exporter/vpn_exporter.yml")
         out = run([binary, f"--config.file={conf}", "--dry-run"])
