@@ -28,12 +28,10 @@ step "tests (plain build)"
 ctest --test-dir build/plain --output-on-failure -j"$test_jobs"
 
 step "unit tests under valgrind"
-for t in build/plain/tests/test_*; do
-	echo "valgrind $t"
-	(cd build/plain/tests && valgrind -q --leak-check=full \
+ls build/plain/tests/test_* | xargs -P "$jobs" -I{} sh -c '
+	cd build/plain/tests && valgrind -q --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --error-exitcode=1 \
-		"./$(basename "$t")" > /dev/null)
-done
+		"./$(basename "{}")" > /dev/null || { echo "valgrind: {} failed"; exit 255; }'
 echo "valgrind: no errors, no leaks"
 
 step "build (ASan + UBSan)"
@@ -48,13 +46,11 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build/asan --output-on-failure -j"$test_jobs" -LE long
 
-step "build (clang, -Werror) and unit tests"
-CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVX_WERROR=ON
+# One clang build does both: -Werror over every target, then the unit
+# tests and each fuzz target briefly (clang's ASan, UBSan and libFuzzer).
+step "build (clang, -Werror, fuzzing), unit tests and fuzz targets (${fuzz_seconds}s each)"
+CC=clang cmake -S . -B build/clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DVX_WERROR=ON -DVX_FUZZ=ON -DVX_FUZZ_SECONDS="$fuzz_seconds"
 cmake --build build/clang -j"$jobs"
 ctest --test-dir build/clang -L unit --output-on-failure -j"$jobs"
-
-step "fuzz targets (clang, ${fuzz_seconds}s each)"
-CC=clang cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	-DVX_FUZZ=ON -DVX_TESTS=OFF -DVX_FUZZ_SECONDS="$fuzz_seconds"
-cmake --build build/fuzz -j"$jobs"
-ctest --test-dir build/fuzz -L fuzz --output-on-failure
+ctest --test-dir build/clang -L fuzz --output-on-failure -j"$jobs"

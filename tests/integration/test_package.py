@@ -118,9 +118,10 @@ class Package(TmpDirTest):
             env[var] = "example-secret-1234"
         out = run([binary, f"--config.file={example}", "--dry-run"], env=env)
         self.assertIn("configuration OK", out)
-        devices = len(re.findall(r"^  - name: ", text, re.M))
-        self.assertGreaterEqual(devices, 5)
-        self.assertIn(f"({devices} devices)", out)
+        # Every device of the example ("  - name: " at the list's indent).
+        ndev = len(re.findall(r"^  - name: ", text, re.M))
+        self.assertGreaterEqual(ndev, 5)
+        self.assertIn(f"({ndev} devices)", out)
 
         conf = os.path.join(root, "etc/vpn_exporter/vpn_exporter.yml")
         out = run([binary, f"--config.file={conf}", "--dry-run"])
