@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <zlib.h>
+#include "utf8.h"
 
 enum mtype { T_GAUGE, T_COUNTER, T_INFO, T_STATESET };
 
@@ -229,42 +230,6 @@ vx_metric_name(enum vx_metric m)
 	return (int)m >= 0 && (int)m < M__COUNT ? metrics[m].name : NULL;
 }
 
-/* Length of the valid UTF-8 sequence at p (max n bytes), or 0. */
-static size_t
-utf8_seq_len(const unsigned char *p, size_t n)
-{
-	size_t		len;
-	uint32_t	cp;
-
-	if (p[0] < 0x80)
-		return 1;
-	if ((p[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and values past U+10FFFF. */
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 void
 vx_render_escape_label(struct vx_strbuf *out, const char *value)
 {
@@ -279,10 +244,10 @@ vx_render_escape_label(struct vx_strbuf *out, const char *value)
 	p += plain;
 	n = strlen((const char *)p);
 	while (n > 0) {
-		size_t len = utf8_seq_len(p, n);
+		size_t len = vx_utf8_seq_len(p, n);
 
 		if (len == 0) {
-			vx_strbuf_addstr(out, "\xef\xbf\xbd");
+			vx_strbuf_addstr(out, VX_UTF8_REPLACEMENT);
 			len = 1;
 		} else if (*p == '\\') {
 			vx_strbuf_addstr(out, "\\\\");

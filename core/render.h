@@ -68,6 +68,19 @@ struct vx_spi_check {
 	const char			*node;	/* NULL: not a cluster */
 	const char			*peer_device;
 	bool				 mismatch;
+	/*
+	 * For the status page; the renderer ignores them (and is given
+	 * known checks only).  The tunnels of
+	 * both ends (peer_tun only when the caller holds the other end's
+	 * snapshot, else NULL), and whether their SPIs disagree right now,
+	 * grace period or not, since differ_since_ms (wall clock; 0 when
+	 * they agree).
+	 */
+	const struct vx_tunnel		*tun;
+	const struct vx_tunnel		*peer_tun;
+	bool				 known;	/* else mismatch is moot */
+	bool				 differ;
+	int64_t				 differ_since_ms;
 };
 
 /*

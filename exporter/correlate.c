@@ -282,10 +282,11 @@ current(const struct vx_snapshot *s)
 	return s != NULL && s->up && !s->stale && s->collected_ms > 0;
 }
 
+/* Fills the verdict of check x (mismatch, differ); false if unknown. */
 static bool
 evaluate(struct vx_correlator *c, const struct vx_corr_dev *devs, size_t a,
     size_t b, const struct vx_tunnel *ta, const struct vx_tunnel *tb,
-    int64_t now_ms, bool *mismatch)
+    int64_t now_ms, struct vx_spi_check *x)
 {
 	const struct vx_snapshot	*sa = devs[a].snap, *sb = devs[b].snap;
 	enum vx_spi_agreement		 ag = vx_spi_agreement(ta, tb);
@@ -307,7 +308,8 @@ evaluate(struct vx_correlator *c, const struct vx_corr_dev *devs, size_t a,
 			s->first_ms = 0;
 			s->touched_ms = now_ms;
 		}
-		*mismatch = false;
+		x->mismatch = x->differ = false;
+		x->differ_since_ms = 0;
 		return true;
 	}
 	/* Observed when the later of the two snapshots was taken. */
@@ -325,13 +327,15 @@ evaluate(struct vx_correlator *c, const struct vx_corr_dev *devs, size_t a,
 	s->touched_ms = now_ms;
 	grace = devs[a].grace_ms > devs[b].grace_ms ? devs[a].grace_ms :
 	    devs[b].grace_ms;
-	*mismatch = seen - s->first_ms > grace;
+	x->mismatch = seen - s->first_ms > grace;
+	x->differ = true;
+	x->differ_since_ms = s->first_ms;
 	return true;
 }
 
-struct vx_spi_check *
-vx_correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
-    size_t ndevs, int64_t now_ms, size_t *n)
+static struct vx_spi_check *
+correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
+    size_t ndevs, int64_t now_ms, size_t *n, bool unknown_too)
 {
 	struct vx_spi_check	*out = NULL;
 	size_t			 cap = 0;
@@ -351,11 +355,14 @@ vx_correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
 		for (size_t k = 0; k < s->ntunnels; k++) {
 			const struct vx_tunnel	*t = s->tunnels[k], *tb;
 			size_t			 b = 0;
-			bool			 mismatch;
+			struct vx_spi_check	 x;
 
+			memset(&x, 0, sizeof(x));
 			tb = other_end(&ix, devs, a, t, &b);
-			if (tb == NULL || b == a || !evaluate(c, devs, a, b,
-			    t, tb, now_ms, &mismatch))
+			if (tb == NULL || b == a)
+				continue;
+			x.known = evaluate(c, devs, a, b, t, tb, now_ms, &x);
+			if (!x.known && !unknown_too)
 				continue;
 			if (*n == cap) {
 				size_t	 ncap = cap == 0 ? 16 : cap * 2;
@@ -366,17 +373,33 @@ vx_correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
 				out = p;
 				cap = ncap;
 			}
-			out[*n].snap = s;
-			out[*n].tunnel = t->name;
-			out[*n].peer = t->peer;
-			out[*n].node = t->node;
-			out[*n].peer_device = devs[b].name;
-			out[*n].mismatch = mismatch;
-			(*n)++;
+			x.snap = s;
+			x.tunnel = t->name;
+			x.peer = t->peer;
+			x.node = t->node;
+			x.peer_device = devs[b].name;
+			x.tun = t;
+			/* Only a wanted device's snapshot outlives the call. */
+			x.peer_tun = devs[b].wanted ? tb : NULL;
+			out[(*n)++] = x;
 		}
 	}
 	vx_strmap_filter(&c->since, prune_since, &now_ms);
 	pthread_mutex_unlock(&c->lock);
 	index_release(&ix);
 	return out;
+}
+
+struct vx_spi_check *
+vx_correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
+    size_t ndevs, int64_t now_ms, size_t *n)
+{
+	return correlate(c, devs, ndevs, now_ms, n, false);
+}
+
+struct vx_spi_check *
+vx_correlate_pairs(struct vx_correlator *c, const struct vx_corr_dev *devs,
+    size_t ndevs, int64_t now_ms, size_t *n)
+{
+	return correlate(c, devs, ndevs, now_ms, n, true);
 }

@@ -31,7 +31,11 @@ struct vx_corr_dev {
 	const struct vx_snapshot	*snap;		/* latest; NULL: none */
 	const struct vx_strlist		*peer_devices;	/* peer, device */
 	int64_t				 grace_ms;
-	bool				 wanted;	/* output its checks */
+	/*
+	 * Output its checks.  The caller holds a wanted device's snapshot
+	 * after the call, so checks may point into it (peer_tun).
+	 */
+	bool				 wanted;
 };
 
 struct vx_correlator {
@@ -43,12 +47,21 @@ void	vx_correlator_init(struct vx_correlator *c);
 void	vx_correlator_release(struct vx_correlator *c);
 
 /*
- * The checks of the tunnels of every wanted device, against all devs.
- * Returns a malloc'd array (free() it; its strings point into the
- * snapshots) and sets *n; NULL with *n = 0 if there are none or on
- * out-of-memory.  now_ms: wall clock.
+ * The checks of the tunnels of every wanted device, against all devs, in
+ * the order of devs and of each snapshot's tunnels.  Returns a malloc'd
+ * array (free() it; its strings point into the snapshots) and sets *n;
+ * NULL with *n = 0 if there are none or on out-of-memory.  now_ms: wall
+ * clock.
  */
 struct vx_spi_check	*vx_correlate(struct vx_correlator *c,
+			    const struct vx_corr_dev *devs, size_t ndevs,
+			    int64_t now_ms, size_t *n);
+/*
+ * The same, plus the pairs whose agreement is unknown (an end down,
+ * stale or without SPIs), with known false: the status page shows the
+ * other end of every tunnel that has a monitored one.
+ */
+struct vx_spi_check	*vx_correlate_pairs(struct vx_correlator *c,
 			    const struct vx_corr_dev *devs, size_t ndevs,
 			    int64_t now_ms, size_t *n);
 

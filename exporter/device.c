@@ -1,5 +1,7 @@
 #include "device.h"
 
+#include "backoff.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,9 @@ vx_device_inherit(struct vx_device *d, struct vx_device *old)
 	}
 	memcpy(d->errors_total, old->errors_total, sizeof(d->errors_total));
 	memcpy(d->last_error, old->last_error, sizeof(d->last_error));
+	memcpy(d->spi_hist, old->spi_hist, sizeof(d->spi_hist));
+	d->spi_hist_n = old->spi_hist_n;
+	d->spi_hist_next = old->spi_hist_next;
 	/*
 	 * Swap histories: the old device is retired and never polls again.
 	 * Carried counters go on; tunnels remembered as down are forgotten,
@@ -175,6 +180,20 @@ vx_device_last_error(struct vx_device *d, char *buf, size_t len)
 	pthread_mutex_lock(&d->lock);
 	snprintf(buf, len, "%s", d->last_error);
 	pthread_mutex_unlock(&d->lock);
+}
+
+size_t
+vx_device_spi_history(struct vx_device *d, struct vx_counter_sample *out)
+{
+	size_t n;
+
+	pthread_mutex_lock(&d->lock);
+	n = d->spi_hist_n;
+	for (size_t i = 0; i < n; i++)
+		out[i] = d->spi_hist[(d->spi_hist_next + VX_DEVICE_SPI_HISTORY -
+		    n + i) % VX_DEVICE_SPI_HISTORY];
+	pthread_mutex_unlock(&d->lock);
+	return n;
 }
 
 /* Logs a collector failure once, then at growing intervals. */
@@ -417,6 +436,7 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		else
 			atomic_fetch_add(&d->failures, 1);
 		int64_t			wall = vx_now_wall_ms();
+		uint64_t		spi;
 
 		if (vx_history_apply(d->hist, snap, &ho, wall) != 0)
 			vx_log_kv(VX_LOG_ERROR, (const char *[]){ "device",
@@ -442,12 +462,30 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		d->latest = snap;
 		d->latest_mono_ms = mono;
 		memcpy(d->last_error, errbuf, sizeof(d->last_error));
+		if (vx_snapshot_get_dev(snap, VX_DV_INVALID_SPI, &spi)) {
+			d->spi_hist[d->spi_hist_next] =
+			    (struct vx_counter_sample){ wall, spi };
+			d->spi_hist_next = (d->spi_hist_next + 1) %
+			    VX_DEVICE_SPI_HISTORY;
+			if (d->spi_hist_n < VX_DEVICE_SPI_HISTORY)
+				d->spi_hist_n++;
+		}
 	}
 	d->in_flight = false;
 	d->generation++;
 	pthread_cond_broadcast(&d->done);
 	pthread_mutex_unlock(&d->lock);
 	return snap;
+}
+
+int64_t
+vx_device_max_age_ms(const struct vx_device *d)
+{
+	int64_t next = vx_backoff_delay_ms(d->cfg.interval_ms,
+	    atomic_load(&((struct vx_device *)(uintptr_t)d)->failures), 0);
+
+	/* Its jitter adds up to a tenth. */
+	return next + next / 10 + d->cfg.interval_ms + d->cfg.timeout_ms;
 }
 
 struct vx_snapshot *

@@ -26,6 +26,18 @@ struct vx_history;
 struct vx_event_store;
 struct vx_syslog_listener;
 
+/*
+ * How many polls of the device's invalid-SPI counter the device keeps, for
+ * the status page's rate "over the last polls" (Prometheus has the rest).
+ */
+#define VX_DEVICE_SPI_HISTORY	16
+
+/* One poll's value of a device counter. */
+struct vx_counter_sample {
+	int64_t		ms;		/* wall clock of the poll */
+	uint64_t	value;
+};
+
 /* Throttled logging of one collector's failures (collectd c_complain). */
 struct vx_complaint {
 	bool		failing;
@@ -58,6 +70,10 @@ struct vx_device {
 	 */
 	struct vx_event_store	*events;
 	bool			 started;	/* listening collectors started */
+	/* Ring of invalid-SPI counter samples, filled as polls publish. */
+	struct vx_counter_sample spi_hist[VX_DEVICE_SPI_HISTORY];
+	size_t			 spi_hist_n;
+	size_t			 spi_hist_next;
 };
 
 /*
@@ -98,6 +114,14 @@ struct vx_snapshot	*vx_device_collect(struct vx_device *d,
 			    struct vx_deadline deadline);
 
 /*
+ * How old a background device's latest poll may be before it is stale:
+ * its next poll is due one interval after this one started (longer while
+ * it keeps failing: exporter/backoff.c), plus a poll's timeout and an
+ * interval of slack.
+ */
+int64_t			 vx_device_max_age_ms(const struct vx_device *d);
+
+/*
  * A reference to the latest snapshot for rendering, NULL if there is none
  * yet.  A snapshot older than max_age_ms is replaced by a stale one that
  * says vpn_up 0 and carries no device data.
@@ -107,5 +131,13 @@ struct vx_snapshot	*vx_device_latest(struct vx_device *d,
 
 /* Copies the last error message (empty if the last poll succeeded). */
 void	vx_device_last_error(struct vx_device *d, char *buf, size_t len);
+
+/*
+ * Copies the invalid-SPI counter of the last polls that reported it,
+ * oldest first, into out (VX_DEVICE_SPI_HISTORY entries); returns how
+ * many.
+ */
+size_t	vx_device_spi_history(struct vx_device *d,
+	    struct vx_counter_sample *out);
 
 #endif

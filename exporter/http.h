@@ -4,6 +4,8 @@
 /*
  * The HTTP endpoint (libmicrohttpd):
  *   /			landing page
+ *   /status		every tunnel with both ends' SPIs (status_http.h)
+ *   /status.json		the same for scripts
  *   /metrics		all background-polled devices + self-metrics; no
  *			device I/O in the handler
  *   /probe?target=NAME	NAME's metrics: a poll now, within the scrape

@@ -15,6 +15,7 @@
 #include "landing.h"
 #include "log.h"
 #include "process.h"
+#include "status_http.h"
 
 #define GZIP_MIN_BYTES	512
 #define TEXT_CTYPE	"text/plain; charset=utf-8"
@@ -110,13 +111,6 @@ fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
 	vx_conns_stats(&h->conns, &self->http);
 }
 
-/* How old a background device's latest poll may be before it is stale. */
-static int64_t
-max_age_ms(const struct vx_device *d)
-{
-	return 2 * d->cfg.interval_ms + d->cfg.timeout_ms;
-}
-
 static void
 serve_metrics(struct vx_http *h, struct request *rq)
 {
@@ -138,7 +132,7 @@ serve_metrics(struct vx_http *h, struct request *rq)
 		struct vx_device *d = t->devs[i];
 
 		if (d->cfg.background)
-			snaps[i] = vx_device_latest(d, max_age_ms(d));
+			snaps[i] = vx_device_latest(d, vx_device_max_age_ms(d));
 	}
 	if (t != NULL)
 		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
@@ -263,7 +257,7 @@ serve_probe(struct vx_http *h, struct request *rq)
 
 	if (rq->snap == NULL)
 		rq->snap = vx_device_latest(d, d->cfg.background ?
-		    max_age_ms(d) : 0);
+		    vx_device_max_age_ms(d) : 0);
 	vx_strbuf_init(&sb, 16 * 1024);
 	probe_render(h, d, rq->snap, rq->fmt, &sb);
 	reply_exposition(rq, &sb, false);
@@ -309,6 +303,28 @@ serve_landing(struct vx_http *h, struct request *rq)
 	rp->len = len;
 }
 
+static void
+serve_status(struct vx_http *h, struct request *rq)
+{
+	struct reply		*rp = &rq->reply;
+	struct vx_strbuf	 sb;
+	const char		*ctype;
+	unsigned		 status;
+	size_t			 len;
+	char			*body;
+
+	vx_strbuf_init(&sb, 64 * 1024);
+	status = vx_status_http_render(h->rt, rq->status_json, &rq->status_q,
+	    &sb, &ctype);
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = status;
+	rp->ctype = ctype;
+	body = vx_strbuf_detach(&sb, &len);
+	rp->body = shrink(body, len);
+	rp->len = len;
+}
+
 bool
 http_serve(struct vx_http *h, struct request *rq)
 {
@@ -321,6 +337,9 @@ http_serve(struct vx_http *h, struct request *rq)
 		break;
 	case ROUTE_RELOAD:
 		serve_reload(h, rq);
+		break;
+	case ROUTE_STATUS:
+		serve_status(h, rq);
 		break;
 	case ROUTE_PROBE_POLL:
 		return probe_poll(rq);

@@ -24,6 +24,7 @@
 #include "http.h"
 #include "http_conns.h"
 #include "http_pool.h"
+#include "status_http.h"
 #include "webcfg.h"
 
 #define HTTP_HEADER_TIMEOUT_S	10	/* TLS handshake, request, answer */
@@ -107,6 +108,7 @@ enum route {
 	ROUTE_PROBE_LATEST,	/* render its latest poll */
 	ROUTE_PROBE_ADHOC,	/* make the device for an address, poll it */
 	ROUTE_SD,		/* /sd: the devices for http_sd_config */
+	ROUTE_STATUS,		/* /status, /status.json */
 };
 
 enum req_state {
@@ -138,6 +140,8 @@ struct request {
 	char			*module;
 	char			*auth;
 	struct vx_webcfg_creds	 creds;
+	struct vx_status_query	 status_q;	/* /status: its query */
+	bool			 status_json;
 	struct reply		 reply;
 };
 

@@ -379,6 +379,12 @@ route(struct vx_http *h, struct request *rq, const char *url,
 		rq->route = ROUTE_LANDING;
 		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
 	}
+	if (vx_status_path(url)) {
+		rq->route = ROUTE_STATUS;
+		rq->status_json = vx_status_path_json(url);
+		vx_status_http_query(rq->c, rq->status_json, &rq->status_q);
+		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+	}
 	if (strcmp(url, "/-/healthy") == 0)
 		return answer(rq, MHD_HTTP_OK, "Healthy\n");
 	if (strcmp(url, "/-/ready") == 0)

@@ -10,26 +10,10 @@
 
 #include <string.h>
 
+#include "escape.h"
 #include "runtime.h"
 
 #include "banned.h"
-
-static void
-json_string(struct vx_strbuf *sb, const char *v)
-{
-	vx_strbuf_addch(sb, '"');
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			vx_strbuf_addch(sb, '\\');
-			vx_strbuf_addch(sb, (char)*p);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			vx_strbuf_addf(sb, "\\u%04x", *p);
-		} else {
-			vx_strbuf_addch(sb, (char)*p);
-		}
-	}
-	vx_strbuf_addch(sb, '"');
-}
 
 static void
 label(struct vx_strbuf *sb, bool *first, const char *prefix, const char *name,
@@ -43,7 +27,7 @@ label(struct vx_strbuf *sb, bool *first, const char *prefix, const char *name,
 	vx_strbuf_addstr(sb, prefix);
 	vx_strbuf_addstr(sb, name);	/* label names: [a-zA-Z0-9_] */
 	vx_strbuf_addstr(sb, "\":");
-	json_string(sb, value);
+	vx_json_str(sb, value);
 }
 
 void
@@ -58,7 +42,7 @@ http_sd_render(struct vx_strbuf *out, const struct vx_devtable *t)
 
 		vx_strbuf_addstr(out, i > 0 ? ",\n{\"targets\":[" :
 		    "\n{\"targets\":[");
-		json_string(out, c->name);
+		vx_json_str(out, c->name);
 		vx_strbuf_addstr(out, "],\"labels\":{");
 		label(out, &first, meta, "vendor", c->vendor);
 		label(out, &first, meta, "address", c->address);

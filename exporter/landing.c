@@ -2,54 +2,12 @@
 
 #include <stdio.h>
 
-static void
-add_html(struct vx_strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			vx_strbuf_addstr(out, "&lt;");
-			break;
-		case '>':
-			vx_strbuf_addstr(out, "&gt;");
-			break;
-		case '&':
-			vx_strbuf_addstr(out, "&amp;");
-			break;
-		case '"':
-			vx_strbuf_addstr(out, "&quot;");
-			break;
-		case '\'':
-			vx_strbuf_addstr(out, "&#39;");
-			break;
-		default:
-			vx_strbuf_addch(out, *s);
-			break;
-		}
-	}
-}
-
-/* Percent-encodes a query value. */
-static void
-add_query(struct vx_strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-		    c == '.' || c == '~')
-			vx_strbuf_addch(out, (char)c);
-		else
-			vx_strbuf_addf(out, "%%%02X", c);
-	}
-}
+#include "escape.h"
 
 static void
 device_row(struct vx_strbuf *out, struct vx_device *d)
 {
-	struct vx_snapshot	*s = vx_device_latest(d,
-				    2 * d->cfg.interval_ms + d->cfg.timeout_ms);
+	struct vx_snapshot	*s = vx_device_latest(d, vx_device_max_age_ms(d));
 	char			 err[sizeof(d->last_error)];
 	const char		*state, *cls;
 	size_t			 up = 0, total = 0;
@@ -74,17 +32,19 @@ device_row(struct vx_strbuf *out, struct vx_device *d)
 			up += s->tunnels[i]->up;
 		}
 	}
-	vx_strbuf_addstr(out, "<tr><td>");
-	add_html(out, d->cfg.name);
+	vx_strbuf_addstr(out, "<tr><td><a href=\"status?device=");
+	vx_url_escape(out, d->cfg.name);
+	vx_strbuf_addstr(out, "\">");
+	vx_html_escape(out, d->cfg.name);
+	vx_strbuf_addstr(out, "</a></td><td>");
+	vx_html_escape(out, d->cfg.vendor);
 	vx_strbuf_addstr(out, "</td><td>");
-	add_html(out, d->cfg.vendor);
-	vx_strbuf_addstr(out, "</td><td>");
-	add_html(out, d->cfg.address);
+	vx_html_escape(out, d->cfg.address);
 	vx_strbuf_addstr(out, "</td><td>");
 	for (size_t i = 0; i < d->cfg.ncollectors; i++) {
 		if (i > 0)
 			vx_strbuf_addstr(out, ", ");
-		add_html(out, d->cfg.collectors[i].ops->name);
+		vx_html_escape(out, d->cfg.collectors[i].ops->name);
 	}
 	vx_strbuf_addf(out, "</td><td class=\"%s\">%s</td>", cls, state);
 	if (s != NULL && !s->stale)
@@ -92,9 +52,9 @@ device_row(struct vx_strbuf *out, struct vx_device *d)
 	else
 		vx_strbuf_addstr(out, "<td></td>");
 	vx_strbuf_addstr(out, "<td>");
-	add_html(out, err);
+	vx_html_escape(out, err);
 	vx_strbuf_addstr(out, "</td><td><a href=\"probe?target=");
-	add_query(out, d->cfg.name);
+	vx_url_escape(out, d->cfg.name);
 	vx_strbuf_addstr(out, "\">probe</a></td></tr>\n");
 	vx_snapshot_unref(s);
 }
@@ -119,12 +79,15 @@ vx_landing_render(struct vx_strbuf *out, struct vx_runtime *rt,
 	    "</style></head><body>\n<h1>vpn_exporter</h1>\n"
 	    "<p>Prometheus exporter for VPN gateway health: tunnels, SAs, "
 	    "SPIs and invalid-SPI drops.</p>\n<ul>\n<li><a href=\"");
-	add_html(out, metrics_path[0] == '/' ? metrics_path + 1 : metrics_path);
+	vx_html_escape(out, metrics_path[0] == '/' ? metrics_path + 1 :
+	    metrics_path);
 	vx_strbuf_addstr(out, "\">Metrics</a></li>\n"
+	    "<li><a href=\"status\">Status</a>: every tunnel with the SPIs "
+	    "of both ends (<a href=\"status.json\">JSON</a>)</li>\n"
 	    "<li><a href=\"-/healthy\">Health</a></li>\n"
 	    "<li><a href=\"-/ready\">Readiness</a></li>\n</ul>\n");
 	vx_strbuf_addf(out, "<p>Version %s. Configuration ", version);
-	add_html(out, rt->config_path);
+	vx_html_escape(out, rt->config_path);
 	vx_strbuf_addf(out, ": %s.</p>\n", ok ? "loaded" :
 	    "<span class=\"down\">last reload failed (see the log); the "
 	    "previous configuration is running</span>");

@@ -81,13 +81,15 @@ em_kv(struct em *m, const char *k, const char *v)
 static void
 fmt_duration(char *buf, size_t len, double ms)
 {
-	long long	v = (long long)ms;
+	long long	v;
 	size_t		n = 0;
 
-	if (v <= 0) {
+	/* NaN (an alert without this setting) is "0s" too, never cast. */
+	if (!(ms >= 1)) {
 		snprintf(buf, len, "0s");
 		return;
 	}
+	v = (long long)ms;
 	buf[0] = '\0';
 	if (v >= 3600000) {
 		n += (size_t)snprintf(buf + n, len - n, "%lldh", v / 3600000);

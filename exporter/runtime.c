@@ -151,9 +151,9 @@ log_fds(struct vx_runtime *rt, const struct vx_fd_need *need)
 		    limit);
 }
 
-struct vx_spi_check *
-vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
-    struct vx_snapshot *const *snaps, size_t *n)
+static struct vx_spi_check *
+spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
+    struct vx_snapshot *const *snaps, size_t *n, bool unknown_too)
 {
 	struct vx_corr_dev	*devs;
 	struct vx_snapshot	**held;
@@ -168,15 +168,15 @@ vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 
 			if (snaps[i] == NULL)
 				held[i] = vx_device_latest(t->devs[i],
-				    2 * d->cfg.interval_ms + d->cfg.timeout_ms);
+				    vx_device_max_age_ms(d));
 			devs[i].name = d->cfg.name;
 			devs[i].snap = snaps[i] != NULL ? snaps[i] : held[i];
 			devs[i].peer_devices = &d->cfg.peer_devices;
 			devs[i].grace_ms = d->cfg.spi_mismatch_grace_ms;
 			devs[i].wanted = snaps[i] != NULL;
 		}
-		checks = vx_correlate(&rt->corr, devs, t->n, vx_now_wall_ms(),
-		    n);
+		checks = (unknown_too ? vx_correlate_pairs : vx_correlate)(
+		    &rt->corr, devs, t->n, vx_now_wall_ms(), n);
 	}
 	for (size_t i = 0; held != NULL && i < t->n; i++)
 		vx_snapshot_unref(held[i]);
@@ -209,6 +209,20 @@ vx_runtime_adhoc(struct vx_runtime *rt, struct vx_fleet *f,
 	l = rt->syslog;
 	pthread_mutex_unlock(&rt->lock);
 	return vx_adhoc_get(&rt->adhoc, f, address, module, auth, l, why);
+}
+
+struct vx_spi_check *
+vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
+    struct vx_snapshot *const *snaps, size_t *n)
+{
+	return spi_checks(rt, t, snaps, n, false);
+}
+
+struct vx_spi_check *
+vx_runtime_spi_pairs(struct vx_runtime *rt, const struct vx_devtable *t,
+    struct vx_snapshot *const *snaps, size_t *n)
+{
+	return spi_checks(rt, t, snaps, n, true);
 }
 
 struct vx_devtable *

@@ -127,6 +127,10 @@ struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
 struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
 			    const struct vx_devtable *t,
 			    struct vx_snapshot *const *snaps, size_t *n);
+/* The same with the pairs of unknown agreement (vx_correlate_pairs). */
+struct vx_spi_check	*vx_runtime_spi_pairs(struct vx_runtime *rt,
+			    const struct vx_devtable *t,
+			    struct vx_snapshot *const *snaps, size_t *n);
 
 /*
  * Marks the last reload as failed (the web configuration, reloaded with

@@ -13,6 +13,12 @@ packages=(
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
 	bsdutils	# logger (util-linux), for the syslog tests
 	prometheus prometheus-alertmanager
+	# the status page in a real browser; the dashboards against Grafana's
+	# schema types (tsc)
+	chromium node-typescript
+	# packaging tests: cpack's dpkg-shlibdeps needs file; systemd-analyze,
+	# man and lexgrog check the unit and the man pages, strace the sandbox
+	file lintian systemd man-db strace
 	# benchmarks
 	prometheus-snmp-exporter wrk
 )

@@ -1,7 +1,12 @@
 #include "snmp.h"
 
 #include <errno.h>
+#include <time.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +31,13 @@
 #define IN_FLIGHT_MAX		64
 /* The shortest wait for an answer we give one request. */
 #define REQUEST_TIMEOUT_MIN_MS	50
+/*
+ * Rows of one column a walk takes at most: a table that never ends (an
+ * agent answering ever larger OIDs inside it) would otherwise grow the
+ * poll's memory, about 500 bytes a tunnel row, until the deadline.  The
+ * largest device we know (50,000 tunnels, bench/) has 200,000 SPI rows.
+ */
+#define WALK_ROWS_MAX		250000
 
 enum chain_kind {
 	CHAIN_GET,
@@ -37,6 +49,7 @@ struct col_state {
 	const struct vx_oid	*root;
 	oid			 last[VX_OID_MAX + 2];
 	size_t			 last_len;
+	size_t			 rows;
 	bool			 done;
 };
 
@@ -87,6 +100,9 @@ struct vx_snmp {
 	int			 max_in_flight;
 	unsigned long		 requests;
 	unsigned long		 answers;
+	unsigned long		 handled;	/* messages our callback saw */
+	unsigned long		 undecodable;	/* datagrams net-snmp refused */
+	unsigned long		 strays;	/* SNMP, but no answer of ours */
 	/*
 	 * Runs whose requests may still be outstanding in the session: they
 	 * are freed with it, since net-snmp could still call back into them.
@@ -198,6 +214,17 @@ lib_error(struct vx_snmp *s, int liberr, const char *detail,
 {
 	switch (liberr) {
 	case SNMPERR_TIMEOUT:
+		/* Something came back, but nothing we could use. */
+		if (s->answers == 0 && s->strays > 0)
+			return vx_err_set(err, VX_E_PROTOCOL, "no answer from "
+			    "%s: %lu SNMP messages came back, none of them an "
+			    "answer to a request we sent (wrong request-ids, "
+			    "or answers too late)", s->peer, s->strays);
+		if (s->answers == 0 && s->undecodable > 0)
+			return vx_err_set(err, VX_E_PROTOCOL, "no answer from "
+			    "%s: %lu datagrams came back, none of them an SNMP "
+			    "message (not an SNMP agent?)", s->peer,
+			    s->undecodable);
 		return vx_err_set(err, VX_E_TIMEOUT, "no response from %s "
 		    "(device unreachable, or wrong community or v3 "
 		    "credentials)", s->peer);
@@ -441,6 +468,25 @@ setup_v3(netsnmp_session *sess, const struct vx_snmp_params *p)
 	}
 }
 
+/*
+ * ICMP errors (port unreachable: nothing listens there) reach an
+ * unconnected UDP socket only with IP_RECVERR; then poll(2) says POLLERR
+ * and SO_ERROR tells which.  Without it a closed port looks like a device
+ * that does not answer.
+ */
+static void
+want_icmp_errors(int fd, bool v6)
+{
+	int one = 1;
+
+	if (v6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one,
+		    sizeof(one));
+	else
+		(void)setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one,
+		    sizeof(one));
+}
+
 int
 vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
     struct vx_snmp **out, struct vx_err *err)
@@ -526,6 +572,11 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 			p->engine->len = ss->securityEngineIDLen;
 		}
 	}
+	/*
+	 * Not before: net-snmp's synchronous discovery would spin on the
+	 * socket an ICMP error keeps readable.
+	 */
+	want_icmp_errors(s->fd, v6);
 	*out = s;
 	return 0;
 }
@@ -702,6 +753,15 @@ got_walk_var(struct chain *c, struct col_state *col,
 		col->done = true;	/* the next range's rows */
 		return;
 	}
+	if (++col->rows > WALK_ROWS_MAX) {
+		char name[160];
+
+		oid_text(col->last, col->root->len, name, sizeof(name));
+		run_failed(r, vx_err_set(r->err, VX_E_PROTOCOL, "%s: more than "
+		    "%d rows in column %s (a table that never ends?)",
+		    r->s->peer, WALK_ROWS_MAX, name));
+		return;
+	}
 	memcpy(col->last, var->name, var->name_length * sizeof(oid));
 	col->last_len = var->name_length;
 	*progress = true;
@@ -756,6 +816,9 @@ answered(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *resp,
 	struct run	*r = c->run;
 
 	(void)reqid;
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE ||
+	    op == NETSNMP_CALLBACK_OP_SEC_ERROR)
+		r->s->handled++;
 	if (!r->active || !c->in_flight)
 		return 1;
 	/* Not an end: net-snmp sent the request again, or connected. */
@@ -820,6 +883,66 @@ answered(int op, netsnmp_session *sess, int reqid, netsnmp_pdu *resp,
 	return 1;
 }
 
+/* The errno of the first ICMP message queued on fd, or 0. */
+static int
+queued_error(int fd)
+{
+	union {
+		char		buf[CMSG_SPACE(sizeof(struct sock_extended_err) +
+				    sizeof(struct sockaddr_in6))];
+		struct cmsghdr	align;
+	}		 ctl;
+	char		 data[1];
+	struct iovec	 iov = { data, sizeof(data) };
+	struct msghdr	 msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = ctl.buf;
+	msg.msg_controllen = sizeof(ctl.buf);
+	if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL;
+	    c = CMSG_NXTHDR(&msg, c)) {
+		struct sock_extended_err ee;
+
+		if (!(c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_RECVERR) &&
+		    !(c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_RECVERR))
+			continue;
+		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		return (int)ee.ee_errno;
+	}
+	return 0;
+}
+
+/* The socket's pending error (an ICMP message, see want_icmp_errors). */
+static int
+icmp_errno(int fd)
+{
+	int		 e = 0;
+	socklen_t	 len = sizeof(e);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+		e = 0;
+	return e != 0 ? e : queued_error(fd);
+}
+
+static bool
+icmp_error(struct run *r, int e)
+{
+	struct vx_snmp	*s = r->s;
+
+	if (e == ECONNREFUSED)
+		return run_failed(r, vx_err_set(r->err, VX_E_CONNECT, "%s: port "
+		    "unreachable (ICMP): no SNMP agent listens there",
+		    s->peer));
+	return run_failed(r, vx_err_set(r->err, VX_E_CONNECT, "cannot reach "
+	    "%s: %s (ICMP)", s->peer, strerror(e != 0 ? e : EIO)));
+}
+
 /* Sends the chain's next request (or the same one again). */
 static void
 send_chain(struct chain *c)
@@ -868,12 +991,39 @@ send_chain(struct chain *c)
 	    s->retries + 2 - c->tries);
 	s->requests++;
 	if (snmp_sess_async_send(s->handle, pdu, answered, c) == 0) {
+		int e = icmp_errno(s->fd);
+
 		snmp_free_pdu(pdu);
-		run_failed(r, sess_error(s, r->err));
+		/* sendto(2) fails with what an earlier ICMP message said. */
+		if (e != 0)
+			icmp_error(r, e);
+		else
+			run_failed(r, sess_error(s, r->err));
 		return;
 	}
 	c->in_flight = true;
 	r->in_flight++;
+}
+
+/*
+ * Reads one datagram.  net-snmp drops what it cannot decode and answers
+ * to no request of ours without a word: count both, so that an agent
+ * that only sends those is not taken for a silent one.
+ */
+static void
+read_datagram(struct vx_snmp *s)
+{
+	netsnmp_session	*ss = snmp_sess_session(s->handle);
+	unsigned long	 handled = s->handled;
+
+	ss->s_snmp_errno = 0;
+	snmp_sess_read2(s->handle, &s->fds);
+	if (s->handled != handled)
+		return;
+	if (ss->s_snmp_errno != 0)
+		s->undecodable++;
+	else
+		s->strays++;
 }
 
 /* Waits for answers or timeouts until the deadline; false on an error. */
@@ -918,9 +1068,11 @@ wait_answers(struct run *r)
 	if (n < 0 && errno != EINTR)
 		return run_failed(r, vx_err_set(r->err, VX_E_INTERNAL,
 		    "poll: %s", strerror(errno)));
+	if (n > 0 && (pfd.revents & POLLERR))
+		return icmp_error(r, icmp_errno(s->fd));
 	netsnmp_large_fd_setfd(s->fd, &s->fds);
 	if (n > 0)
-		snmp_sess_read2(s->handle, &s->fds);
+		read_datagram(s);
 	else if (n == 0)
 		snmp_sess_timeout(s->handle);
 	return r->rc == 0;

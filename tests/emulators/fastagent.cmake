@@ -11,5 +11,5 @@ include(${CMAKE_CURRENT_LIST_DIR}/fastagent/agent.cmake)
 add_test(NAME integration.fastagent
   COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_LIST_DIR}/fastagent/test_fastagent.py)
 set_tests_properties(integration.fastagent PROPERTIES LABELS integration
-  RESOURCE_LOCK integration TIMEOUT 120 SKIP_RETURN_CODE 77
+  TIMEOUT 120 SKIP_RETURN_CODE 77
   ENVIRONMENT "VX_FASTAGENT=$<TARGET_FILE:vx_fastagent>;VX_TESTS_DIR=${CMAKE_CURRENT_SOURCE_DIR};PYTHONPATH=${CMAKE_CURRENT_SOURCE_DIR}/lib;PYTHONDONTWRITEBYTECODE=1")

@@ -144,6 +144,9 @@ class Hostile(AsaTestBase):
         # The endless device really sent that much (the cap was hit, not
         # a timeout).
         self.assertTrue(re.search(r"device=endless .*max_output", log))
+        # Alive, and (under ASan) nothing leaked or overflowed.
+        self.assertTrue(ex.proc.alive())
+        ex.stop_clean()
 
 
 if __name__ == "__main__":

@@ -244,18 +244,20 @@ class SnmpCollector(TmpDirTest):
         self.assertEqual(find(samples, "vpn_tunnel_up", device="asa-b"), [])
         self.assertEqual(find(samples, "vpn_ipsec_sa_info", device="asa-b"),
                          [])
+        # Nothing listens on its port any more: the ICMP port unreachable
+        # makes it a connect error at once, not a timeout.
         self.assertGreaterEqual(value(
             samples, "vpn_exporter_collect_errors_total", device="asa-b",
-            reason="timeout"), 1)
+            reason="connect"), 1)
         self.assertEqual(len(find(samples, "vpn_tunnel_up", device="asa-a")),
                          len(self.live_peers(self.sum_a)))
         # Logged once with device, collector and reason; not every poll.
         line = ex.wait_log(r"level=error device=asa-b "
-                           r"collector=cisco_asa_snmp reason=timeout")
+                           r"collector=cisco_asa_snmp reason=connect")
         time.sleep(5)
         errors = re.findall(r"level=error device=asa-b", ex.log())
         self.assertEqual(len(errors), 1, ex.log())
-        self.assertIn("no response from udp:127.0.0.1:", line.string)
+        self.assertIn("port unreachable (ICMP)", line.string)
         # Back again: up, and the recovery logged once.
         other.start()
         wait_up(ex, "asa-b", want=1, timeout=15)

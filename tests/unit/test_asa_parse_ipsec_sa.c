@@ -168,8 +168,9 @@ test_no_sas(void **state)
 {
 	static const char *const texts[] = {
 		"There are no ipsec sas\n",
-		"asa-1# show crypto ipsec sa\r\nThere are no ipsec sas\r\n"
-		    "asa-1# ",
+		/* One element: the command echo, the answer and the prompt. */
+		("asa-1# show crypto ipsec sa\r\nThere are no ipsec sas\r\n"
+		    "asa-1# "),
 		"\n  There  are no IPsec SAs  \n",
 	};
 

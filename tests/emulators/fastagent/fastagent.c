@@ -23,6 +23,17 @@
  * GETNEXT and GETBULK with the OIDs it was asked for, so a walk never
  * advances.
  *
+ * --fault makes other hostile agents, for tests/integration/
+ * test_hostile_snmp.py:
+ *  - endless: tables that never end.  GETNEXT and GETBULK answer an OID
+ *    with the first entry under it if there is one (a column's first
+ *    row), else with the OID whose last arc is one more (a Gauge32), so a
+ *    walk moves forward inside its column for ever.
+ *  - reqid: every answer carries another request-id than its request's.
+ *  - garbage: every answer's bytes after its first four are random.
+ *  - scramble: answers come out of order, twice, and late: each answer is
+ *    held back until the next one is sent (or 10 ms), then sent twice.
+ *
  * Semantics follow RFC 3416 as snmpd implements it:
  *  - GET: the value, or noSuchInstance when some OID exists under the
  *    requested OID's parent (the "object" exists), noSuchObject otherwise.
@@ -147,6 +158,15 @@ struct fa_pending {
 	u_char			*data;
 };
 
+/* --fault: what kind of hostile agent this is. */
+enum fa_fault {
+	FA_FAULT_NONE,
+	FA_FAULT_ENDLESS,
+	FA_FAULT_REQID,
+	FA_FAULT_GARBAGE,
+	FA_FAULT_SCRAMBLE,
+};
+
 /* The responses waiting, oldest first (the delay is the same for all). */
 struct fa_queue {
 	struct fa_pending	*v;
@@ -166,6 +186,10 @@ struct fa_agent {
 	bool		 has_delay;
 	bool		 serial;	/* --serial: delay = service time */
 	bool		 loop;		/* --loop: walks never advance */
+	enum fa_fault	 fault;		/* --fault */
+	struct fa_pending held;		/* scramble: the answer held back */
+	bool		 has_held;
+	uint64_t	 rnd;		/* garbage: xorshift state */
 	struct fa_queue	 queue;
 	struct fa_hint	*hints;		/* FA_HINTS of them */
 	int		 fd;
@@ -924,6 +948,47 @@ fa_put_raw(struct fa_rsp *r, const struct fa_req_vb *vb)
 }
 
 /*
+ * --fault endless: moves name (len arcs, at most MAX_OID_LEN) to the next
+ * OID of a table that never ends and appends its VarBind.
+ */
+static bool
+fa_put_endless(struct fa_agent *a, struct fa_rsp *r, oid *name, size_t *len)
+{
+	const struct fa_entry	*e;
+	size_t			 idx, left, n;
+	u_char			*end;
+	u_long			 val;
+
+	idx = fa_successor(a, name, *len);
+	if (idx < a->mib.n && (e = &a->mib.ents[idx])->narcs > *len &&
+	    fa_cmp_name(e, name, *len) > 0) {
+		bool under = true;
+
+		for (size_t i = 0; i < *len && under; i++)
+			under = e->arcs[i] == name[i];
+		if (under) {
+			for (uint32_t i = 0; i < e->narcs; i++)
+				name[i] = e->arcs[i];
+			*len = e->narcs;
+			return fa_put_entry(r, e);
+		}
+	}
+	if (*len == 0)
+		return fa_put_exception(r, name, 0, SNMP_ENDOFMIBVIEW);
+	name[*len - 1]++;
+	val = (u_long)name[*len - 1];
+	left = (size_t)(r->limit - r->w);
+	n = *len;
+	end = snmp_build_var_op(r->w, name, &n, ASN_GAUGE, sizeof(val),
+	    (u_char *)&val, &left);
+	if (end == NULL)
+		return false;
+	r->w = end;
+	r->nvb++;
+	return true;
+}
+
+/*
  * Builds the message header for a response whose VarBind list is
  * vbl_len bytes long, ending exactly at 'end'.  Returns the start of the
  * message, or NULL.
@@ -1105,6 +1170,12 @@ fa_handle(struct fa_agent *a, u_char *pkt, size_t len, u_char **msg)
 				full = !fa_put_raw(&r, &a->req[i]);
 			break;
 		}
+		if (a->fault == FA_FAULT_ENDLESS) {
+			for (i = 0; i < nvb && !full; i++)
+				full = !fa_put_endless(a, &r, a->req[i].name,
+				    &a->req[i].name_len);
+			break;
+		}
 		for (i = 0; i < nvb && !full && errstat == 0; i++) {
 			vb = &a->req[i];
 			idx = fa_visible(m, fa_search(m, vb->name,
@@ -1140,6 +1211,16 @@ fa_handle(struct fa_agent *a, u_char *pkt, size_t len, u_char **msg)
 		}
 		if (full)
 			break;
+		if (a->fault == FA_FAULT_ENDLESS) {
+			/* Row-major, each repeater its own cursor. */
+			for (rep = 0; rep < maxrep; rep++)
+				for (j = 0; j < nrep; j++)
+					if (!fa_put_endless(a, &r,
+					    a->req[nonrep + j].name,
+					    &a->req[nonrep + j].name_len))
+						goto bulk_full;
+			break;
+		}
 		/*
 		 * cursor[j] is the next entry column j returns.  m->n means
 		 * the column ran off the end after returning the last entry
@@ -1218,11 +1299,21 @@ bulk_full:
 			}
 	}
 	list_len = (size_t)(r.w - list_start);
+	if (a->fault == FA_FAULT_REQID)
+		reqid ^= 0x2a5a5a5;	/* no request of this client's */
 	*msg = fa_build_header(a, r.w, version, reqid, errstat, erridx,
 	    list_len);
 	if (*msg == NULL)
 		goto bad;
 	a->st.varbinds += r.nvb;
+	if (a->fault == FA_FAULT_GARBAGE) {
+		for (u_char *b = *msg + 4; b < r.w; b++) {
+			a->rnd ^= a->rnd << 13;
+			a->rnd ^= a->rnd >> 7;
+			a->rnd ^= a->rnd << 17;
+			*b = (u_char)a->rnd;
+		}
+	}
 	return (size_t)(r.w - *msg);
 bad:
 	a->st.bad_packets++;
@@ -1258,6 +1349,63 @@ fa_send(struct fa_agent *a, const u_char *msg, size_t len,
 		perror("fastagent: sendto");
 	else
 		a->st.responses++;
+}
+
+/* --fault scramble: sends the held answer (twice) if due or forced. */
+static void
+fa_release_held(struct fa_agent *a, bool force, struct timespec *wait,
+    bool *waiting)
+{
+	struct fa_pending	*h = &a->held;
+	struct timespec		 now;
+	long long		 ns;
+
+	if (!a->has_held)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (long long)(h->due.tv_sec - now.tv_sec) * 1000000000LL +
+	    (h->due.tv_nsec - now.tv_nsec);
+	if (!force && ns > 0) {
+		if (!*waiting || ns < (long long)wait->tv_sec * 1000000000LL +
+		    wait->tv_nsec) {
+			wait->tv_sec = (time_t)(ns / 1000000000LL);
+			wait->tv_nsec = (long)(ns % 1000000000LL);
+		}
+		*waiting = true;
+		return;
+	}
+	fa_send(a, h->data, h->len, &h->to, h->tolen);
+	fa_send(a, h->data, h->len, &h->to, h->tolen);
+	free(h->data);
+	a->has_held = false;
+}
+
+/* --fault scramble: this answer first, then the one held back, twice. */
+static void
+fa_scramble(struct fa_agent *a, const u_char *msg, size_t len,
+    const struct sockaddr_in *to, socklen_t tolen)
+{
+	struct timespec		 wait;
+	struct fa_pending	*h = &a->held;
+	bool			 waiting = false;
+
+	if (a->has_held) {
+		fa_send(a, msg, len, to, tolen);
+		fa_release_held(a, true, &wait, &waiting);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &h->due);
+	h->due.tv_nsec += 10 * 1000000L;
+	if (h->due.tv_nsec >= 1000000000L) {
+		h->due.tv_sec++;
+		h->due.tv_nsec -= 1000000000L;
+	}
+	h->to = *to;
+	h->tolen = tolen;
+	h->len = len;
+	h->data = fa_xrealloc(NULL, len);
+	memcpy(h->data, msg, len);
+	a->has_held = true;
 }
 
 /* Holds a response until its request is --delay-ms old. */
@@ -1341,6 +1489,7 @@ fa_serve(struct fa_agent *a)
 	while (!fa_stop) {
 		/* ppoll: a delay of 2 ms must not become 3 by rounding. */
 		waiting = fa_flush(a, &wait);
+		fa_release_held(a, false, &wait, &waiting);
 		pfd.fd = a->fd;
 		pfd.events = POLLIN;
 		if (ppoll(&pfd, 1, waiting ? &wait : NULL, NULL) <= 0) {
@@ -1366,6 +1515,10 @@ fa_serve(struct fa_agent *a)
 		rlen = fa_handle(a, in, (size_t)n, &msg);
 		if (rlen == 0)
 			continue;
+		if (a->fault == FA_FAULT_SCRAMBLE) {
+			fa_scramble(a, msg, rlen, &from, fromlen);
+			continue;
+		}
 		if (a->has_delay && !a->serial) {
 			fa_enqueue(a, msg, rlen, &from, fromlen, &arrived);
 			continue;
@@ -1380,6 +1533,8 @@ fa_serve(struct fa_agent *a)
 		a->queue.n--;
 	}
 	free(a->queue.v);
+	if (a->has_held)
+		free(a->held.data);
 	free(in);
 }
 
@@ -1414,7 +1569,7 @@ fa_usage(FILE *fp)
 	    "usage: vx_fastagent --data FILE.snmprec [--listen ADDR:PORT]\n"
 	    "           [--community NAME] [--delay-ms MS] [--serial] "
 	    "[--loop]\n"
-	    "           [--max-msg-size BYTES] [--pidfile FILE]\n"
+	    "           [--fault KIND] [--max-msg-size BYTES] [--pidfile FILE]\n"
 	    "\n"
 	    "  --listen ADDR:PORT     UDP endpoint (default 127.0.0.1:1161;"
 	    " port 0 = any)\n"
@@ -1431,6 +1586,12 @@ fa_usage(FILE *fp)
 	    "OIDs asked for\n"
 	    "                         (a broken agent whose walks never "
 	    "advance)\n"
+	    "  --fault KIND           a hostile agent: endless (tables never "
+	    "end), reqid\n"
+	    "                         (answers name other request-ids), "
+	    "garbage (random\n"
+	    "                         bytes), scramble (answers reordered, "
+	    "duplicated)\n"
 	    "  --max-msg-size BYTES   largest response (default 65000, "
 	    "484..65507)\n"
 	    "  --pidfile FILE         write the process id to FILE\n"
@@ -1452,6 +1613,7 @@ main(int argc, char **argv)
 		{ "pidfile",		required_argument, NULL, 'p' },
 		{ "serial",		no_argument,	   NULL, 'S' },
 		{ "loop",		no_argument,	   NULL, 'L' },
+		{ "fault",		required_argument, NULL, 'F' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ NULL,			0,		   NULL, 0 },
 	};
@@ -1470,7 +1632,8 @@ main(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.community = "public";
 	a.max_msg = 65000;
-	while ((ch = getopt_long(argc, argv, "l:d:c:D:m:p:SLh", longopts,
+	a.rnd = 0x9e3779b97f4a7c15ULL;
+	while ((ch = getopt_long(argc, argv, "l:d:c:D:m:p:SLF:h", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'l':
@@ -1503,6 +1666,19 @@ main(int argc, char **argv)
 			break;
 		case 'L':
 			a.loop = true;
+			break;
+		case 'F':
+			if (strcmp(optarg, "endless") == 0)
+				a.fault = FA_FAULT_ENDLESS;
+			else if (strcmp(optarg, "reqid") == 0)
+				a.fault = FA_FAULT_REQID;
+			else if (strcmp(optarg, "garbage") == 0)
+				a.fault = FA_FAULT_GARBAGE;
+			else if (strcmp(optarg, "scramble") == 0)
+				a.fault = FA_FAULT_SCRAMBLE;
+			else
+				fa_die("--fault: expected endless, reqid, "
+				    "garbage or scramble");
 			break;
 		case 'h':
 			fa_usage(stdout);
