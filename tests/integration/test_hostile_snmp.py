@@ -18,6 +18,7 @@ SNMPv3 credentials against a real snmpd in test_snmp.py.
 """
 
 import os
+import re
 import socket
 import time
 
@@ -157,6 +158,11 @@ class HostileSnmp(TmpDirTest):
             "community": ("timeout", r"wrong community"),
             "v3closed": ("timeout", r"no response from udp:127\.0\.0\.1"),
         }
+        if SANITIZED:
+            # Under ASan the walk may reach the deadline before the cap.
+            m = re.search(r"level=error device=endless .*reason=(\w+)", log)
+            if m and m.group(1) == "timeout":
+                causes["endless"] = ("timeout", r"deadline passed")
         for name, (reason, msg) in causes.items():
             self.assertEqual(value(smp, "vpn_up", device=name), 0, name)
             self.assertGreaterEqual(value(
