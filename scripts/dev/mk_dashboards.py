@@ -427,6 +427,21 @@ def overview():
          "Value": "Packets"}, links=[tunnel_link],
         sort_by=("Packets", True), no_value="no per-peer counts"), 8, 8)
     g.add(table(
+        "Top peers by invalid-SPI events (syslog)", "Invalid-SPI messages "
+        "the devices logged over the time range, by peer, with the last "
+        "offending SPI: the one signal that names the peer on every "
+        "vendor. Devices rate-limit the message, so a count is a lower "
+        "bound on the packets.",
+        [target(f"topk(10, sum by (device, peer) "
+                f"(increase(vpn_invalid_spi_events_total{{{ALL}}}"
+                f"[$__range])) * on (device, peer) group_left (spi) "
+                f"max by (device, peer, spi) "
+                f"(vpn_invalid_spi_last_event_info{{{ALL}}}))",
+                instant=True, table=True)],
+        {"device": "Device", "peer": "Peer", "spi": "Last SPI",
+         "Value": "Events"}, links=[dev_link],
+        sort_by=("Events", True), no_value="no invalid-SPI events"), 8, 8)
+    g.add(table(
         "Receiving nothing while sending", "Tunnels whose inbound packets "
         "stopped while the outbound ones kept rising over the last 5 "
         "minutes: the peers an invalid-SPI alert names when the device "
@@ -663,13 +678,17 @@ def drilldown():
         overrides=threshold_overrides(("warning",))), 12, 8)
     g.add(timeseries(
         "Invalid-SPI drops", "The device's invalid-SPI drops and, where "
-        "the device counts them per SA, each tunnel's. Dashed: the "
-        "device's thresholds.",
+        "the device counts them per SA, each tunnel's; where it logs them "
+        "by syslog, the rate of those messages per peer (a lower bound). "
+        "Dashed: the device's thresholds.",
         [target(f"sum(rate(vpn_invalid_spi_packets_total{{{ONE}}}[{RI}]))",
                 legend="device", ref="A"),
          target(f"sum by (tunnel) (rate(vpn_ipsec_errors_total{{{TUN}, "
                 f"type=\"invalid_spi\"}}[{RI}]))", legend="{{tunnel}}",
-                ref="B")] +
+                ref="B"),
+         target(f"sum by (peer) (rate(vpn_invalid_spi_events_total"
+                f"{{{ONE}}}[{RI}]))", legend="{{peer}} (syslog events)",
+                ref="C")] +
         threshold_targets("invalid_spi", ONE), "pps",
         overrides=threshold_overrides()), 12, 8)
     g.add(bargauge(

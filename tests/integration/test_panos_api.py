@@ -245,8 +245,11 @@ class PanosApi(TmpDirTest):
         self.assertEqual(self.error_lines(ex, "pa-key"), [])
 
     def test_detail_cap_and_concurrency(self):
+        # 20 ms a request, so that requests in flight overlap even on a
+        # loaded machine (under ASan, beside other tests).
         fw = self.firewall(tunnels=[], generate={"tunnels": 30,
-                                                 "active": 24})
+                                                 "active": 24},
+                           latency_ms=20)
         ex = self.exporter([self.device("pa-big", fw, extra={
             "max_tunnel_details": 10, "max_concurrent_requests": 3})],
             interval="1s", timeout="900ms")
