@@ -479,10 +479,10 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 }
 
 int64_t
-vx_device_max_age_ms(const struct vx_device *d)
+vx_device_max_age_ms(struct vx_device *d)
 {
 	int64_t next = vx_backoff_delay_ms(d->cfg.interval_ms,
-	    atomic_load(&((struct vx_device *)(uintptr_t)d)->failures), 0);
+	    atomic_load(&d->failures), 0);
 
 	/* Its jitter adds up to a tenth. */
 	return next + next / 10 + d->cfg.interval_ms + d->cfg.timeout_ms;

@@ -119,7 +119,7 @@ struct vx_snapshot	*vx_device_collect(struct vx_device *d,
  * it keeps failing: exporter/backoff.c), plus a poll's timeout and an
  * interval of slack.
  */
-int64_t			 vx_device_max_age_ms(const struct vx_device *d);
+int64_t			 vx_device_max_age_ms(struct vx_device *d);
 
 /*
  * A reference to the latest snapshot for rendering, NULL if there is none

@@ -20,6 +20,7 @@
 
 #include "cfg.h"
 #include "config.h"
+#include "http_conns.h"
 
 /* Descriptors the process needs whatever its configuration. */
 #define VX_FDS_BASE		32
@@ -30,7 +31,7 @@
  * (exporter/http_conns.c): what it takes adapts to what is left.  Each
  * connection may run a /probe, which opens what a poll opens.
  */
-#define VX_FDS_HTTP_CONNECTIONS	16
+#define VX_FDS_HTTP_CONNECTIONS	VX_HTTP_CONNS_MIN
 
 struct vx_fd_need {
 	size_t	kept;		/* held by devices between polls */

@@ -9,7 +9,6 @@
 #include "clock.h"
 #include "log.h"
 
-#define LIMIT_MIN		16
 #define LIMIT_MAX		16384
 #define EVICT_MIN_AGE_MS	1000
 #define EVICT_BATCH		32	/* nginx drains 32 at a time */
@@ -20,8 +19,8 @@ vx_conns_limits(uint64_t nofile, size_t *hard, size_t *soft)
 {
 	uint64_t h = nofile / 2;
 
-	if (h < LIMIT_MIN)
-		h = LIMIT_MIN;
+	if (h < VX_HTTP_CONNS_MIN)
+		h = VX_HTTP_CONNS_MIN;
 	if (h > LIMIT_MAX)
 		h = LIMIT_MAX;
 	*hard = (size_t)h;

@@ -29,6 +29,9 @@
 
 #include "render.h"
 
+/* Connections the server admits at least, whatever the descriptor limit. */
+#define VX_HTTP_CONNS_MIN	16
+
 /* Connections of one listener (retired listeners wait for 0). */
 struct vx_conns_owner {
 	size_t	n;		/* under the registry lock */

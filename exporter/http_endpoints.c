@@ -280,49 +280,49 @@ serve_reload(struct vx_http *h, struct request *rq)
 	vx_strbuf_release(&errs);
 }
 
+/* A rendered page as the reply: sb's text, its status and type. */
+static void
+reply_page(struct reply *rp, unsigned int status, const char *ctype,
+    struct vx_strbuf *sb)
+{
+	size_t	 len;
+	char	*body = vx_strbuf_detach(sb, &len);
+
+	free(rp->body);
+	memset(rp, 0, sizeof(*rp));
+	rp->status = status;
+	rp->ctype = ctype;
+	rp->body = shrink(body, len);
+	rp->len = len;
+}
+
 static void
 serve_landing(struct vx_http *h, struct request *rq)
 {
-	struct reply		*rp = &rq->reply;
-	struct vx_strbuf	 sb;
-	size_t			 len;
+	struct vx_strbuf sb;
 
 	vx_strbuf_init(&sb, 8192);
 	vx_landing_render(&sb, h->rt, h->opts.metrics_path, h->opts.version);
 	if (sb.failed) {
 		vx_strbuf_release(&sb);
-		http_reply_text(rp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		http_reply_text(&rq->reply, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    "out of memory\n");
 		return;
 	}
-	free(rp->body);
-	memset(rp, 0, sizeof(*rp));
-	rp->status = MHD_HTTP_OK;
-	rp->ctype = "text/html; charset=utf-8";
-	rp->body = vx_strbuf_detach(&sb, &len);
-	rp->len = len;
+	reply_page(&rq->reply, MHD_HTTP_OK, "text/html; charset=utf-8", &sb);
 }
 
 static void
 serve_status(struct vx_http *h, struct request *rq)
 {
-	struct reply		*rp = &rq->reply;
 	struct vx_strbuf	 sb;
 	const char		*ctype;
-	unsigned		 status;
-	size_t			 len;
-	char			*body;
+	unsigned int		 status;
 
 	vx_strbuf_init(&sb, 64 * 1024);
 	status = vx_status_http_render(h->rt, rq->status_json, &rq->status_q,
 	    &sb, &ctype);
-	free(rp->body);
-	memset(rp, 0, sizeof(*rp));
-	rp->status = status;
-	rp->ctype = ctype;
-	body = vx_strbuf_detach(&sb, &len);
-	rp->body = shrink(body, len);
-	rp->len = len;
+	reply_page(&rq->reply, status, ctype, &sb);
 }
 
 bool

@@ -168,7 +168,7 @@ spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 
 			if (snaps[i] == NULL)
 				held[i] = vx_device_latest(t->devs[i],
-				    vx_device_max_age_ms(d));
+				    vx_device_max_age_ms(t->devs[i]));
 			devs[i].name = d->cfg.name;
 			devs[i].snap = snaps[i] != NULL ? snaps[i] : held[i];
 			devs[i].peer_devices = &d->cfg.peer_devices;
