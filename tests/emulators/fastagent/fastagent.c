@@ -1484,7 +1484,21 @@ fa_serve(struct fa_agent *a)
 	struct pollfd		 pfd;
 	struct timespec		 arrived, wait;
 	bool			 waiting;
+	sigset_t		 sigs, waitmask;
 
+	/*
+	 * The signals are blocked but while ppoll() waits: one that came
+	 * between the check of fa_hup and the wait would otherwise leave the
+	 * agent asleep until the next request, its reload not done.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, &waitmask);
+	sigdelset(&waitmask, SIGHUP);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
 	in = fa_xrealloc(NULL, FA_UDP_MAX + 1);
 	while (!fa_stop) {
 		/* ppoll: a delay of 2 ms must not become 3 by rounding. */
@@ -1492,7 +1506,7 @@ fa_serve(struct fa_agent *a)
 		fa_release_held(a, false, &wait, &waiting);
 		pfd.fd = a->fd;
 		pfd.events = POLLIN;
-		if (ppoll(&pfd, 1, waiting ? &wait : NULL, NULL) <= 0) {
+		if (ppoll(&pfd, 1, waiting ? &wait : NULL, &waitmask) <= 0) {
 			if (fa_hup && !fa_stop)
 				fa_check_reload(a);
 			continue;
