@@ -129,6 +129,11 @@ def main():
     ap.add_argument("--devices", type=int, default=200)
     ap.add_argument("--tunnels", type=int, default=10)
     ap.add_argument("--interval", default="5s")
+    ap.add_argument("--timeout", default="4s",
+                    help="each poll's timeout (at most the interval)")
+    ap.add_argument("--wrapper", default="",
+                    help="a command the exporter runs under, e.g. "
+                    "'valgrind --leak-check=full --show-leak-kinds=all'")
     ap.add_argument("--scrape-every", type=float, default=1.0)
     ap.add_argument("--sample-every", type=float, default=30.0)
     ap.add_argument("--warmup", default="5m")
@@ -144,7 +149,8 @@ def main():
     agent = sp.Agent(args.fastagent, data, 0, work, "soak")
     cfg = os.path.join(work, "soak.yml")
     with open(cfg, "w") as f:
-        f.write(f"defaults:\n  interval: {args.interval}\n  timeout: 4s\n"
+        f.write(f"defaults:\n  interval: {args.interval}\n"
+                f"  timeout: {args.timeout}\n"
                 "  retries: 0\ndevices:\n")
         for i in range(args.devices):
             f.write(f"  - name: asa-{i:04d}\n    vendor: cisco_asa\n"
@@ -152,7 +158,8 @@ def main():
                     f"      cisco_asa_snmp: {{port: {agent.port}, "
                     f"community: public}}\n")
     port = sp.free_tcp_port()
-    ex = sp.Proc([args.vpn_exporter, f"--config.file={cfg}",
+    ex = sp.Proc(args.wrapper.split() + [
+                  args.vpn_exporter, f"--config.file={cfg}",
                   f"--web.listen-address=127.0.0.1:{port}",
                   "--log.level=warn"], os.path.join(work, "exporter.log"))
     scraper = None

@@ -1,13 +1,13 @@
 #include "render.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <zlib.h>
 #include "utf8.h"
+#include "zpool.h"
 
 enum mtype { T_GAUGE, T_COUNTER, T_INFO, T_STATESET };
 
@@ -1027,46 +1027,6 @@ deflate_into(z_stream *zs, struct vx_strbuf *out, const void *in, size_t len,
  * up allocates (and clears) about 256 KB, which cost a fleet of small
  * devices more than rendering them.
  */
-static pthread_key_t	cache_zs_key;
-static pthread_once_t	cache_zs_once = PTHREAD_ONCE_INIT;
-
-static void
-cache_zs_free(void *p)
-{
-	deflateEnd(p);
-	free(p);
-}
-
-static void
-cache_zs_key_create(void)
-{
-	(void)pthread_key_create(&cache_zs_key, cache_zs_free);
-}
-
-static z_stream *
-cache_zs(void)
-{
-	z_stream *zs;
-
-	pthread_once(&cache_zs_once, cache_zs_key_create);
-	zs = pthread_getspecific(cache_zs_key);
-	if (zs != NULL)
-		return deflateReset(zs) == Z_OK ? zs : NULL;
-	zs = calloc(1, sizeof(*zs));
-	if (zs == NULL)
-		return NULL;
-	if (deflateInit2(zs, Z_BEST_SPEED, Z_DEFLATED, -15, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(zs);
-		return NULL;
-	}
-	if (pthread_setspecific(cache_zs_key, zs) != 0) {
-		cache_zs_free(zs);
-		return NULL;
-	}
-	return zs;
-}
-
 int
 vx_render_cache_build(struct vx_snapshot *s)
 {
@@ -1074,12 +1034,12 @@ vx_render_cache_build(struct vx_snapshot *s)
 	struct vx_render_cache	*rc;
 	struct vx_strbuf	 text, z;
 	struct devctx		 d;
-	z_stream		*zs = cache_zs();
+	z_stream		*zs;
 	bool			 ok = true;
 
 	if (s->render_cache != NULL)
 		return 0;
-	if (zs == NULL)
+	if ((zs = vx_zpool_get()) == NULL)
 		return -VX_E_NOMEM;
 	memset(fam, 0, sizeof(fam));
 	devctx_init(&d, s, true);
@@ -1103,6 +1063,7 @@ vx_render_cache_build(struct vx_snapshot *s)
 		ok = deflate_into(zs, &z, text.buf, text.len, Z_FULL_FLUSH);
 		f->zlen = z.len - f->off;
 	}
+	vx_zpool_put(zs);
 	devctx_release(&d);
 	vx_strbuf_release(&text);
 	rc = ok && !z.failed ? malloc(sizeof(*rc) + z.len + 1) : NULL;

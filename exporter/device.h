@@ -59,6 +59,7 @@ struct vx_device {
 	bool			 in_flight;
 	uint64_t		 generation;	/* completed collections */
 	struct vx_snapshot	*latest;
+	atomic_uint_fast64_t	 published;	/* times latest was set */
 	int64_t			 latest_mono_ms;
 	uint64_t		 errors_total[VX_E__COUNT];
 	char			 last_error[VX_ERR_MSG_MAX + 64];

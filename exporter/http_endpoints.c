@@ -230,22 +230,13 @@ static void
 probe_render(struct vx_http *h, const struct vx_device *d,
     struct vx_snapshot *snap, enum vx_format fmt, struct vx_strbuf *sb)
 {
-	struct vx_devtable	 *t = vx_runtime_table(h->rt);
-	struct vx_snapshot	**snaps = NULL;
-	struct vx_spi_check	 *checks = NULL;
-	size_t			  nchecks = 0;
+	struct vx_devtable	*t = vx_runtime_table(h->rt);
+	struct vx_spi_check	*checks;
+	size_t			 nchecks = 0;
 
-	if (t != NULL && snap != NULL)
-		snaps = calloc(t->n + 1, sizeof(*snaps));
-	for (size_t i = 0; snaps != NULL && i < t->n; i++) {
-		if (t->devs[i] == d)
-			snaps[i] = snap;
-	}
-	if (snaps != NULL)
-		checks = vx_runtime_spi_checks(h->rt, t, snaps, &nchecks);
+	checks = vx_runtime_spi_checks_one(h->rt, t, d, snap, &nchecks);
 	vx_render_ex(sb, fmt, &snap, snap != NULL, checks, nchecks, NULL);
 	free(checks);
-	free(snaps);
 	vx_devtable_unref(t);
 }
 

@@ -29,6 +29,7 @@ vx_devtable_unref(struct vx_devtable *t)
 		return;
 	for (size_t i = 0; i < t->n; i++)
 		vx_device_unref(t->devs[i]);
+	vx_locals_index_free(t->locals);
 	free(t->devs);
 	vx_strmap_release(&t->byname);
 	free(t);
@@ -218,6 +219,111 @@ vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 	return spi_checks(rt, t, snaps, n, false);
 }
 
+/* Adds b to v[0..*n) unless it is there or is d; false if full. */
+static bool
+add_candidate(struct vx_device **v, size_t *n, size_t cap,
+    const struct vx_device *d, struct vx_device *b)
+{
+	if (b == d)
+		return true;
+	for (size_t i = 0; i < *n; i++) {
+		if (v[i] == b)
+			return true;
+	}
+	if (*n == cap)
+		return false;
+	v[(*n)++] = b;
+	return true;
+}
+
+/*
+ * The devices that can be the other end of one of s's tunnels (s is d's):
+ * those holding the tunnel's peer address (all of them: correlate.c tells
+ * an address held by two devices apart) and the devices named in d's
+ * peer_devices.  NULL if out of memory.
+ */
+static struct vx_device **
+candidates(struct vx_devtable *t, const struct vx_device *d,
+    const struct vx_snapshot *s, size_t *n)
+{
+	const struct vx_strlist	 *pd = &d->cfg.peer_devices;
+	struct vx_device	**v;
+	size_t			  cap = 16 + s->ntunnels + pd->n / 2, k;
+
+	/* Owners per peer are few; start over bigger if they are not. */
+	for (;;) {
+		bool full = false;
+
+		if ((v = calloc(cap, sizeof(*v))) == NULL)
+			return NULL;
+		*n = 0;
+		for (size_t i = 0; !full && i + 1 < pd->n; i += 2) {
+			struct vx_device *b = vx_devtable_find(t, pd->v[i + 1]);
+
+			if (b != NULL)
+				full = !add_candidate(v, n, cap, d, b);
+		}
+		vx_locals_index_lock(t->locals);
+		for (size_t i = 0; !full && i < s->ntunnels; i++) {
+			struct vx_device *const *o = vx_locals_index_owners(
+			    t->locals, s->tunnels[i]->peer, &k);
+
+			for (size_t j = 0; !full && j < k; j++)
+				full = !add_candidate(v, n, cap, d, o[j]);
+		}
+		vx_locals_index_unlock(t->locals);
+		if (!full)
+			return v;
+		free(v);
+		cap *= 4;
+	}
+}
+
+struct vx_spi_check *
+vx_runtime_spi_checks_one(struct vx_runtime *rt, struct vx_devtable *t,
+    const struct vx_device *d, struct vx_snapshot *snap, size_t *n)
+{
+	struct vx_device	**cand;
+	struct vx_corr_dev	 *devs;
+	struct vx_snapshot	**held;
+	struct vx_spi_check	 *checks = NULL;
+	size_t			  ncand = 0;
+
+	*n = 0;
+	if (t == NULL || snap == NULL || t->locals == NULL ||
+	    vx_devtable_find(t, d->cfg.name) != d)
+		return NULL;
+	if ((cand = candidates(t, d, snap, &ncand)) == NULL)
+		return NULL;
+	/* devs[0] is d, with the snapshot being rendered; then the others. */
+	devs = calloc(ncand + 1, sizeof(*devs));
+	held = calloc(ncand + 1, sizeof(*held));
+	if (devs != NULL && held != NULL) {
+		devs[0].name = d->cfg.name;
+		devs[0].snap = snap;
+		devs[0].peer_devices = &d->cfg.peer_devices;
+		devs[0].grace_ms = d->cfg.spi_mismatch_grace_ms;
+		devs[0].wanted = true;
+		for (size_t i = 0; i < ncand; i++) {
+			struct vx_device *b = cand[i];
+
+			held[i] = vx_device_latest(b, vx_device_max_age_ms(b));
+			devs[i + 1].name = b->cfg.name;
+			devs[i + 1].snap = held[i];
+			devs[i + 1].peer_devices = &b->cfg.peer_devices;
+			devs[i + 1].grace_ms = b->cfg.spi_mismatch_grace_ms;
+		}
+		checks = vx_correlate(&rt->corr, devs, ncand + 1,
+		    vx_now_wall_ms(), n);
+	}
+	for (size_t i = 0; held != NULL && i < ncand; i++)
+		vx_snapshot_unref(held[i]);
+	free(held);
+	free(devs);
+	free(cand);
+	return checks;
+}
+
 struct vx_spi_check *
 vx_runtime_spi_pairs(struct vx_runtime *rt, const struct vx_devtable *t,
     struct vx_snapshot *const *snaps, size_t *n)
@@ -347,6 +453,8 @@ build_table(struct vx_config *cfg, const struct vx_devtable *old)
 		    strlen(d->cfg.name), d))
 			goto fail;
 	}
+	if ((t->locals = vx_locals_index_new(t->devs, t->n)) == NULL)
+		goto fail;
 	return t;
 fail:
 	vx_devtable_unref(t);

@@ -18,6 +18,7 @@
 #include "correlate.h"
 #include "device.h"
 #include "events.h"
+#include "locals_index.h"
 #include "poller.h"
 #include "strbuf.h"
 #include "strmap.h"
@@ -27,6 +28,7 @@ struct vx_devtable {
 	struct vx_device	**devs;
 	size_t			  n;
 	struct vx_strmap	  byname;
+	struct vx_locals_index	 *locals;	/* who holds each local address */
 };
 
 struct vx_runtime {
@@ -127,6 +129,16 @@ struct vx_device	*vx_devtable_find(const struct vx_devtable *t,
 struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
 			    const struct vx_devtable *t,
 			    struct vx_snapshot *const *snaps, size_t *n);
+/*
+ * The checks of one device's tunnels alone (its snapshot snap), for
+ * /probe: the same as vx_runtime_spi_checks with only d's snapshot
+ * given, but the other ends are found through the table's locals index,
+ * so the cost follows d's tunnels, not the size of the fleet.  No checks
+ * if d is not t's (an ad-hoc /probe target).
+ */
+struct vx_spi_check	*vx_runtime_spi_checks_one(struct vx_runtime *rt,
+			    struct vx_devtable *t, const struct vx_device *d,
+			    struct vx_snapshot *snap, size_t *n);
 /* The same with the pairs of unknown agreement (vx_correlate_pairs). */
 struct vx_spi_check	*vx_runtime_spi_pairs(struct vx_runtime *rt,
 			    const struct vx_devtable *t,

@@ -103,6 +103,7 @@ class StatusPage(TmpDirTest):
             "spi_out_active"]
         self.check_json(d, ok_sa, bad_sa, bad_out)
         self.check_landing()
+        self.check_probe_pairs()
 
         browser = Chromium(self.workdir)
         dom = browser.dump_dom(self.lab.url + "/status?sort=spi")
@@ -196,6 +197,28 @@ class StatusPage(TmpDirTest):
         self.assertEqual(sorted(x["name"] for x in f["devices"]),
                          ["branch-bad", "branch-ok"])
         self.assertEqual(f["tunnels_matched"], len(f["tunnels"]))
+
+    def spi_mismatch(self, path, device):
+        """The vpn_spi_mismatch samples of device in the answer to path."""
+        status, _, body = self.lab.get(path)
+        self.assertEqual(status, 200)
+        return sorted(line for line in body.decode().splitlines()
+                      if line.startswith(
+                          f'vpn_spi_mismatch{{device="{device}",'))
+
+    def check_probe_pairs(self):
+        """/probe of one device finds the other ends of its tunnels as
+        /metrics does (through the table's index of local addresses,
+        not every device): the same vpn_spi_mismatch samples."""
+        for device, peer, want in (("hq", "198.51.100.130", " 1"),
+                                   ("hq", "198.51.100.120", " 0"),
+                                   ("branch-bad", "192.0.2.201", " 1"),
+                                   ("branch-ok", "192.0.2.201", " 0")):
+            probe = self.spi_mismatch(f"/probe?target={device}", device)
+            self.assertEqual(probe, self.spi_mismatch("/metrics", device))
+            line = [x for x in probe if f'peer="{peer}"' in x]
+            self.assertEqual(len(line), 1, probe)
+            self.assertTrue(line[0].endswith(want), line[0])
 
     def check_landing(self):
         status, hdrs, body = self.lab.get("/")

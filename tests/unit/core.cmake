@@ -11,6 +11,7 @@ vx_unit_test(core_model LIBS vx_core)
 vx_unit_test(core_history LIBS vx_core)
 vx_unit_test(core_scrub LIBS vx_core)
 vx_unit_test(core_render LIBS vx_core)
+vx_unit_test(core_zpool LIBS vx_core)
 # promtool check metrics on a whole exposition; exits 77 (skipped) when
 # promtool is missing, unless CI=true.
 vx_unit_test(core_render_promtool LIBS vx_core)
@@ -26,3 +27,4 @@ vx_unit_test(http_negotiate LIBS vx_exporter)
 vx_unit_test(correlate LIBS vx_exporter)
 vx_unit_test(backoff LIBS vx_exporter)
 vx_unit_test(device LIBS vx_exporter)
+vx_unit_test(locals_index LIBS vx_exporter)
