@@ -182,7 +182,7 @@ vx_config_device(struct vx_config *cfg, const char *name)
 /*
  * FNV-1a of a file's bytes, or 0 if it cannot be read (the option's own
  * check reports why).  Every file is read once per load, however many
- * devices name it: a fleet's devices often share one known_hosts file.
+ * devices name it: a fleet's devices often share one key or secret file.
  */
 static uint64_t
 file_hash(const struct vx_cfg_doc *doc, struct vx_strmap *cache,
@@ -225,6 +225,22 @@ drop_hash(void *arg, const char *key, void *value)
 }
 
 /*
+ * Whether the contents of the file a "*_file" key names belong in the
+ * fingerprint: not a known_hosts file's.  It is read anew at every login
+ * and never for a session already made, and it grows by itself (host_key_
+ * policy accept-new writes to it): with its contents in, every device
+ * sharing it would reconnect at the next reload after any one learnt a key.
+ */
+static bool
+hash_contents(const char *key)
+{
+	size_t kl = strlen(key);
+
+	return kl > 5 && strcmp(key + kl - 5, "_file") == 0 &&
+	    strcmp(key, "known_hosts_file") != 0;
+}
+
+/*
  * A canonical text of a YAML subtree; the contents of files named by
  * "*_file" keys are folded in as hashes, so that a rotated secret makes a
  * reload reconnect the device.
@@ -249,13 +265,11 @@ fingerprint_node(struct vx_strbuf *sb, const struct vx_cfg_doc *doc,
 		for (size_t i = 0; i + 1 < n->n; i += 2) {
 			const struct vx_cfg_node *k = n->items[i];
 			const struct vx_cfg_node *v = n->items[i + 1];
-			size_t kl = strlen(k->value);
 
 			fingerprint_node(sb, doc, cache, k);
 			vx_strbuf_addch(sb, '=');
 			fingerprint_node(sb, doc, cache, v);
-			if (kl > 5 && strcmp(k->value + kl - 5, "_file") == 0 &&
-			    v->kind == VX_CFG_SCALAR)
+			if (hash_contents(k->value) && v->kind == VX_CFG_SCALAR)
 				vx_strbuf_addf(sb, "#%016llx", (unsigned long long)
 				    file_hash(doc, cache, v->value));
 		}

@@ -11,6 +11,7 @@ packages=(
 	# tests
 	libcmocka-dev valgrind python3 python3-prometheus-client
 	snmp snmpd snmpsim openssh-server openssh-client openssl curl procps
+	libnss-wrapper	# sshd with a test password (tests/lib/sshd.py)
 	bsdutils	# logger (util-linux), for the syslog tests
 	prometheus prometheus-alertmanager
 	# the status page in a real browser; the dashboards against Grafana's

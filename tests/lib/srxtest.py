@@ -55,11 +55,11 @@ def scenario(base=TUNNELS_UP, **changes):
     return sc
 
 
-def srx_sshd(workdir, sc, name=None):
+def srx_sshd(workdir, sc, name=None, **kw):
     """An sshd whose forced command is the SRX emulator, with the NETCONF
-    subsystem, playing scenario sc."""
+    subsystem, playing scenario sc (kw: more Sshd arguments)."""
     return Sshd(workdir, scenario=sc, name=name, emulator=SRX_EMU,
-                helpers=HELPERS, netconf=True)
+                helpers=HELPERS, netconf=True, **kw)
 
 
 def netconf_yaml(sshd, indent=8, extra=None):

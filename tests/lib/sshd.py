@@ -28,11 +28,20 @@ root (CI does), as the dedicated user VXTEST_USER ("vxtest", created with a
 real shell if missing), since sshd runs a ForceCommand through the user's
 shell.  An unprivileged sshd cannot read /etc/shadow, so it refuses every
 password: the positive tests log in with a key, and a wrong password is
-still refused by sshd itself.  The emulator and its scenario are copied
+still refused by sshd itself.  With password="...", sshd runs under
+nss_wrapper (Debian's libnss-wrapper, the cwrap project's, which libssh's
+own tests use for the same purpose): its passwd, group and shadow lookups
+read files of this sshd, whose shadow entry gives its user that password
+(a SHA-512 crypt hash made by openssl), so sshd checks a password as
+usual, and nothing of the system's changes:
+
+  s = Sshd(workdir, password="s3cret")   # key or password logins
+  s.accepted("password"), s.accepted("publickey")  The emulator and its scenario are copied
 into the work directory, which that user can read even when the source
 tree is not.
 
-A missing sshd or ssh-keygen skips the test, or fails it under CI=true.
+A missing sshd or ssh-keygen (or libnss-wrapper or openssl, for
+password=) skips the test, or fails it under CI=true.
 """
 
 import getpass
@@ -46,6 +55,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 from vxtest import (EMULATORS, FIXTURES, free_port, need_binary, skip_or_die,
                     wait_until)
@@ -127,6 +137,26 @@ def host_key_line(port, pubkey_path, host="127.0.0.1"):
     return f"{name} {kind} {b64}\n"
 
 
+def nss_wrapper():
+    """The path of libnss_wrapper.so (skips, or fails under CI=true,
+    when it is not installed)."""
+    for d in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+              "/usr/lib64", "/usr/lib", "/usr/local/lib"):
+        path = os.path.join(d, "libnss_wrapper.so")
+        if os.path.exists(path):
+            return path
+    return skip_or_die("libnss_wrapper.so is not installed (Debian "
+                       "package libnss-wrapper; scripts/deps.sh)")
+
+
+def crypt_sha512(password):
+    """A SHA-512 crypt(3) hash of password, as in /etc/shadow."""
+    r = subprocess.run([need_binary("openssl"), "passwd", "-6", "-stdin"],
+                       input=password + "\n", capture_output=True,
+                       text=True, check=True)
+    return r.stdout.strip()
+
+
 def fingerprint(pubkey_path):
     """'SHA256:...' of a public key file."""
     r = subprocess.run([need_binary("ssh-keygen"), "-l", "-E", "sha256",
@@ -140,13 +170,17 @@ class Sshd:
     modules it imports, copied next to it), scenario then a dict written
     as its scenario.json; netconf: sshd also offers the "netconf"
     subsystem, which reaches the forced command with SSH_ORIGINAL_COMMAND
-    "vx-netconf-subsystem" (tests/emulators/srx/srx_emu.py)."""
+    "vx-netconf-subsystem" (tests/emulators/srx/srx_emu.py); password:
+    sshd accepts it for its user (see the top of this file)."""
 
     def __init__(self, workdir, scenario="lab", knobs=None, port=None,
                  name=None, host_key_kind="ed25519", model=None,
-                 emulator=EMULATOR, helpers=(), netconf=False):
+                 emulator=EMULATOR, helpers=(), netconf=False,
+                 password=None):
         self.sshd_bin = need_binary("sshd")
         need_binary("ssh-keygen")
+        self.password = password
+        self.nss_wrapper = nss_wrapper() if password is not None else None
         if not os.path.exists(emulator):
             raise RuntimeError(f"missing {emulator}")
         self.port = port or free_port()
@@ -230,8 +264,37 @@ ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
                 os.chmod(os.path.join(root, d), 0o755)
         for root, dirs, files in os.walk(self.state):
             os.chown(root, self.uid, self.gid)
+        self.nss_env = {}
+        if password is not None:
+            self._nss_files(password)
         self.proc = None
         self.start()
+
+    def _nss_files(self, password):
+        """passwd, group and shadow for nss_wrapper: the system's
+        accounts, with this sshd's user given password."""
+        pw = pwd.getpwuid(self.uid)
+        files = {}
+        with open("/etc/passwd") as f:
+            lines = [l for l in f if not l.startswith(self.user + ":")]
+        lines.append(f"{self.user}:x:{self.uid}:{self.gid}:{pw.pw_gecos}:"
+                     f"{pw.pw_dir}:{pw.pw_shell}\n")
+        files["passwd"] = "".join(lines)
+        with open("/etc/group") as f:
+            groups = f.read()
+        if not re.search(rf"^[^:]*:[^:]*:{self.gid}:", groups, re.M):
+            groups += f"{self.user}:x:{self.gid}:\n"
+        files["group"] = groups
+        # Changed today, never expires: sshd asks for no new password.
+        files["shadow"] = (f"{self.user}:{crypt_sha512(password)}:"
+                           f"{int(time.time() // 86400)}:0:99999:7:::\n")
+        for name, text in files.items():
+            path = os.path.join(self.dir, f"nss_{name}")
+            with open(path, "w") as f:
+                f.write(text)
+            os.chmod(path, 0o644)
+            self.nss_env[f"NSS_WRAPPER_{name.upper()}"] = path
+        self.nss_env["LD_PRELOAD"] = self.nss_wrapper
 
     def _model_knob(self, model):
         """Copies the model and its scenario in; the "model" knob."""
@@ -320,7 +383,8 @@ ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
         argv = [self.sshd_bin, "-D", "-e", "-f", self.config]
         self.log_path = os.path.join(self.dir, "sshd.log")
         self._log = open(self.log_path, "ab")
-        env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C"}
+        env = {"PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C",
+               **self.nss_env}
         self.proc = subprocess.Popen(argv, stdout=self._log,
                                      stderr=subprocess.STDOUT, env=env,
                                      start_new_session=True,
@@ -349,6 +413,15 @@ ForceCommand {PYTHON} {self.emulator} --scenario {self.scenario}
     def logins(self):
         """Successful authentications so far."""
         return len(re.findall(r"^Accepted \S+ for ", self.log(), re.M))
+
+    def accepted(self, method=None):
+        """[(method, user, key fingerprint or None)] of the successful
+        authentications so far, of one method ("password", "publickey")
+        or all."""
+        return [(m.group(1), m.group(2), m.group(3)) for m in re.finditer(
+            r"^Accepted (\S+) for (\S+) from \S+ port \d+ ssh2"
+            r"(?:: \S+ (SHA256:\S+))?", self.log(), re.M)
+            if method is None or m.group(1) == method]
 
     def failed_passwords(self):
         return len(re.findall(r"^Failed password for ", self.log(), re.M))

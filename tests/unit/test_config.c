@@ -332,6 +332,52 @@ test_fingerprints(void **state)
 	vx_cfg_errors_release(&errs);
 }
 
+/*
+ * A known_hosts file that grows (accept-new records a key) leaves the
+ * fingerprints of the devices sharing it alone; a rotated key file does
+ * not.
+ */
+static void
+test_fingerprint_known_hosts(void **state)
+{
+	static const char text[] =
+	    "devices:\n"
+	    "  - name: asa-a\n"
+	    "    vendor: cisco_asa\n"
+	    "    address: 192.0.2.1\n"
+	    "    collectors:\n"
+	    "      cisco_asa_ssh:\n"
+	    "        username: monitor\n"
+	    "        private_key_file: fp_key\n"
+	    "        known_hosts_file: fp_known_hosts\n"
+	    "        host_key_policy: accept-new\n";
+	struct vx_cfg_errors	 errs = { 0 };
+	struct vx_config	*a, *b;
+
+	(void)state;
+	write_file("fp.yml", text);
+	write_file("fp_key", "KEY-1\n");
+	write_file("fp_known_hosts", "[192.0.2.9]:22 ssh-ed25519 AAAA\n");
+	a = vx_config_load("fp.yml", &errs);
+	assert_non_null(a);
+	write_file("fp_known_hosts", "[192.0.2.9]:22 ssh-ed25519 AAAA\n"
+	    "[192.0.2.1]:22 ssh-ed25519 BBBB\n");
+	b = vx_config_load("fp.yml", &errs);
+	assert_non_null(b);
+	assert_string_equal(a->devices[0].fingerprint,
+	    b->devices[0].fingerprint);
+	vx_config_free(b);
+	write_file("fp_key", "KEY-2\n");
+	b = vx_config_load("fp.yml", &errs);
+	assert_non_null(b);
+	assert_string_not_equal(a->devices[0].fingerprint,
+	    b->devices[0].fingerprint);
+	vx_config_free(a);
+	vx_config_free(b);
+	assert_int_equal(errs.n, 0);
+	vx_cfg_errors_release(&errs);
+}
+
 /* errors.yml: every independent mistake in one run, in file order. */
 static void
 test_many_errors_one_run(void **state)
@@ -940,6 +986,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_full_env_unset),
 		cmocka_unit_test(test_fingerprints),
+		cmocka_unit_test(test_fingerprint_known_hosts),
 		cmocka_unit_test(test_many_errors_one_run),
 		cmocka_unit_test(test_errors_appended),
 		cmocka_unit_test(test_cases),
