@@ -137,12 +137,18 @@ main(int argc, char **argv)
 	fds = vx_fd_limit_raise(&fds_before);
 #ifdef M_ARENA_MAX
 	/*
-	 * One malloc arena per core, not eight: the poll workers are many
-	 * more threads than cores, and an arena per thread keeps what it
-	 * freed (a third of the resident memory of a 1,000-device fleet).
+	 * Four malloc arenas per core, not glibc's eight: the poll workers
+	 * are many more threads than cores, and an arena per thread keeps
+	 * what it freed (a third of the resident memory of a 1,000-device
+	 * fleet).  Not one per core either: with 1,000 /probe polls at once,
+	 * threads queued on two arena locks (net-snmp allocates every
+	 * varbind), 5.1 ms of CPU a probe against 4.0 ms with eight, at the
+	 * same resident size (bench/README.md).  MALLOC_ARENA_MAX, if set,
+	 * is glibc's and wins.
 	 */
-	mallopt(M_ARENA_MAX, (int)(sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
-	    sysconf(_SC_NPROCESSORS_ONLN) : 1));
+	if (getenv("MALLOC_ARENA_MAX") == NULL)
+		mallopt(M_ARENA_MAX, 4 * (int)(sysconf(_SC_NPROCESSORS_ONLN) >
+		    1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1));
 #endif
 
 	/* Signals go to the main thread's sigwait; threads inherit the mask. */
