@@ -807,6 +807,10 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 		add_sample(out, id, NULL, NULL, 0,
 		    fmt_u64(buf, sizeof(buf), self->ndevices));
 		break;
+	case M_PROBE_TARGETS:
+		add_sample(out, id, NULL, NULL, 0,
+		    fmt_u64(buf, sizeof(buf), self->nprobe_targets));
+		break;
 	case M_HTTP_CONNS:
 		if (self->http.valid)
 			add_sample(out, id, NULL, NULL, 0,

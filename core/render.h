@@ -52,6 +52,7 @@ struct vx_selfstats {
 	bool			 reload_ok;
 	int64_t			 reload_success_ms;	/* wall clock */
 	size_t			 ndevices;
+	size_t			 nprobe_targets;	/* ad-hoc /probe devices */
 	struct vx_process_stats	 proc;
 	struct vx_http_stats	 http;
 	struct vx_syslog_stats	 syslog;	/* the listener, if any */

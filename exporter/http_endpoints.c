@@ -104,6 +104,7 @@ fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
 	self->revision = h->opts.revision;
 	self->compiler = __VERSION__;
 	self->ndevices = ndevices;
+	self->nprobe_targets = vx_runtime_probe_targets(h->rt);
 	vx_runtime_reload_status(h->rt, &self->reload_ok,
 	    &self->reload_success_ms);
 	vx_runtime_syslog_stats(h->rt, &self->syslog);

@@ -199,6 +199,12 @@ vx_runtime_fleet(struct vx_runtime *rt)
 	return f;
 }
 
+size_t
+vx_runtime_probe_targets(struct vx_runtime *rt)
+{
+	return vx_adhoc_count(&rt->adhoc);
+}
+
 struct vx_device *
 vx_runtime_adhoc(struct vx_runtime *rt, struct vx_fleet *f,
     const char *address, const char *module, const char *auth,

@@ -114,6 +114,9 @@ struct vx_device	*vx_runtime_adhoc(struct vx_runtime *rt,
 			    const char *module, const char *auth,
 			    struct vx_strbuf *why);
 
+/* Devices made for /probe?target= and kept (adhoc.h). */
+size_t			 vx_runtime_probe_targets(struct vx_runtime *rt);
+
 /* A reference to the current table (release with vx_devtable_unref). */
 struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);
 void			 vx_devtable_unref(struct vx_devtable *t);

@@ -143,6 +143,9 @@ devices:
         s = parse_metrics(ex.metrics(
             "/probe?target=%3A%3Affff%3A127.0.0.1&module=asa_default"))
         self.assertEqual(value(s, "vpn_up", device="127.0.0.1"), 1)
+        # Two devices made on demand (127.0.0.1 and ::1), counted.
+        self.assertEqual(value(parse_metrics(ex.metrics()),
+                               "vpn_exporter_probe_targets"), 2)
 
         # Refused: outside allowed_targets, a host name, no module, an
         # unknown module or auth, module given for a configured device.

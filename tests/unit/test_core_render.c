@@ -326,6 +326,7 @@ static const struct vx_selfstats self_stats = {
 	.reload_ok = true,
 	.reload_success_ms = INT64_C(1700000000500),
 	.ndevices = 2,
+	.nprobe_targets = 3,
 	.proc = {
 		.valid = true,
 		.cpu_seconds = 1.5,
@@ -350,6 +351,9 @@ static const char self_text[] =
 "# HELP vpn_exporter_devices Devices in the running configuration.\n"
 "# TYPE vpn_exporter_devices gauge\n"
 "vpn_exporter_devices 2\n"
+"# HELP vpn_exporter_probe_targets Devices made on demand for /probe?target= (probe_targets) and kept between scrapes.\n"
+"# TYPE vpn_exporter_probe_targets gauge\n"
+"vpn_exporter_probe_targets 3\n"
 "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
 "# TYPE process_cpu_seconds_total counter\n"
 "process_cpu_seconds_total 1.500\n"
