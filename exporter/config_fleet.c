@@ -573,6 +573,50 @@ check_module(struct vx_cfg_errors *errs, struct vx_fleet_tmpl *t,
 	return ok;
 }
 
+struct fds {
+	size_t kept, polling;
+};
+
+static bool
+module_fds(void *arg, const char *key, void *value)
+{
+	struct fds			*out = arg;
+	const struct fleet_entry	*e = value;
+	const struct vx_cfg_node	*cols;
+	size_t				 kept = 0, polling = 0;
+
+	(void)key;
+	cols = e->node != NULL && e->node->kind == VX_CFG_MAP ?
+	    vx_cfg_map_get(e->node, "collectors") : NULL;
+	for (size_t i = 0; cols != NULL && cols->kind == VX_CFG_MAP &&
+	    i + 1 < cols->n; i += 2) {
+		const struct vx_collector_ops *ops =
+		    vx_collector_find(cols->items[i]->value);
+
+		if (ops != NULL) {
+			kept += ops->fds_kept;
+			polling += ops->fds_polling;
+		}
+	}
+	if (kept > out->kept)
+		out->kept = kept;
+	if (polling > out->polling)
+		out->polling = polling;
+	return false;
+}
+
+void
+vx_fleet_tmpl_fds(struct vx_fleet_tmpl *t, size_t *kept,
+    size_t *polling)
+{
+	struct fds out = { 0, 0 };
+
+	/* A filter that deletes nothing: a walk over the modules. */
+	vx_strmap_filter(&t->modules, module_fds, &out);
+	*kept = out.kept;
+	*polling = out.polling;
+}
+
 static void
 parse_section(struct vx_cfg_errors *errs, const struct vx_cfg_node *sec,
     const char *what, struct vx_strmap *into)

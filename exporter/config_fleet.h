@@ -59,6 +59,14 @@ void	vx_fleet_tmpl_parse(struct vx_fleet_tmpl *t, struct vx_cfg_errors *errs,
 void	vx_fleet_tmpl_release(struct vx_fleet_tmpl *t);
 
 /*
+ * The most descriptors a device made from one of t's modules keeps
+ * between polls (*kept) and opens while polling (*polling): for the
+ * descriptor need of /probe targets (fdlimit.h).
+ */
+void	vx_fleet_tmpl_fds(struct vx_fleet_tmpl *t, size_t *kept,
+	    size_t *polling);
+
+/*
  * The device mapping node with its module and auth applied, allocated in
  * arena (node itself when it references neither); NULL when a reference
  * is unknown or names a module with errors (reported once, at the

@@ -53,6 +53,15 @@ vx_fd_need(const struct vx_config *cfg, size_t workers,
 	/* Workers poll background devices; there are no more of them. */
 	if (workers > background)
 		workers = background;
+	/* /probe targets: as many as are kept, of the hungriest module. */
+	if (cfg->fleet != NULL) {
+		size_t kept, polling;
+
+		vx_fleet_tmpl_fds(&cfg->fleet->tmpl, &kept, &polling);
+		out->kept += (size_t)cfg->fleet->probe.max_devices * kept;
+		if (polling > per_poll)
+			per_poll = polling;
+	}
 	out->polling = workers * per_poll;
 	out->http = VX_FDS_HTTP_CONNECTIONS * (1 + per_poll);
 	out->total = VX_FDS_BASE + out->kept + out->polling + out->http;
@@ -68,11 +77,13 @@ vx_fd_check(const struct vx_config *cfg, size_t workers,
 	if (limit == 0 || n.total <= limit)
 		return true;
 	vx_cfg_error(errs, NULL, "%s: the configuration needs %zu file "
-	    "descriptors (%zu kept by %zu devices between polls, %zu for "
+	    "descriptors (%zu kept by %zu devices%s between polls, %zu for "
 	    "polls in progress, %zu for HTTP, %d for the exporter), more than "
 	    "its limit of %llu (RLIMIT_NOFILE): raise the hard limit "
 	    "(LimitNOFILE= in a systemd unit, ulimit -Hn), or configure fewer "
-	    "devices or poll workers", cfg->path, n.total, n.kept,
-	    cfg->ndevices, n.polling, n.http, VX_FDS_BASE, limit);
+	    "devices%s or poll workers", cfg->path, n.total, n.kept,
+	    cfg->ndevices, cfg->fleet != NULL ? " and /probe targets" : "",
+	    n.polling, n.http, VX_FDS_BASE, limit, cfg->fleet != NULL ?
+	    ", probe_targets.max_devices" : "");
 	return false;
 }

@@ -243,6 +243,7 @@ class Limits(TmpDirTest):
                    what="the exporter to exit")
         self.assertEqual(ex.stop(), 1)
         self.assertIn("more than its limit of 400", ex.log())
+
         # On reload: refused, the running configuration kept.
         ex = self.track(Exporter(self.workdir, fleet_config(
             self.agent.port, 1), name="reload",
@@ -259,6 +260,36 @@ class Limits(TmpDirTest):
                                "vpn_exporter_config_last_reload_successful"),
                          0)
         self.assertEqual(value(samples, "vpn_exporter_devices"), 1)
+
+    def test_probe_targets_counted(self):
+        """Devices made for /probe?target= keep their SSH sessions too:
+        max_devices of them, of the module that keeps the most."""
+        cfg = fleet_config(self.agent.port, 1) + """modules:
+  asa_snmp:
+    vendor: cisco_asa
+    collectors:
+      cisco_asa_snmp: {community: public}
+  asa_ssh:
+    vendor: cisco_asa
+    collectors:
+      cisco_asa_ssh: {username: monitor, password: x,
+                      known_hosts_file: known_hosts}
+probe_targets:
+  allowed_targets: [127.0.0.0/8]
+  max_devices: %d
+"""
+        path = os.path.join(self.workdir, "probe.yml")
+        for max_devices, code in ((300, 0), (400, 1)):
+            with open(path, "w") as f:
+                f.write(cfg % max_devices)
+            r = subprocess.run(["prlimit", "--nofile=300:400", "--", VX_BIN,
+                                f"--config.file={path}", "--dry-run"],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+        self.assertRegex(r.stderr, r"probe\.yml: the configuration needs "
+                         r"\d+ file descriptors \(400 kept by 1 devices and "
+                         r"/probe targets between polls.*more than its "
+                         r"limit of 400.*probe_targets\.max_devices")
 
 
 class BrokenAgents(TmpDirTest):
