@@ -121,6 +121,23 @@ vx_adhoc_count(struct vx_adhoc *a)
 	return n;
 }
 
+size_t
+vx_adhoc_devices(struct vx_adhoc *a, struct vx_device ***out)
+{
+	size_t n = 0;
+
+	*out = NULL;
+	pthread_mutex_lock(&a->lock);
+	if (a->n > 0 && (*out = calloc(a->n, sizeof(**out))) != NULL) {
+		for (struct adhoc_entry *e = a->head; e != NULL; e = e->next) {
+			vx_device_ref(e->dev);
+			(*out)[n++] = e->dev;
+		}
+	}
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
 /* The device for key, current for fleet generation gen; a reference. */
 static struct vx_device *
 lookup(struct vx_adhoc *a, const char *key, size_t klen, uint64_t gen,

@@ -35,6 +35,12 @@ void	vx_adhoc_init(struct vx_adhoc *a);
 void	vx_adhoc_clear(struct vx_adhoc *a);
 void	vx_adhoc_release(struct vx_adhoc *a);
 size_t	vx_adhoc_count(struct vx_adhoc *a);
+/*
+ * The devices kept, most recently probed first: a malloc'd array of
+ * references in *out (release each, then free it); their number.  0 and
+ * NULL when there are none or out of memory.
+ */
+size_t	vx_adhoc_devices(struct vx_adhoc *a, struct vx_device ***out);
 
 /*
  * A reference to the device for address (canonical text) with module

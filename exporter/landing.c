@@ -1,6 +1,7 @@
 #include "landing.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "escape.h"
 
@@ -59,6 +60,28 @@ device_row(struct vx_strbuf *out, struct vx_device *d)
 	vx_snapshot_unref(s);
 }
 
+/* The devices made for /probe?target=, if any, in a table of their own. */
+static void
+probed_rows(struct vx_strbuf *out, struct vx_runtime *rt)
+{
+	struct vx_device	**d;
+	size_t			  n = vx_runtime_probe_devices(rt, &d);
+
+	if (n == 0)
+		return;
+	vx_strbuf_addstr(out, "<h2>Probe targets</h2>\n<p>Devices made for "
+	    "<code>/probe?target=</code> and kept between scrapes, most "
+	    "recently probed first.</p>\n<table>\n<tr><th>Device</th>"
+	    "<th>Vendor</th><th>Address</th><th>Collectors</th><th>State</th>"
+	    "<th>Tunnels up</th><th>Last error</th><th></th></tr>\n");
+	for (size_t i = 0; i < n; i++) {
+		device_row(out, d[i]);
+		vx_device_unref(d[i]);
+	}
+	free(d);
+	vx_strbuf_addstr(out, "</table>\n");
+}
+
 void
 vx_landing_render(struct vx_strbuf *out, struct vx_runtime *rt,
     const char *metrics_path, const char *version)
@@ -96,6 +119,8 @@ vx_landing_render(struct vx_strbuf *out, struct vx_runtime *rt,
 	    "<th>Tunnels up</th><th>Last error</th><th></th></tr>\n");
 	for (size_t i = 0; t != NULL && i < t->n; i++)
 		device_row(out, t->devs[i]);
-	vx_strbuf_addstr(out, "</table>\n</body></html>\n");
+	vx_strbuf_addstr(out, "</table>\n");
 	vx_devtable_unref(t);
+	probed_rows(out, rt);
+	vx_strbuf_addstr(out, "</body></html>\n");
 }

@@ -205,6 +205,12 @@ vx_runtime_probe_targets(struct vx_runtime *rt)
 	return vx_adhoc_count(&rt->adhoc);
 }
 
+size_t
+vx_runtime_probe_devices(struct vx_runtime *rt, struct vx_device ***out)
+{
+	return vx_adhoc_devices(&rt->adhoc, out);
+}
+
 struct vx_device *
 vx_runtime_adhoc(struct vx_runtime *rt, struct vx_fleet *f,
     const char *address, const char *module, const char *auth,

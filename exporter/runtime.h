@@ -116,6 +116,9 @@ struct vx_device	*vx_runtime_adhoc(struct vx_runtime *rt,
 
 /* Devices made for /probe?target= and kept (adhoc.h). */
 size_t			 vx_runtime_probe_targets(struct vx_runtime *rt);
+/* References to them, most recently probed first (vx_adhoc_devices). */
+size_t			 vx_runtime_probe_devices(struct vx_runtime *rt,
+			    struct vx_device ***out);
 
 /* A reference to the current table (release with vx_devtable_unref). */
 struct vx_devtable	*vx_runtime_table(struct vx_runtime *rt);

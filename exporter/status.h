@@ -153,6 +153,8 @@ struct vx_status_view {
 	struct vx_devtable	*table;
 	struct vx_snapshot	**held;
 	char			**errors;
+	struct vx_device	**probed;	/* /probe targets, after the table's */
+	size_t			 nprobed;
 };
 
 /*

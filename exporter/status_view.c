@@ -551,6 +551,9 @@ vx_status_release(struct vx_status_view *v)
 		free(v->devs);
 		vx_devtable_unref(v->table);
 	}
+	for (size_t i = 0; i < v->nprobed; i++)
+		vx_device_unref(v->probed[i]);
+	free(v->probed);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -564,14 +567,17 @@ vx_status_gather(struct vx_status_view *v, struct vx_runtime *rt)
 	if (t == NULL)
 		return vx_status_index(v);
 	v->table = t;
-	v->devs = calloc(t->n + 1, sizeof(*v->devs));
-	v->held = calloc(t->n + 1, sizeof(*v->held));
-	v->errors = calloc(t->n + 1, sizeof(*v->errors));
+	/* The configured devices, then those made for /probe?target=. */
+	v->nprobed = vx_runtime_probe_devices(rt, &v->probed);
+	v->devs = calloc(t->n + v->nprobed + 1, sizeof(*v->devs));
+	v->held = calloc(t->n + v->nprobed + 1, sizeof(*v->held));
+	v->errors = calloc(t->n + v->nprobed + 1, sizeof(*v->errors));
 	if (v->devs == NULL || v->held == NULL || v->errors == NULL)
 		goto oom;
-	v->ndevs = t->n;
-	for (size_t i = 0; i < t->n; i++) {
-		struct vx_device	*d = t->devs[i];
+	v->ndevs = t->n + v->nprobed;
+	for (size_t i = 0; i < v->ndevs; i++) {
+		struct vx_device	*d = i < t->n ? t->devs[i] :
+					    v->probed[i - t->n];
 		struct vx_status_dev	*sd = &v->devs[i];
 
 		v->errors[i] = malloc(sizeof(d->last_error));
@@ -593,6 +599,7 @@ vx_status_gather(struct vx_status_view *v, struct vx_runtime *rt)
 		sd->snap = v->held[i];
 		sd->last_error = v->errors[i];
 	}
+	/* Pairs among the configured devices (held[0..t->n)) only. */
 	v->checks = vx_runtime_spi_pairs(rt, t, v->held, &v->nchecks);
 	if (vx_status_index(v) == 0)
 		return 0;

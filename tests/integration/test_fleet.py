@@ -143,9 +143,23 @@ devices:
         s = parse_metrics(ex.metrics(
             "/probe?target=%3A%3Affff%3A127.0.0.1&module=asa_default"))
         self.assertEqual(value(s, "vpn_up", device="127.0.0.1"), 1)
-        # Two devices made on demand (127.0.0.1 and ::1), counted.
+        # Two devices made on demand (127.0.0.1 and ::1), counted, and
+        # shown after the configured ones on /status and on /.
         self.assertEqual(value(parse_metrics(ex.metrics()),
                                "vpn_exporter_probe_targets"), 2)
+        status, _, body = ex.get("/status.json")
+        self.assertEqual(status, 200)
+        devs = {d["name"]: d for d in json.loads(body)["devices"]}
+        self.assertEqual(devs["127.0.0.1"]["state"], "up")
+        self.assertEqual(devs["::1"]["state"], "down")
+        self.assertIn("via-file", devs)
+        status, _, body = ex.get("/")
+        page = body.decode()
+        self.assertIn("<h2>Probe targets</h2>", page)
+        targets = page[page.index("<h2>Probe targets</h2>"):]
+        self.assertIn('href="status?device=127.0.0.1"', targets)
+        self.assertIn('href="status?device=%3A%3A1"', targets)
+        self.assertNotIn("via-file", targets)
 
         # Refused: outside allowed_targets, a host name, no module, an
         # unknown module or auth, module given for a configured device.
