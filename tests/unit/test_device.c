@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "device.h"
+#include "test_collector.h"
 
 /* How long the test collector works after filling its snapshot. */
 static int64_t	work_ms;
@@ -42,48 +43,13 @@ busy_collect(void *state, const struct vx_target *target,
 	return 0;
 }
 
-static void
-busy_reset(void *state)
-{
-	(void)state;
-}
-
-static void
-busy_free(void *state)
-{
-	(void)state;
-}
-
-static const struct vx_collector_ops busy_ops = {
-	.name = "busy",
-	.vendor = "test",
-	.priority = VX_PRIO_NORMAL,
-	.collect = busy_collect,
-	.reset = busy_reset,
-	.free = busy_free,
-};
+static const struct vx_collector_ops busy_ops =
+    TEST_COLLECTOR_OPS("busy", busy_collect);
 
 static struct vx_device *
 new_device(void)
 {
-	struct vx_device_cfg	 cfg;
-	struct vx_device	*d;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = strdup("dev-1");
-	cfg.vendor = strdup("test");
-	cfg.address = strdup("192.0.2.1");
-	cfg.interval_ms = 60000;
-	cfg.timeout_ms = 100;
-	cfg.forget_after_ms = 3600000;
-	cfg.collectors = calloc(1, sizeof(*cfg.collectors));
-	assert_non_null(cfg.collectors);
-	cfg.collectors[0].ops = &busy_ops;
-	memset(&cfg.collectors[0].allow, 1, sizeof(cfg.collectors[0].allow));
-	cfg.ncollectors = 1;
-	d = vx_device_new(&cfg);
-	assert_non_null(d);
-	return d;
+	return test_device_new("dev-1", &busy_ops, NULL, 100);
 }
 
 static void

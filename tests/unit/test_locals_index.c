@@ -16,6 +16,7 @@
 
 #include "device.h"
 #include "locals_index.h"
+#include "test_collector.h"
 
 /* What each device reports: its local address and its one peer. */
 struct end {
@@ -39,49 +40,13 @@ end_collect(void *state, const struct vx_target *target,
 	return 0;
 }
 
-static void
-end_reset(void *state)
-{
-	(void)state;
-}
-
-static void
-end_free(void *state)
-{
-	(void)state;
-}
-
-static const struct vx_collector_ops end_ops = {
-	.name = "end",
-	.vendor = "test",
-	.priority = VX_PRIO_NORMAL,
-	.collect = end_collect,
-	.reset = end_reset,
-	.free = end_free,
-};
+static const struct vx_collector_ops end_ops =
+    TEST_COLLECTOR_OPS("end", end_collect);
 
 static struct vx_device *
 new_device(const char *name, struct end *e)
 {
-	struct vx_device_cfg	 cfg;
-	struct vx_device	*d;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.name = strdup(name);
-	cfg.vendor = strdup("test");
-	cfg.address = strdup("127.0.0.1");
-	cfg.interval_ms = 60000;
-	cfg.timeout_ms = 1000;
-	cfg.forget_after_ms = 3600000;
-	cfg.collectors = calloc(1, sizeof(*cfg.collectors));
-	assert_non_null(cfg.collectors);
-	cfg.collectors[0].ops = &end_ops;
-	cfg.collectors[0].state = e;
-	memset(&cfg.collectors[0].allow, 1, sizeof(cfg.collectors[0].allow));
-	cfg.ncollectors = 1;
-	d = vx_device_new(&cfg);
-	assert_non_null(d);
-	return d;
+	return test_device_new(name, &end_ops, e, 1000);
 }
 
 static void
