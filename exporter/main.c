@@ -137,17 +137,18 @@ main(int argc, char **argv)
 	fds = vx_fd_limit_raise(&fds_before);
 #ifdef M_ARENA_MAX
 	/*
-	 * Four malloc arenas per core, not glibc's eight: the poll workers
+	 * Two malloc arenas per core, not glibc's eight: the poll workers
 	 * are many more threads than cores, and an arena per thread keeps
 	 * what it freed (a third of the resident memory of a 1,000-device
-	 * fleet).  Not one per core either: with 1,000 /probe polls at once,
-	 * threads queued on two arena locks (net-snmp allocates every
-	 * varbind), 5.1 ms of CPU a probe against 4.0 ms with eight, at the
-	 * same resident size (bench/README.md).  MALLOC_ARENA_MAX, if set,
-	 * is glibc's and wins.
+	 * fleet; in a 30-minute soak, eight per core settled 2 MiB higher).
+	 * Not one per core either: with 1,000 /probe polls at once, threads
+	 * queued on the arena locks (net-snmp allocates every varbind), 5.1
+	 * ms of CPU a probe against 4.1 ms with two per core, at the same
+	 * resident size (bench/README.md).  MALLOC_ARENA_MAX, if set, is
+	 * glibc's and wins.
 	 */
 	if (getenv("MALLOC_ARENA_MAX") == NULL)
-		mallopt(M_ARENA_MAX, 4 * (int)(sysconf(_SC_NPROCESSORS_ONLN) >
+		mallopt(M_ARENA_MAX, 2 * (int)(sysconf(_SC_NPROCESSORS_ONLN) >
 		    1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1));
 #endif
 
