@@ -95,7 +95,6 @@ vx_device_inherit(struct vx_device *d, struct vx_device *old)
 		vx_snapshot_ref(old->latest);
 		d->latest = old->latest;
 		d->latest_mono_ms = old->latest_mono_ms;
-		atomic_fetch_add(&d->published, 1);
 	}
 	memcpy(d->errors_total, old->errors_total, sizeof(d->errors_total));
 	memcpy(d->last_error, old->last_error, sizeof(d->last_error));
@@ -461,7 +460,6 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		vx_snapshot_unref(d->latest);
 		vx_snapshot_ref(snap);
 		d->latest = snap;
-		atomic_fetch_add(&d->published, 1);
 		d->latest_mono_ms = mono;
 		memcpy(d->last_error, errbuf, sizeof(d->last_error));
 		if (vx_snapshot_get_dev(snap, VX_DV_INVALID_SPI, &spi)) {

@@ -57,9 +57,12 @@ struct vx_device {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 done;
 	bool			 in_flight;
-	uint64_t		 generation;	/* completed collections */
+	/*
+	 * Completed collections (and stops): changed under the lock, read
+	 * without it by what follows latest (locals_index.h).
+	 */
+	atomic_uint_fast64_t	 generation;
 	struct vx_snapshot	*latest;
-	atomic_uint_fast64_t	 published;	/* times latest was set */
 	int64_t			 latest_mono_ms;
 	uint64_t		 errors_total[VX_E__COUNT];
 	char			 last_error[VX_ERR_MSG_MAX + 64];

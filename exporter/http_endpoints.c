@@ -228,7 +228,7 @@ serve_sd(struct vx_http *h, struct request *rq)
 
 /* One device's metrics, with the SPI agreement of its paired tunnels. */
 static void
-probe_render(struct vx_http *h, const struct vx_device *d,
+probe_render(struct vx_http *h, struct vx_device *d,
     struct vx_snapshot *snap, enum vx_format fmt, struct vx_strbuf *sb)
 {
 	struct vx_devtable	*t = vx_runtime_table(h->rt);

@@ -5,6 +5,12 @@
 
 #include "escape.h"
 
+/* The head of a table of device_row()s. */
+#define DEVICES_TABLE							\
+	"<table>\n<tr><th>Device</th><th>Vendor</th><th>Address</th>"	\
+	"<th>Collectors</th><th>State</th><th>Tunnels up</th>"		\
+	"<th>Last error</th><th></th></tr>\n"
+
 static void
 device_row(struct vx_strbuf *out, struct vx_device *d)
 {
@@ -71,9 +77,7 @@ probed_rows(struct vx_strbuf *out, struct vx_runtime *rt)
 		return;
 	vx_strbuf_addstr(out, "<h2>Probe targets</h2>\n<p>Devices made for "
 	    "<code>/probe?target=</code> and kept between scrapes, most "
-	    "recently probed first.</p>\n<table>\n<tr><th>Device</th>"
-	    "<th>Vendor</th><th>Address</th><th>Collectors</th><th>State</th>"
-	    "<th>Tunnels up</th><th>Last error</th><th></th></tr>\n");
+	    "recently probed first.</p>\n" DEVICES_TABLE);
 	for (size_t i = 0; i < n; i++) {
 		device_row(out, d[i]);
 		vx_device_unref(d[i]);
@@ -114,9 +118,7 @@ vx_landing_render(struct vx_strbuf *out, struct vx_runtime *rt,
 	vx_strbuf_addf(out, ": %s.</p>\n", ok ? "loaded" :
 	    "<span class=\"down\">last reload failed (see the log); the "
 	    "previous configuration is running</span>");
-	vx_strbuf_addstr(out, "<h2>Devices</h2>\n<table>\n<tr><th>Device</th>"
-	    "<th>Vendor</th><th>Address</th><th>Collectors</th><th>State</th>"
-	    "<th>Tunnels up</th><th>Last error</th><th></th></tr>\n");
+	vx_strbuf_addstr(out, "<h2>Devices</h2>\n" DEVICES_TABLE);
 	for (size_t i = 0; t != NULL && i < t->n; i++)
 		device_row(out, t->devs[i]);
 	vx_strbuf_addstr(out, "</table>\n");

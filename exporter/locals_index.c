@@ -13,10 +13,10 @@ struct owners {
 
 /* What the index last read of one device. */
 struct seen {
-	uint64_t	  published;
+	uint64_t	  generation;	/* the device's, when read */
 	char		**addrs;	/* copies */
 	size_t		  naddrs;
-	bool		  read;		/* published is meaningful */
+	bool		  read;		/* generation is meaningful */
 };
 
 struct vx_locals_index {
@@ -123,7 +123,11 @@ add_owner(struct vx_locals_index *ix, const char *addr, struct vx_device *d)
 	return true;
 }
 
-/* The local addresses of snapshot s, as vx_snapshot_index_locals made them. */
+/*
+ * The local addresses of snapshot s, as vx_snapshot_index_locals made
+ * them, or its tunnels' if that ran out of memory (an address may then
+ * come more than once: it is added, and removed, as often).
+ */
 static bool
 read_addrs(const struct vx_snapshot *s, char ***out, size_t *n)
 {
@@ -137,13 +141,8 @@ read_addrs(const struct vx_snapshot *s, char ***out, size_t *n)
 	for (size_t i = 0; i < cap; i++) {
 		const char *l = s->locals_set ? s->locals[i].addr :
 		    s->tunnels[i]->attr[VX_TA_LOCAL_ADDR];
-		bool dup = false;
 
 		if (l == NULL || l[0] == '\0')
-			continue;
-		for (size_t k = 0; !s->locals_set && k < *n; k++)
-			dup = dup || strcmp(v[k], l) == 0;
-		if (dup)
 			continue;
 		if ((v[*n] = strdup(l)) == NULL)
 			return false;
@@ -152,25 +151,25 @@ read_addrs(const struct vx_snapshot *s, char ***out, size_t *n)
 	return true;
 }
 
-/* Re-reads device i if it published since; false if out of memory. */
+/* Re-reads device i if it polled since; false if out of memory. */
 static bool
 catch_up(struct vx_locals_index *ix, size_t i)
 {
 	struct vx_device	*d = ix->devs[i];
 	struct seen		*sn = &ix->seen[i];
 	struct vx_snapshot	*s;
-	uint64_t		 pub = atomic_load(&d->published);
+	uint64_t		 gen = atomic_load(&d->generation);
 	char			**addrs;
 	size_t			 naddrs;
 	bool			 ok;
 
-	if (sn->read && sn->published == pub)
+	if (sn->read && sn->generation == gen)
 		return true;
 	pthread_mutex_lock(&d->lock);
 	s = d->latest;
 	if (s != NULL)
 		vx_snapshot_ref(s);
-	pub = atomic_load(&d->published);
+	gen = atomic_load(&d->generation);
 	pthread_mutex_unlock(&d->lock);
 	ok = read_addrs(s, &addrs, &naddrs);
 	vx_snapshot_unref(s);
@@ -181,7 +180,7 @@ catch_up(struct vx_locals_index *ix, size_t i)
 	free(sn->addrs);
 	sn->addrs = addrs;
 	sn->naddrs = naddrs;
-	sn->published = pub;
+	sn->generation = gen;
 	sn->read = ok;
 	for (size_t k = 0; ok && k < naddrs; k++)
 		ok = add_owner(ix, addrs[k], d);

@@ -12,8 +12,8 @@
  * through every device of the fleet at each request made a probe cost
  * grow with the fleet (every device locked, every snapshot held, an
  * index of every address built and thrown away).  The index follows the
- * devices' published snapshots (vx_device.published): a lookup first
- * re-reads only the devices that published since the last one.
+ * devices' latest snapshots (vx_device.generation): a lookup first
+ * re-reads only the devices that polled since the last one.
  */
 struct vx_locals_index;
 

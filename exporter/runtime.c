@@ -152,8 +152,13 @@ log_fds(struct vx_runtime *rt, const struct vx_fd_need *need)
 		    limit);
 }
 
+/*
+ * The SPI checks of the tunnels of dv[i] for each snaps[i] given (the
+ * snapshot its caller renders); the others' latest snapshots serve as
+ * the other ends.
+ */
 static struct vx_spi_check *
-spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
+spi_checks(struct vx_runtime *rt, struct vx_device *const *dv, size_t nd,
     struct vx_snapshot *const *snaps, size_t *n, bool unknown_too)
 {
 	struct vx_corr_dev	*devs;
@@ -161,15 +166,15 @@ spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 	struct vx_spi_check	*checks = NULL;
 
 	*n = 0;
-	devs = calloc(t->n + 1, sizeof(*devs));
-	held = calloc(t->n + 1, sizeof(*held));
+	devs = calloc(nd + 1, sizeof(*devs));
+	held = calloc(nd + 1, sizeof(*held));
 	if (devs != NULL && held != NULL) {
-		for (size_t i = 0; i < t->n; i++) {
-			const struct vx_device *d = t->devs[i];
+		for (size_t i = 0; i < nd; i++) {
+			struct vx_device *d = dv[i];
 
 			if (snaps[i] == NULL)
-				held[i] = vx_device_latest(t->devs[i],
-				    vx_device_max_age_ms(t->devs[i]));
+				held[i] = vx_device_latest(d,
+				    vx_device_max_age_ms(d));
 			devs[i].name = d->cfg.name;
 			devs[i].snap = snaps[i] != NULL ? snaps[i] : held[i];
 			devs[i].peer_devices = &d->cfg.peer_devices;
@@ -177,9 +182,9 @@ spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 			devs[i].wanted = snaps[i] != NULL;
 		}
 		checks = (unknown_too ? vx_correlate_pairs : vx_correlate)(
-		    &rt->corr, devs, t->n, vx_now_wall_ms(), n);
+		    &rt->corr, devs, nd, vx_now_wall_ms(), n);
 	}
-	for (size_t i = 0; held != NULL && i < t->n; i++)
+	for (size_t i = 0; held != NULL && i < nd; i++)
 		vx_snapshot_unref(held[i]);
 	free(held);
 	free(devs);
@@ -228,76 +233,76 @@ struct vx_spi_check *
 vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
     struct vx_snapshot *const *snaps, size_t *n)
 {
-	return spi_checks(rt, t, snaps, n, false);
+	return spi_checks(rt, t->devs, t->n, snaps, n, false);
 }
 
-/* Adds b to v[0..*n) unless it is there or is d; false if full. */
+/* Appends b to (*v)[0..*n) unless it is there; false if out of memory. */
 static bool
-add_candidate(struct vx_device **v, size_t *n, size_t cap,
-    const struct vx_device *d, struct vx_device *b)
+add_candidate(struct vx_device ***v, size_t *n, size_t *cap,
+    struct vx_device *b)
 {
-	if (b == d)
-		return true;
 	for (size_t i = 0; i < *n; i++) {
-		if (v[i] == b)
+		if ((*v)[i] == b)
 			return true;
 	}
-	if (*n == cap)
-		return false;
-	v[(*n)++] = b;
+	if (*n == *cap) {
+		size_t	 ncap = *cap == 0 ? 16 : 2 * *cap;
+		void	*p = realloc(*v, ncap * sizeof(**v));
+
+		if (p == NULL)
+			return false;
+		*v = p;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = b;
 	return true;
 }
 
 /*
- * The devices that can be the other end of one of s's tunnels (s is d's):
- * those holding the tunnel's peer address (all of them: correlate.c tells
- * an address held by two devices apart) and the devices named in d's
- * peer_devices.  NULL if out of memory.
+ * d first, then the devices that can be the other end of one of its
+ * tunnels (s is d's snapshot): those holding the tunnel's peer address
+ * (all of them: correlate.c tells an address held by two devices apart)
+ * and the devices named in d's peer_devices.  NULL if out of memory.
  */
 static struct vx_device **
-candidates(struct vx_devtable *t, const struct vx_device *d,
+candidates(struct vx_devtable *t, struct vx_device *d,
     const struct vx_snapshot *s, size_t *n)
 {
 	const struct vx_strlist	 *pd = &d->cfg.peer_devices;
-	struct vx_device	**v;
-	size_t			  cap = 16 + s->ntunnels + pd->n / 2, k;
+	struct vx_device	**v = NULL;
+	size_t			  cap = 0, k;
+	bool			  ok;
 
-	/* Owners per peer are few; start over bigger if they are not. */
-	for (;;) {
-		bool full = false;
+	*n = 0;
+	ok = add_candidate(&v, n, &cap, d);
+	for (size_t i = 0; ok && i + 1 < pd->n; i += 2) {
+		struct vx_device *b = vx_devtable_find(t, pd->v[i + 1]);
 
-		if ((v = calloc(cap, sizeof(*v))) == NULL)
-			return NULL;
-		*n = 0;
-		for (size_t i = 0; !full && i + 1 < pd->n; i += 2) {
-			struct vx_device *b = vx_devtable_find(t, pd->v[i + 1]);
-
-			if (b != NULL)
-				full = !add_candidate(v, n, cap, d, b);
-		}
-		vx_locals_index_lock(t->locals);
-		for (size_t i = 0; !full && i < s->ntunnels; i++) {
-			struct vx_device *const *o = vx_locals_index_owners(
-			    t->locals, s->tunnels[i]->peer, &k);
-
-			for (size_t j = 0; !full && j < k; j++)
-				full = !add_candidate(v, n, cap, d, o[j]);
-		}
-		vx_locals_index_unlock(t->locals);
-		if (!full)
-			return v;
-		free(v);
-		cap *= 4;
+		if (b != NULL)
+			ok = add_candidate(&v, n, &cap, b);
 	}
+	vx_locals_index_lock(t->locals);
+	for (size_t i = 0; ok && i < s->ntunnels; i++) {
+		struct vx_device *const *o = vx_locals_index_owners(t->locals,
+		    s->tunnels[i]->peer, &k);
+
+		for (size_t j = 0; ok && j < k; j++)
+			ok = add_candidate(&v, n, &cap, o[j]);
+	}
+	vx_locals_index_unlock(t->locals);
+	if (!ok) {
+		free(v);
+		return NULL;
+	}
+	return v;
 }
 
 struct vx_spi_check *
 vx_runtime_spi_checks_one(struct vx_runtime *rt, struct vx_devtable *t,
-    const struct vx_device *d, struct vx_snapshot *snap, size_t *n)
+    struct vx_device *d, struct vx_snapshot *snap, size_t *n)
 {
 	struct vx_device	**cand;
-	struct vx_corr_dev	 *devs;
-	struct vx_snapshot	**held;
+	struct vx_snapshot	**snaps = NULL;
 	struct vx_spi_check	 *checks = NULL;
 	size_t			  ncand = 0;
 
@@ -307,31 +312,12 @@ vx_runtime_spi_checks_one(struct vx_runtime *rt, struct vx_devtable *t,
 		return NULL;
 	if ((cand = candidates(t, d, snap, &ncand)) == NULL)
 		return NULL;
-	/* devs[0] is d, with the snapshot being rendered; then the others. */
-	devs = calloc(ncand + 1, sizeof(*devs));
-	held = calloc(ncand + 1, sizeof(*held));
-	if (devs != NULL && held != NULL) {
-		devs[0].name = d->cfg.name;
-		devs[0].snap = snap;
-		devs[0].peer_devices = &d->cfg.peer_devices;
-		devs[0].grace_ms = d->cfg.spi_mismatch_grace_ms;
-		devs[0].wanted = true;
-		for (size_t i = 0; i < ncand; i++) {
-			struct vx_device *b = cand[i];
-
-			held[i] = vx_device_latest(b, vx_device_max_age_ms(b));
-			devs[i + 1].name = b->cfg.name;
-			devs[i + 1].snap = held[i];
-			devs[i + 1].peer_devices = &b->cfg.peer_devices;
-			devs[i + 1].grace_ms = b->cfg.spi_mismatch_grace_ms;
-		}
-		checks = vx_correlate(&rt->corr, devs, ncand + 1,
-		    vx_now_wall_ms(), n);
+	/* cand[0] is d, with the snapshot being rendered. */
+	if ((snaps = calloc(ncand, sizeof(*snaps))) != NULL) {
+		snaps[0] = snap;
+		checks = spi_checks(rt, cand, ncand, snaps, n, false);
 	}
-	for (size_t i = 0; held != NULL && i < ncand; i++)
-		vx_snapshot_unref(held[i]);
-	free(held);
-	free(devs);
+	free(snaps);
 	free(cand);
 	return checks;
 }
@@ -340,7 +326,7 @@ struct vx_spi_check *
 vx_runtime_spi_pairs(struct vx_runtime *rt, const struct vx_devtable *t,
     struct vx_snapshot *const *snaps, size_t *n)
 {
-	return spi_checks(rt, t, snaps, n, true);
+	return spi_checks(rt, t->devs, t->n, snaps, n, true);
 }
 
 struct vx_devtable *

@@ -143,7 +143,7 @@ struct vx_spi_check	*vx_runtime_spi_checks(struct vx_runtime *rt,
  * if d is not t's (an ad-hoc /probe target).
  */
 struct vx_spi_check	*vx_runtime_spi_checks_one(struct vx_runtime *rt,
-			    struct vx_devtable *t, const struct vx_device *d,
+			    struct vx_devtable *t, struct vx_device *d,
 			    struct vx_snapshot *snap, size_t *n);
 /* The same with the pairs of unknown agreement (vx_correlate_pairs). */
 struct vx_spi_check	*vx_runtime_spi_pairs(struct vx_runtime *rt,
