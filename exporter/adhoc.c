@@ -79,15 +79,20 @@ remove_entry(struct vx_adhoc *a, struct adhoc_entry *e)
 	return d;
 }
 
-void
-vx_adhoc_clear(struct vx_adhoc *a)
+/* Drops the entries last used before cutoff (all: INT64_MAX). */
+static void
+drop_older(struct vx_adhoc *a, int64_t cutoff)
 {
 	struct vx_device	**drop;
 	size_t			  n = 0;
 
 	pthread_mutex_lock(&a->lock);
+	if (a->tail == NULL || a->tail->used_ms >= cutoff) {
+		pthread_mutex_unlock(&a->lock);
+		return;
+	}
 	drop = calloc(a->n + 1, sizeof(*drop));
-	while (a->tail != NULL) {
+	while (a->tail != NULL && a->tail->used_ms < cutoff) {
 		struct vx_device *d = remove_entry(a, a->tail);
 
 		if (drop != NULL)
@@ -100,6 +105,18 @@ vx_adhoc_clear(struct vx_adhoc *a)
 	for (size_t i = 0; i < n; i++)
 		vx_device_unref(drop[i]);
 	free(drop);
+}
+
+void
+vx_adhoc_clear(struct vx_adhoc *a)
+{
+	drop_older(a, INT64_MAX);
+}
+
+void
+vx_adhoc_expire(struct vx_adhoc *a, int64_t idle_ms)
+{
+	drop_older(a, vx_now_mono_ms() - idle_ms);
 }
 
 void

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "device.h"
@@ -35,6 +36,11 @@ void	vx_adhoc_init(struct vx_adhoc *a);
 void	vx_adhoc_clear(struct vx_adhoc *a);
 void	vx_adhoc_release(struct vx_adhoc *a);
 size_t	vx_adhoc_count(struct vx_adhoc *a);
+/*
+ * Drops the devices not probed for idle_ms, so that what is counted and
+ * listed is what is kept (inserts drop only a few at a time).
+ */
+void	vx_adhoc_expire(struct vx_adhoc *a, int64_t idle_ms);
 /*
  * The devices kept, most recently probed first: a malloc'd array of
  * references in *out (release each, then free it); their number.  0 and

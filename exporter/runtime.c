@@ -204,15 +204,31 @@ vx_runtime_fleet(struct vx_runtime *rt)
 	return f;
 }
 
+/* Drops the /probe devices idle for longer than the config keeps them. */
+static void
+expire_adhoc(struct vx_runtime *rt)
+{
+	int64_t idle_ms = -1;
+
+	pthread_mutex_lock(&rt->lock);
+	if (rt->fleet != NULL)
+		idle_ms = rt->fleet->probe.idle_timeout_ms;
+	pthread_mutex_unlock(&rt->lock);
+	if (idle_ms >= 0)
+		vx_adhoc_expire(&rt->adhoc, idle_ms);
+}
+
 size_t
 vx_runtime_probe_targets(struct vx_runtime *rt)
 {
+	expire_adhoc(rt);
 	return vx_adhoc_count(&rt->adhoc);
 }
 
 size_t
 vx_runtime_probe_devices(struct vx_runtime *rt, struct vx_device ***out)
 {
+	expire_adhoc(rt);
 	return vx_adhoc_devices(&rt->adhoc, out);
 }
 

@@ -183,6 +183,24 @@ devices:
                               device="127.0.0.1"), [],
                          "a probed address is not in /metrics")
 
+    def test_idle_probe_targets_expire(self):
+        # A /probe device not probed for idle_timeout is dropped even when
+        # no other /probe comes: the gauge and /status.json say so.
+        text = self.config().replace("max_devices: 2",
+                                     "max_devices: 2\n  idle_timeout: 1s")
+        ex = self.track(Exporter(self.workdir, text))
+        s = parse_metrics(ex.metrics("/probe?target=127.0.0.1&"
+                                     "module=asa_default&auth=asa_inline"))
+        self.assertEqual(value(s, "vpn_up", device="127.0.0.1"), 1)
+        self.assertEqual(value(parse_metrics(ex.metrics()),
+                               "vpn_exporter_probe_targets"), 1)
+        wait_value(ex, "/metrics", "vpn_exporter_probe_targets", 0,
+                   timeout=10)
+        status, _, body = ex.get("/status.json")
+        self.assertEqual(status, 200)
+        self.assertNotIn("127.0.0.1", [d["name"] for d in
+                                       json.loads(body)["devices"]])
+
     def test_errors_name_the_module_once(self):
         text = self.config(self.TWIN).replace("max_repetitions: 10",
                                      "max_repetitons: 10")
