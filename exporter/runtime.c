@@ -5,6 +5,7 @@
 
 #include "fdlimit.h"
 #include "log.h"
+#include "probe_peers.h"
 #include "syslog_listener.h"
 
 void
@@ -252,67 +253,6 @@ vx_runtime_spi_checks(struct vx_runtime *rt, const struct vx_devtable *t,
 	return spi_checks(rt, t->devs, t->n, snaps, n, false);
 }
 
-/* Appends b to (*v)[0..*n) unless it is there; false if out of memory. */
-static bool
-add_candidate(struct vx_device ***v, size_t *n, size_t *cap,
-    struct vx_device *b)
-{
-	for (size_t i = 0; i < *n; i++) {
-		if ((*v)[i] == b)
-			return true;
-	}
-	if (*n == *cap) {
-		size_t	 ncap = *cap == 0 ? 16 : 2 * *cap;
-		void	*p = realloc(*v, ncap * sizeof(**v));
-
-		if (p == NULL)
-			return false;
-		*v = p;
-		*cap = ncap;
-	}
-	(*v)[(*n)++] = b;
-	return true;
-}
-
-/*
- * d first, then the devices that can be the other end of one of its
- * tunnels (s is d's snapshot): those holding the tunnel's peer address
- * (all of them: correlate.c tells an address held by two devices apart)
- * and the devices named in d's peer_devices.  NULL if out of memory.
- */
-static struct vx_device **
-candidates(struct vx_devtable *t, struct vx_device *d,
-    const struct vx_snapshot *s, size_t *n)
-{
-	const struct vx_strlist	 *pd = &d->cfg.peer_devices;
-	struct vx_device	**v = NULL;
-	size_t			  cap = 0, k;
-	bool			  ok;
-
-	*n = 0;
-	ok = add_candidate(&v, n, &cap, d);
-	for (size_t i = 0; ok && i + 1 < pd->n; i += 2) {
-		struct vx_device *b = vx_devtable_find(t, pd->v[i + 1]);
-
-		if (b != NULL)
-			ok = add_candidate(&v, n, &cap, b);
-	}
-	vx_locals_index_lock(t->locals);
-	for (size_t i = 0; ok && i < s->ntunnels; i++) {
-		struct vx_device *const *o = vx_locals_index_owners(t->locals,
-		    s->tunnels[i]->peer, &k);
-
-		for (size_t j = 0; ok && j < k; j++)
-			ok = add_candidate(&v, n, &cap, o[j]);
-	}
-	vx_locals_index_unlock(t->locals);
-	if (!ok) {
-		free(v);
-		return NULL;
-	}
-	return v;
-}
-
 struct vx_spi_check *
 vx_runtime_spi_checks_one(struct vx_runtime *rt, struct vx_devtable *t,
     struct vx_device *d, struct vx_snapshot *snap, size_t *n)
@@ -326,7 +266,7 @@ vx_runtime_spi_checks_one(struct vx_runtime *rt, struct vx_devtable *t,
 	if (t == NULL || snap == NULL || t->locals == NULL ||
 	    vx_devtable_find(t, d->cfg.name) != d)
 		return NULL;
-	if ((cand = candidates(t, d, snap, &ncand)) == NULL)
+	if ((cand = vx_probe_peers(t, d, snap, &ncand)) == NULL)
 		return NULL;
 	/* cand[0] is d, with the snapshot being rendered. */
 	if ((snaps = calloc(ncand, sizeof(*snaps))) != NULL) {
