@@ -52,37 +52,7 @@ vx_log_enabled(enum vx_log_level lvl)
 	return lvl >= log_min;
 }
 
-/* logfmt quotes a value with spaces, quotes, '=' or control bytes. */
-static void
-add_logfmt_value(struct vx_strbuf *sb, const char *v)
-{
-	bool quote = v[0] == '\0';
-
-	for (const char *p = v; *p && !quote; p++)
-		quote = *p == ' ' || *p == '"' || *p == '=' ||
-		    (unsigned char)*p < 0x20;
-	if (!quote) {
-		vx_strbuf_addstr(sb, v);
-		return;
-	}
-	vx_strbuf_addch(sb, '"');
-	for (const char *p = v; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '"' || c == '\\') {
-			vx_strbuf_addch(sb, '\\');
-			vx_strbuf_addch(sb, (char)c);
-		} else if (c == '\n') {
-			vx_strbuf_addstr(sb, "\\n");
-		} else if (c < 0x20) {
-			vx_strbuf_addf(sb, "\\u%04x", c);
-		} else {
-			vx_strbuf_addch(sb, (char)c);
-		}
-	}
-	vx_strbuf_addch(sb, '"');
-}
-
+/* A JSON string; logfmt quotes its values the same way. */
 static void
 add_json_string(struct vx_strbuf *sb, const char *v)
 {
@@ -102,6 +72,22 @@ add_json_string(struct vx_strbuf *sb, const char *v)
 		}
 	}
 	vx_strbuf_addch(sb, '"');
+}
+
+/* logfmt quotes a value with spaces, quotes, '=' or control bytes. */
+static void
+add_logfmt_value(struct vx_strbuf *sb, const char *v)
+{
+	bool quote = v[0] == '\0';
+
+	for (const char *p = v; *p && !quote; p++)
+		quote = *p == ' ' || *p == '"' || *p == '=' ||
+		    (unsigned char)*p < 0x20;
+	if (!quote) {
+		vx_strbuf_addstr(sb, v);
+		return;
+	}
+	add_json_string(sb, v);
 }
 
 static void
