@@ -152,6 +152,20 @@ device_json(struct vx_strbuf *out, const struct vx_status_dev *d)
 	vx_strbuf_addstr(out, "]}}");
 }
 
+/* A tunnel's "name", "peer" and "up" members, and a comma. */
+static void
+tunnel_ends(struct vx_strbuf *out, const struct vx_tunnel *t)
+{
+	key(out, "name");
+	vx_json_str(out, t->name);
+	vx_strbuf_addch(out, ',');
+	key(out, "peer");
+	vx_json_str(out, t->peer);
+	vx_strbuf_addch(out, ',');
+	key(out, "up");
+	vx_strbuf_addstr(out, t->up ? "true," : "false,");
+}
+
 static void
 tunnel_json(struct vx_strbuf *out, const struct vx_status_tun *st)
 {
@@ -164,14 +178,7 @@ tunnel_json(struct vx_strbuf *out, const struct vx_status_tun *st)
 	key(out, "device");
 	vx_json_str(out, st->dev->name);
 	vx_strbuf_addch(out, ',');
-	key(out, "name");
-	vx_json_str(out, t->name);
-	vx_strbuf_addch(out, ',');
-	key(out, "peer");
-	vx_json_str(out, t->peer);
-	vx_strbuf_addch(out, ',');
-	key(out, "up");
-	vx_strbuf_addstr(out, t->up ? "true," : "false,");
+	tunnel_ends(out, t);
 	key(out, "local_address");
 	if (local != NULL)
 		vx_json_str(out, local);
@@ -206,14 +213,7 @@ tunnel_json(struct vx_strbuf *out, const struct vx_status_tun *st)
 	vx_json_str(out, c->peer_device);
 	if (o != NULL) {
 		vx_strbuf_addch(out, ',');
-		key(out, "name");
-		vx_json_str(out, o->name);
-		vx_strbuf_addch(out, ',');
-		key(out, "peer");
-		vx_json_str(out, o->peer);
-		vx_strbuf_addch(out, ',');
-		key(out, "up");
-		vx_strbuf_addstr(out, o->up ? "true," : "false,");
+		tunnel_ends(out, o);
 		key(out, "sas");
 		add_sas(out, o);
 	}
