@@ -53,10 +53,11 @@ def scenario(base=LAB, **changes):
     return sc
 
 
-def screenos_sshd(workdir, sc, name=None):
-    """An sshd whose forced command is the ScreenOS emulator."""
+def screenos_sshd(workdir, sc, name=None, **kw):
+    """An sshd whose forced command is the ScreenOS emulator (kw: more
+    Sshd arguments, e.g. password=)."""
     return Sshd(workdir, scenario=sc, name=name, emulator=EMU,
-                helpers=HELPERS)
+                helpers=HELPERS, **kw)
 
 
 def ssh_yaml(sshd, indent=8, extra=None):
