@@ -8,8 +8,7 @@
 
 #include <string.h>
 
-#include "snmp.h"
-#include "snmp_opts.h"
+#include "snmp_collect.h"
 
 #include "banned.h"
 
@@ -25,37 +24,26 @@ screenos_snmp_configure(struct vx_cfg_errors *errs,
 	    (struct vx_snmp_dev **)state);
 }
 
+/* The nsVpnMonTable columns, all in the same requests. */
+static int
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
+    struct vx_deadline deadline, struct vx_err *err)
+{
+	struct vx_oid cols[24];
+
+	vx_oid_columns(cols, screenos_snmp_entry, screenos_snmp_entry_len,
+	    screenos_snmp_cols, screenos_snmp_ncols);
+	return vx_snmp_walk_columns(sess, cols, screenos_snmp_ncols,
+	    (int)st->opts.max_repetitions, screenos_snmp_map_add, m, deadline,
+	    err);
+}
+
 static int
 screenos_snmp_collect(void *arg, const struct vx_target *target,
     struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct vx_snmp_dev		*st = arg;
-	struct vx_snmp			*sess = NULL;
-	struct screenos_snmp_map	*m;
-	struct vx_oid			 cols[24];
-	int				 rc;
-
-	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
-	if (rc != 0)
-		return rc;
-	for (size_t c = 0; c < screenos_snmp_ncols; c++) {
-		memcpy(cols[c].sub, screenos_snmp_entry,
-		    screenos_snmp_entry_len * sizeof(uint32_t));
-		cols[c].sub[screenos_snmp_entry_len] = screenos_snmp_cols[c];
-		cols[c].len = screenos_snmp_entry_len + 1;
-	}
-	if ((m = screenos_snmp_map_new()) == NULL)
-		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
-	else
-		rc = vx_snmp_walk_columns(sess, cols, screenos_snmp_ncols,
-		    (int)st->opts.max_repetitions, screenos_snmp_map_add, m,
-		    deadline, err);
-	snap->requests = vx_snmp_requests(sess);
-	vx_snmp_close(sess);
-	if (rc == 0)
-		rc = screenos_snmp_map_finish(m, snap, err);
-	screenos_snmp_map_free(m);
-	return rc;
+	return vx_snmp_dev_collect(arg, target, deadline,
+	    &screenos_snmp_mapper, poll_device, snap, err);
 }
 
 /* Per-tunnel bytes and packets (the CLI has no packets), the counts. */
