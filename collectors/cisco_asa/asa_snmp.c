@@ -17,15 +17,6 @@
 #define IPSEC_MIB	1, 3, 6, 1, 4, 1, 9, 9, 171, 1
 #define RAS_ACT		1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3
 
-static int
-asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
-    const struct vx_target *target, void **state)
-{
-	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
-	    target, (struct vx_snmp_dev **)state);
-}
-
 #define LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
@@ -115,12 +106,17 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *arg,
 	    m, deadline, err);
 }
 
+static const struct vx_snmp_poller poller = {
+	poll_device, &asa_snmp_mapper,
+};
+
 static int
-asa_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
+asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
 {
-	return vx_snmp_dev_collect(arg, target, deadline, &asa_snmp_mapper,
-	    poll_device, snap, err);
+	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
+	    &poller, target, (struct vx_snmp_dev **)state);
 }
 
 /*
@@ -158,7 +154,7 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = asa_snmp_configure,
-	.collect = asa_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = asa_snmp_fields,
 	.reset = vx_snmp_dev_reset,
 	.free = vx_snmp_dev_free,

@@ -40,15 +40,6 @@ static const struct table tables[] = {
 	{ { JS_VPN_MIB, 2, 1, 1 }, 15, { 4 }, 1 },
 };
 
-static int
-srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
-    const struct vx_target *target, void **state)
-{
-	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, target,
-	    (struct vx_snmp_dev **)state);
-}
-
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
 /* The scalars and every table's columns, walked concurrently. */
@@ -78,12 +69,17 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
 	    err);
 }
 
+static const struct vx_snmp_poller poller = {
+	poll_device, &srx_snmp_mapper,
+};
+
 static int
-srx_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
+srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
 {
-	return vx_snmp_dev_collect(arg, target, deadline, &srx_snmp_mapper,
-	    poll_device, snap, err);
+	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, &poller,
+	    target, (struct vx_snmp_dev **)state);
 }
 
 /* The per-tunnel counters (only SNMP has them) and the tunnel counts. */
@@ -110,7 +106,7 @@ const struct vx_collector_ops srx_snmp_ops = {
 	.transport = VX_TRANSPORT_SNMP,
 	.priority = VX_PRIO_NORMAL,
 	.configure = srx_snmp_configure,
-	.collect = srx_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = srx_snmp_fields,
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */

@@ -14,16 +14,6 @@
 
 #define NAME	"screenos_snmp"
 
-static int
-screenos_snmp_configure(struct vx_cfg_errors *errs,
-    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
-    const struct vx_cfg_node *opts, const struct vx_target *target,
-    void **state)
-{
-	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, target,
-	    (struct vx_snmp_dev **)state);
-}
-
 /* The nsVpnMonTable columns, all in the same requests. */
 static int
 poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
@@ -38,12 +28,18 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
 	    err);
 }
 
+static const struct vx_snmp_poller poller = {
+	poll_device, &screenos_snmp_mapper,
+};
+
 static int
-screenos_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
+screenos_snmp_configure(struct vx_cfg_errors *errs,
+    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
+    const struct vx_cfg_node *opts, const struct vx_target *target,
+    void **state)
 {
-	return vx_snmp_dev_collect(arg, target, deadline,
-	    &screenos_snmp_mapper, poll_device, snap, err);
+	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, &poller,
+	    target, (struct vx_snmp_dev **)state);
 }
 
 /* Per-tunnel bytes and packets (the CLI has no packets), the counts. */
@@ -68,7 +64,7 @@ const struct vx_collector_ops screenos_snmp_ops = {
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = screenos_snmp_configure,
-	.collect = screenos_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = screenos_snmp_fields,
 	.reset = vx_snmp_dev_reset,
 	.free = vx_snmp_dev_free,

@@ -6,13 +6,14 @@
 #include "banned.h"
 
 int
-vx_snmp_dev_collect(struct vx_snmp_dev *d, const struct vx_target *target,
-    struct vx_deadline deadline, const struct vx_snmp_mapper *mp,
-    vx_snmp_poll_fn poll, struct vx_snapshot *snap, struct vx_err *err)
+vx_snmp_dev_collect(void *arg, const struct vx_target *target,
+    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct vx_snmp	*sess = NULL;
-	void		*m;
-	int		 rc;
+	struct vx_snmp_dev		*d = arg;
+	const struct vx_snmp_mapper	*mp = d->poller->mapper;
+	struct vx_snmp			*sess = NULL;
+	void				*m;
+	int				 rc;
 
 	rc = vx_snmp_dev_open(d, target, deadline, &sess, err);
 	if (rc != 0)
@@ -21,7 +22,7 @@ vx_snmp_dev_collect(struct vx_snmp_dev *d, const struct vx_target *target,
 	if (m == NULL)
 		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
 	else
-		rc = poll(d, sess, m, deadline, err);
+		rc = d->poller->poll(d, sess, m, deadline, err);
 	snap->requests = vx_snmp_requests(sess);
 	vx_snmp_close(sess);
 	if (rc == 0)

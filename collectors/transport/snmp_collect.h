@@ -22,15 +22,21 @@ struct vx_target;
 typedef int (*vx_snmp_poll_fn)(struct vx_snmp_dev *d, struct vx_snmp *sess,
 	    void *map, struct vx_deadline deadline, struct vx_err *err);
 
+/* What a collector brings to the shared poll (vx_snmp_dev_configure). */
+struct vx_snmp_poller {
+	vx_snmp_poll_fn			 poll;
+	const struct vx_snmp_mapper	*mapper;
+};
+
 /*
- * One poll of target (a collector's collect): opens the session
- * (vx_snmp_dev_open), runs poll with a new mapping of mp, puts the
- * requests sent into snap->requests, closes the session, then writes the
- * mapping into snap if all went well.  Returns 0 or a negative
- * vx_errcode with err filled in.
+ * A collector's collect (vx_collector_ops.collect) for the struct
+ * vx_snmp_dev d: opens the session (vx_snmp_dev_open), runs the poller's
+ * poll with a new mapping, puts the requests sent into snap->requests,
+ * closes the session, then writes the mapping into snap if all went well.
+ * Returns 0 or a negative vx_errcode with err filled in.
  */
-int	vx_snmp_dev_collect(struct vx_snmp_dev *d, const struct vx_target *target,
-	    struct vx_deadline deadline, const struct vx_snmp_mapper *mp,
-	    vx_snmp_poll_fn poll, struct vx_snapshot *snap, struct vx_err *err);
+int	vx_snmp_dev_collect(void *d, const struct vx_target *target,
+	    struct vx_deadline deadline, struct vx_snapshot *snap,
+	    struct vx_err *err);
 
 #endif
