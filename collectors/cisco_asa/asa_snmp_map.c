@@ -535,8 +535,8 @@ map_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct asa_snmp_map	*m = arg;
 	struct spi_row		*spis = m->spi.v;
-	size_t		 i;
-	int		 rc;
+	size_t			 i;
+	int			 rc;
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");

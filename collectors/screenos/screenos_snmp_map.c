@@ -285,7 +285,7 @@ map_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
 {
 	struct screenos_snmp_map	*m = arg;
 	const struct row		*rows = m->rows.v;
-	uint64_t		 nactive = 0, nike = 0;
+	uint64_t			 nactive = 0, nike = 0;
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
