@@ -12,3 +12,13 @@ vx_release_memory(void)
 	malloc_trim(0);
 #endif
 }
+
+void
+vx_shrink_buffer(struct vx_strbuf *sb, size_t hint)
+{
+	if (sb->alloc <= VX_KEEP_BUFFER)
+		return;
+	vx_strbuf_release(sb);
+	vx_strbuf_init(sb, hint);
+	vx_release_memory();
+}

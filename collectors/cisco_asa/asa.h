@@ -20,23 +20,15 @@ extern const struct vx_parser asa_parsers[];
 /*
  * The CISCO-IPSEC-FLOW-MONITOR-MIB / CISCO-REMOTE-ACCESS-MONITOR-MIB
  * mapping, fed one varbind at a time (from a live walk or recorded
- * "snmpwalk -On" text).  Pure: no I/O, no globals.
- *
- *   struct asa_snmp_map *m = asa_snmp_map_new();
- *   for each varbind: asa_snmp_map_add(m, vb, err);
- *   asa_snmp_map_finish(m, snap, err);
- *   asa_snmp_map_free(m);
+ * "snmpwalk -On" text) through asa_snmp_mapper (varbind.h: create, add
+ * each varbind, finish, free).  Pure: no I/O, no globals.
  */
 struct asa_snmp_map;
 
-struct asa_snmp_map	*asa_snmp_map_new(void);
-void			 asa_snmp_map_free(struct asa_snmp_map *m);
+extern const struct vx_snmp_mapper asa_snmp_mapper;
 /* Keeps what the mapping needs from vb; ignores other OIDs.  Returns 0. */
 int			 asa_snmp_map_add(void *m, const struct vx_varbind *vb,
 			    struct vx_err *err);
-/* Writes the model.  Returns 0 or -VX_E_NOMEM. */
-int			 asa_snmp_map_finish(struct asa_snmp_map *m,
-			    struct vx_snapshot *snap, struct vx_err *err);
 /* Whether the walk saw any Counter64 octet column (else 32-bit fallback). */
 int			 asa_snmp_map_has_hc(const struct asa_snmp_map *m);
 /* Number of cipSecTunnelTable rows seen. */

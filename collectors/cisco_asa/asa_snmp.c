@@ -12,36 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snmp.h"
-#include "snmp_opts.h"
+#include "snmp_collect.h"
 
 #define IPSEC_MIB	1, 3, 6, 1, 4, 1, 9, 9, 171, 1
 #define RAS_ACT		1, 3, 6, 1, 4, 1, 9, 9, 392, 1, 3
-
-static int
-asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
-    const struct vx_target *target, void **state)
-{
-	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
-	    target, (struct vx_snmp_dev **)state);
-}
-
-static void
-oid_set(struct vx_oid *o, const uint32_t *base, size_t n, uint32_t last)
-{
-	memcpy(o->sub, base, n * sizeof(*base));
-	o->sub[n] = last;
-	o->len = n + 1;
-}
-
-static void
-columns(struct vx_oid *oids, const uint32_t *entry, size_t elen,
-    const uint32_t *cols, size_t ncols)
-{
-	for (size_t i = 0; i < ncols; i++)
-		oid_set(&oids[i], entry, elen, cols[i]);
-}
 
 #define LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -53,8 +27,8 @@ columns(struct vx_oid *oids, const uint32_t *entry, size_t elen,
  * ranges of tunnel rows that are walked at the same time.
  */
 static int
-poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
-    struct asa_snmp_map *m, struct vx_deadline deadline, struct vx_err *err)
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *arg,
+    struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t cike_entry[] = { IPSEC_MIB, 2, 3, 1 };
 	static const uint32_t tun_entry[] = { IPSEC_MIB, 3, 2, 1 };
@@ -77,6 +51,7 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
 		{ RAS_ACT, 30, 0 },
 	};
 	static const size_t scalar_len[] = { 14, 14, 14, 13, 13 };
+	struct asa_snmp_map	*m = arg;
 	struct vx_oid		scalars[5], tun[LEN(tun_cols)];
 	struct vx_oid		cike[LEN(cike_cols)], spi[LEN(spi_cols)];
 	struct vx_oid		tun32[LEN(tun_cols32)];
@@ -90,10 +65,13 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
 		    scalar_len[i] * sizeof(uint32_t));
 		scalars[i].len = scalar_len[i];
 	}
-	columns(tun, tun_entry, LEN(tun_entry), tun_cols, LEN(tun_cols));
-	columns(cike, cike_entry, LEN(cike_entry), cike_cols, LEN(cike_cols));
-	columns(spi, spi_entry, LEN(spi_entry), spi_cols, LEN(spi_cols));
-	columns(tun32, tun_entry, LEN(tun_entry), tun_cols32,
+	vx_oid_columns(tun, tun_entry, LEN(tun_entry), tun_cols,
+	    LEN(tun_cols));
+	vx_oid_columns(cike, cike_entry, LEN(cike_entry), cike_cols,
+	    LEN(cike_cols));
+	vx_oid_columns(spi, spi_entry, LEN(spi_entry), spi_cols,
+	    LEN(spi_cols));
+	vx_oid_columns(tun32, tun_entry, LEN(tun_entry), tun_cols32,
 	    LEN(tun_cols32));
 	walks[nw++] = (struct vx_snmp_walk){ tun, LEN(tun), false, 0, 0 };
 	walks[nw++] = (struct vx_snmp_walk){ cike, LEN(cike), false, 0, 0 };
@@ -128,29 +106,17 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
 	    m, deadline, err);
 }
 
-static int
-asa_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
-{
-	struct vx_snmp_dev	*st = arg;
-	struct vx_snmp		*sess = NULL;
-	struct asa_snmp_map	*m;
-	int			 rc;
+static const struct vx_snmp_poller poller = {
+	poll_device, &asa_snmp_mapper,
+};
 
-	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
-	if (rc != 0)
-		return rc;
-	m = asa_snmp_map_new();
-	if (m == NULL)
-		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
-	else
-		rc = poll_device(st, sess, m, deadline, err);
-	snap->requests = vx_snmp_requests(sess);
-	vx_snmp_close(sess);
-	if (rc == 0)
-		rc = asa_snmp_map_finish(m, snap, err);
-	asa_snmp_map_free(m);
-	return rc;
+static int
+asa_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
+{
+	return vx_snmp_dev_configure(errs, doc, key, opts, "cisco_asa_snmp",
+	    &poller, target, (struct vx_snmp_dev **)state);
 }
 
 /*
@@ -188,7 +154,7 @@ const struct vx_collector_ops asa_snmp_ops = {
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = asa_snmp_configure,
-	.collect = asa_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = asa_snmp_fields,
 	.reset = vx_snmp_dev_reset,
 	.free = vx_snmp_dev_free,

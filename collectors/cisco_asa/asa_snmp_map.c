@@ -17,6 +17,7 @@
 #include "asa.h"
 
 #include "rows.h"
+#include "snmpwalk_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -118,8 +119,8 @@ struct asa_snmp_map {
 	bool		oom;
 };
 
-struct asa_snmp_map *
-asa_snmp_map_new(void)
+static void *
+map_new(void)
 {
 	struct asa_snmp_map *m = calloc(1, sizeof(*m));
 
@@ -131,9 +132,11 @@ asa_snmp_map_new(void)
 	return m;
 }
 
-void
-asa_snmp_map_free(struct asa_snmp_map *m)
+static void
+map_free(void *arg)
 {
+	struct asa_snmp_map *m = arg;
+
 	if (m == NULL)
 		return;
 	vx_rows_release(&m->tun);
@@ -527,13 +530,13 @@ map_spis(struct vx_snapshot *snap, struct vx_tunnel *t,
 	return 0;
 }
 
-int
-asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
-    struct vx_err *err)
+static int
+map_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct spi_row	*spis = m->spi.v;
-	size_t		 i;
-	int		 rc;
+	struct asa_snmp_map	*m = arg;
+	struct spi_row		*spis = m->spi.v;
+	size_t			 i;
+	int			 rc;
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -608,4 +611,18 @@ asa_snmp_map_finish(struct asa_snmp_map *m, struct vx_snapshot *snap,
 	 */
 	snap->ike_known = m->ike.n > 0 || m->tun.n == 0;
 	return 0;
+}
+
+const struct vx_snmp_mapper asa_snmp_mapper = {
+	.create = map_new,
+	.add = asa_snmp_map_add,
+	.finish = map_finish,
+	.free = map_free,
+};
+
+int
+asa_parse_snmpwalk(const char *text, size_t len, struct vx_snapshot *snap,
+    struct vx_err *err)
+{
+	return vx_snmpwalk_map(text, len, &asa_snmp_mapper, snap, err);
 }

@@ -26,9 +26,6 @@
 
 #include "banned.h"
 
-/* Memory kept between polls for output; more is given back. */
-#define KEEP_OUTPUT	(1024 * 1024)
-
 struct asa_ssh_cfg {
 	struct vx_ssh_opts	 ssh;		/* the login (ssh_opts.h) */
 	struct vx_secret	 enable_password;
@@ -116,15 +113,14 @@ context_name_ok(const char *s)
 	return true;
 }
 
+/* The checks of the options beyond the login's (vx_ssh_opts_apply). */
 static size_t
-check_options(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *opts, struct asa_ssh_state *st,
-    const char *where, uint64_t seen)
+check_options(struct vx_cfg_errors *errs, const struct vx_cfg_node *opts,
+    struct asa_ssh_state *st, const char *where)
 {
 	struct asa_ssh_cfg	*c = &st->cfg;
-	size_t			 nerr;
+	size_t			 nerr = 0;
 
-	nerr = vx_ssh_opts_check(errs, doc, opts, &c->ssh, where, seen);
 	if (vx_has_line_break(c->enable_password.value)) {
 		vx_cfg_error(errs, opts, "%s: a password contains a line "
 		    "break", where);
@@ -156,29 +152,21 @@ asa_ssh_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct asa_ssh_state	*st;
-	char			 where[300], lib[256];
+	char			 where[300];
 	size_t			 nerr, ns = 0;
-	uint64_t		 seen = 0;
 
 	snprintf(where, sizeof(where), "cisco_asa_ssh of device '%s'",
 	    target->device);
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (username, "
-		    "private_key_file or password, known_hosts_file)", where);
+	if (!vx_ssh_opts_start(errs, key, opts, where))
 		return -1;
-	}
-	if (!vx_ssh_available(lib, sizeof(lib))) {
-		vx_cfg_error(errs, key, "%s: %s", where, lib);
-		return -1;
-	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -1;
 	vx_strbuf_init(&st->out, 0);
 	vx_ssh_opts_init(&st->cfg.ssh, 22, (int64_t)VX_SSH_MAX_OUTPUT_DEFAULT);
-	nerr = vx_cfg_apply(errs, doc, asa_ssh_keys, opts, &st->cfg, where,
-	    &seen);
-	nerr += check_options(errs, doc, opts, st, where, seen);
+	nerr = vx_ssh_opts_apply(errs, doc, asa_ssh_keys, opts, &st->cfg,
+	    &st->cfg.ssh, where);
+	nerr += check_options(errs, opts, st, where);
 	if (nerr > 0) {
 		asa_ssh_free(st);
 		return -1;
@@ -271,11 +259,7 @@ asa_ssh_collect(void *arg, const struct vx_target *target,
 			continue;
 		rc = run_command(st, c, target, deadline, snap, err);
 	}
-	if (st->out.alloc > KEEP_OUTPUT) {
-		vx_strbuf_release(&st->out);
-		vx_strbuf_init(&st->out, 0);
-		vx_release_memory();
-	}
+	vx_shrink_buffer(&st->out, 0);
 	return rc;
 }
 

@@ -328,3 +328,19 @@ vx_snmpwalk_parse(const char *text, size_t len, vx_varbind_fn fn, void *arg,
 	vx_strbuf_release(&bytes);
 	return rc;
 }
+
+int
+vx_snmpwalk_map(const char *text, size_t len, const struct vx_snmp_mapper *mp,
+    struct vx_snapshot *snap, struct vx_err *err)
+{
+	void	*m = mp->create();
+	int	 rc;
+
+	if (m == NULL)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	rc = vx_snmpwalk_parse(text, len, mp->add, m, err);
+	if (rc == 0)
+		rc = mp->finish(m, snap, err);
+	mp->free(m);
+	return rc;
+}

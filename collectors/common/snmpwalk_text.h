@@ -21,4 +21,13 @@
 int	vx_snmpwalk_parse(const char *text, size_t len, vx_varbind_fn fn,
 	    void *arg, struct vx_err *err);
 
+/*
+ * Feeds the varbinds of text to a new mapping of mp and writes the model
+ * into snap (a vx_parse_fn's work, for an SNMP mapping).  Returns 0 or a
+ * negative vx_errcode: vx_snmpwalk_parse's, or the mapping's.
+ */
+int	vx_snmpwalk_map(const char *text, size_t len,
+	    const struct vx_snmp_mapper *mp, struct vx_snapshot *snap,
+	    struct vx_err *err);
+
 #endif

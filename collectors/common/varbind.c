@@ -34,6 +34,17 @@ vx_oid_parse(const char *s, size_t len, struct vx_oid *out)
 	return true;
 }
 
+void
+vx_oid_columns(struct vx_oid *out, const uint32_t *entry, size_t elen,
+    const uint32_t *cols, size_t ncols)
+{
+	for (size_t i = 0; i < ncols; i++) {
+		memcpy(out[i].sub, entry, elen * sizeof(*entry));
+		out[i].sub[elen] = cols[i];
+		out[i].len = elen + 1;
+	}
+}
+
 bool
 vx_oid_under(const uint32_t *oid, size_t len, const uint32_t *prefix,
     size_t prefix_len, const uint32_t **suffix, size_t *suffix_len)

@@ -49,11 +49,35 @@ struct vx_varbind {
 typedef int (*vx_varbind_fn)(void *arg, const struct vx_varbind *vb,
 	    struct vx_err *err);
 
+struct vx_snapshot;
+
+/*
+ * A vendor's pure mapping of varbinds to the model, as a table, so that
+ * what feeds one -- a poll (snmp_collect.h) or recorded "snmpwalk -On"
+ * text (snmpwalk_text.h) -- is written once:
+ *   m = create(); add(m, vb, err) for each varbind;
+ *   finish(m, snap, err) to write the model; free(m).
+ */
+struct vx_snmp_mapper {
+	void		*(*create)(void);	/* NULL: out of memory */
+	vx_varbind_fn	  add;
+	/* 0 or a negative vx_errcode (-VX_E_NOMEM). */
+	int		 (*finish)(void *m, struct vx_snapshot *snap,
+			    struct vx_err *err);
+	void		 (*free)(void *m);	/* m may be NULL */
+};
+
 /*
  * Parses a dotted numeric OID ("1.3.6.1.4.1.9" or ".1.3.6...").  Returns
  * false if it is not one or has more than VX_OID_MAX parts.
  */
 bool	vx_oid_parse(const char *s, size_t len, struct vx_oid *out);
+/*
+ * The OIDs of the columns cols[0..ncols) of a table, whose entry OID is
+ * entry[0..elen), into out[0..ncols).
+ */
+void	vx_oid_columns(struct vx_oid *out, const uint32_t *entry, size_t elen,
+	    const uint32_t *cols, size_t ncols);
 /*
  * True if oid lies under prefix; if so *suffix and *suffix_len (optional)
  * point at the part after it.

@@ -110,23 +110,13 @@ int	srx_parse_stats(const char *text, size_t len,
 /*
  * The JUNIPER-IPSEC-FLOW-MON-MIB / JUNIPER-JS-IPSEC-VPN-MIB mapping, fed
  * one varbind at a time (from a live walk or recorded "snmpwalk -On"
- * text).  Pure: no I/O, no globals.
- *
- *   struct srx_snmp_map *m = srx_snmp_map_new();
- *   for each varbind: srx_snmp_map_add(m, vb, err);
- *   srx_snmp_map_finish(m, snap, err);
- *   srx_snmp_map_free(m);
+ * text) through srx_snmp_mapper (varbind.h: create, add each varbind,
+ * finish, free).  Pure: no I/O, no globals.
  */
-struct srx_snmp_map;
-
-struct srx_snmp_map	*srx_snmp_map_new(void);
-void			 srx_snmp_map_free(struct srx_snmp_map *m);
+extern const struct vx_snmp_mapper srx_snmp_mapper;
 /* Keeps what the mapping needs from vb; ignores other OIDs.  Returns 0. */
 int			 srx_snmp_map_add(void *m, const struct vx_varbind *vb,
 			    struct vx_err *err);
-/* Writes the model.  Returns 0 or -VX_E_NOMEM. */
-int			 srx_snmp_map_finish(struct srx_snmp_map *m,
-			    struct vx_snapshot *snap, struct vx_err *err);
 
 /* "snmpwalk -On" text -> model (vx_parse_fn). */
 int	srx_parse_snmpwalk(const char *text, size_t len,

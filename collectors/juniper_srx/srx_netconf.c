@@ -18,8 +18,6 @@
 #include "banned.h"
 
 #define NAME		"juniper_srx_netconf"
-/* Memory kept between polls for replies; more is given back. */
-#define KEEP_REPLY	(1024 * 1024)
 
 struct srx_nc_cfg {
 	struct vx_ssh_opts	 ssh;
@@ -58,30 +56,19 @@ srx_nc_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_target *target, void **state)
 {
 	struct srx_nc_state	*st;
-	char			 where[300], lib[256];
-	size_t			 nerr;
-	uint64_t		 seen = 0;
+	char			 where[300];
 
 	snprintf(where, sizeof(where), NAME " of device '%s'", target->device);
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (username, "
-		    "private_key_file or password, known_hosts_file)", where);
+	if (!vx_ssh_opts_start(errs, key, opts, where))
 		return -1;
-	}
-	if (!vx_ssh_lib_available(lib, sizeof(lib))) {
-		vx_cfg_error(errs, key, "%s: %s", where, lib);
-		return -1;
-	}
 	st = calloc(1, sizeof(*st));
 	if (st == NULL)
 		return -1;
 	vx_strbuf_init(&st->reply, 0);
 	vx_ssh_opts_init(&st->cfg.ssh, 830,
 	    (int64_t)VX_NETCONF_MAX_REPLY_DEFAULT);
-	nerr = vx_cfg_apply(errs, doc, srx_nc_keys, opts, &st->cfg, where,
-	    &seen);
-	nerr += vx_ssh_opts_check(errs, doc, opts, &st->cfg.ssh, where, seen);
-	if (nerr > 0) {
+	if (vx_ssh_opts_apply(errs, doc, srx_nc_keys, opts, &st->cfg,
+	    &st->cfg.ssh, where) > 0) {
 		srx_nc_free(st);
 		return -1;
 	}
@@ -125,11 +112,7 @@ srx_nc_collect(void *arg, const struct vx_target *target,
 			rc = srx_merge_reply(r, st->reply.buf, st->reply.len,
 			    target, snap, err);
 	}
-	if (st->reply.alloc > KEEP_REPLY) {
-		vx_strbuf_release(&st->reply);
-		vx_strbuf_init(&st->reply, 0);
-		vx_release_memory();
-	}
+	vx_shrink_buffer(&st->reply, 0);
 	return rc;
 }
 

@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snmp.h"
-#include "snmp_opts.h"
+#include "snmp_collect.h"
 
 #include "banned.h"
 
@@ -41,21 +40,12 @@ static const struct table tables[] = {
 	{ { JS_VPN_MIB, 2, 1, 1 }, 15, { 4 }, 1 },
 };
 
-static int
-srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
-    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
-    const struct vx_target *target, void **state)
-{
-	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, target,
-	    (struct vx_snmp_dev **)state);
-}
-
 #define NTABLES	(sizeof(tables) / sizeof(tables[0]))
 
 /* The scalars and every table's columns, walked concurrently. */
 static int
-poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
-    struct srx_snmp_map *m, struct vx_deadline deadline, struct vx_err *err)
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
+    struct vx_deadline deadline, struct vx_err *err)
 {
 	static const uint32_t counts[][13] = {
 		{ FLOW_MIB, 1, 1, 0 },		/* jnxIkeNumOfTunnels */
@@ -69,12 +59,8 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
 		scalars[i].len = 13;
 	}
 	for (size_t t = 0; t < NTABLES; t++) {
-		for (size_t c = 0; c < tables[t].ncols; c++) {
-			memcpy(cols[t][c].sub, tables[t].entry,
-			    tables[t].elen * sizeof(uint32_t));
-			cols[t][c].sub[tables[t].elen] = tables[t].cols[c];
-			cols[t][c].len = tables[t].elen + 1;
-		}
+		vx_oid_columns(cols[t], tables[t].entry, tables[t].elen,
+		    tables[t].cols, tables[t].ncols);
 		walks[t] = (struct vx_snmp_walk){ cols[t], tables[t].ncols,
 		    false, 0, 0 };
 	}
@@ -83,29 +69,17 @@ poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess,
 	    err);
 }
 
-static int
-srx_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
-{
-	struct vx_snmp_dev	*st = arg;
-	struct vx_snmp		*sess = NULL;
-	struct srx_snmp_map	*m;
-	int			 rc;
+static const struct vx_snmp_poller poller = {
+	poll_device, &srx_snmp_mapper,
+};
 
-	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
-	if (rc != 0)
-		return rc;
-	m = srx_snmp_map_new();
-	if (m == NULL)
-		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
-	else
-		rc = poll_device(st, sess, m, deadline, err);
-	snap->requests = vx_snmp_requests(sess);
-	vx_snmp_close(sess);
-	if (rc == 0)
-		rc = srx_snmp_map_finish(m, snap, err);
-	srx_snmp_map_free(m);
-	return rc;
+static int
+srx_snmp_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+    const struct vx_target *target, void **state)
+{
+	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, &poller,
+	    target, (struct vx_snmp_dev **)state);
 }
 
 /* The per-tunnel counters (only SNMP has them) and the tunnel counts. */
@@ -132,7 +106,7 @@ const struct vx_collector_ops srx_snmp_ops = {
 	.transport = VX_TRANSPORT_SNMP,
 	.priority = VX_PRIO_NORMAL,
 	.configure = srx_snmp_configure,
-	.collect = srx_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = srx_snmp_fields,
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */

@@ -93,8 +93,8 @@ struct srx_snmp_map {
 	bool		oom;
 };
 
-struct srx_snmp_map *
-srx_snmp_map_new(void)
+static void *
+map_new(void)
 {
 	struct srx_snmp_map *m = calloc(1, sizeof(*m));
 
@@ -107,9 +107,11 @@ srx_snmp_map_new(void)
 	return m;
 }
 
-void
-srx_snmp_map_free(struct srx_snmp_map *m)
+static void
+map_free(void *arg)
 {
+	struct srx_snmp_map *m = arg;
+
 	if (m == NULL)
 		return;
 	vx_rows_release(&m->tun);
@@ -508,11 +510,11 @@ finish_ike(struct vx_snapshot *snap, const struct ike_row *r)
 	return 0;
 }
 
-int
-srx_snmp_map_finish(struct srx_snmp_map *m, struct vx_snapshot *snap,
-    struct vx_err *err)
+static int
+map_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
 {
-	const struct ike_row *ikes = m->ike.v;
+	struct srx_snmp_map	*m = arg;
+	const struct ike_row	*ikes = m->ike.v;
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -532,18 +534,16 @@ srx_snmp_map_finish(struct srx_snmp_map *m, struct vx_snapshot *snap,
 	return 0;
 }
 
+const struct vx_snmp_mapper srx_snmp_mapper = {
+	.create = map_new,
+	.add = srx_snmp_map_add,
+	.finish = map_finish,
+	.free = map_free,
+};
+
 int
 srx_parse_snmpwalk(const char *text, size_t len, struct vx_snapshot *snap,
     struct vx_err *err)
 {
-	struct srx_snmp_map	*m = srx_snmp_map_new();
-	int			 rc;
-
-	if (m == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = vx_snmpwalk_parse(text, len, srx_snmp_map_add, m, err);
-	if (rc == 0)
-		rc = srx_snmp_map_finish(m, snap, err);
-	srx_snmp_map_free(m);
-	return rc;
+	return vx_snmpwalk_map(text, len, &srx_snmp_mapper, snap, err);
 }

@@ -166,29 +166,21 @@ int	screenos_parse_stat(const char *text, size_t len,
 int	screenos_parse_sa_id(const char *text, size_t len,
 	    struct vx_snapshot *snap, struct vx_err *err);
 
-/*
- * The NETSCREEN-VPN-MON-MIB nsVpnMonTable mapping, fed one varbind at a
- * time (from a live walk or recorded "snmpwalk -On" text).  Pure.
- *
- *   struct screenos_snmp_map *m = screenos_snmp_map_new();
- *   for each varbind: screenos_snmp_map_add(m, vb, err);
- *   screenos_snmp_map_finish(m, snap, err);
- *   screenos_snmp_map_free(m);
- */
-struct screenos_snmp_map;
-
 /* The nsVpnMonTable columns the mapping reads (for the collector). */
 extern const uint32_t screenos_snmp_entry[];
 extern const size_t screenos_snmp_entry_len;
 extern const uint32_t screenos_snmp_cols[];
 extern const size_t screenos_snmp_ncols;
 
-struct screenos_snmp_map *screenos_snmp_map_new(void);
-void	screenos_snmp_map_free(struct screenos_snmp_map *m);
+/*
+ * The NETSCREEN-VPN-MON-MIB nsVpnMonTable mapping, fed one varbind at a
+ * time (from a live walk or recorded "snmpwalk -On" text) through
+ * screenos_snmp_mapper (varbind.h: create, add each varbind, finish,
+ * free).  Pure.
+ */
+extern const struct vx_snmp_mapper screenos_snmp_mapper;
 int	screenos_snmp_map_add(void *m, const struct vx_varbind *vb,
 	    struct vx_err *err);
-int	screenos_snmp_map_finish(struct screenos_snmp_map *m,
-	    struct vx_snapshot *snap, struct vx_err *err);
 
 /* "snmpwalk -On" text -> model (vx_parse_fn). */
 int	screenos_parse_snmpwalk(const char *text, size_t len,

@@ -8,12 +8,29 @@
 
 #include <string.h>
 
-#include "snmp.h"
-#include "snmp_opts.h"
+#include "snmp_collect.h"
 
 #include "banned.h"
 
 #define NAME	"screenos_snmp"
+
+/* The nsVpnMonTable columns, all in the same requests. */
+static int
+poll_device(struct vx_snmp_dev *st, struct vx_snmp *sess, void *m,
+    struct vx_deadline deadline, struct vx_err *err)
+{
+	struct vx_oid cols[24];
+
+	vx_oid_columns(cols, screenos_snmp_entry, screenos_snmp_entry_len,
+	    screenos_snmp_cols, screenos_snmp_ncols);
+	return vx_snmp_walk_columns(sess, cols, screenos_snmp_ncols,
+	    (int)st->opts.max_repetitions, screenos_snmp_map_add, m, deadline,
+	    err);
+}
+
+static const struct vx_snmp_poller poller = {
+	poll_device, &screenos_snmp_mapper,
+};
 
 static int
 screenos_snmp_configure(struct vx_cfg_errors *errs,
@@ -21,41 +38,8 @@ screenos_snmp_configure(struct vx_cfg_errors *errs,
     const struct vx_cfg_node *opts, const struct vx_target *target,
     void **state)
 {
-	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, target,
-	    (struct vx_snmp_dev **)state);
-}
-
-static int
-screenos_snmp_collect(void *arg, const struct vx_target *target,
-    struct vx_deadline deadline, struct vx_snapshot *snap, struct vx_err *err)
-{
-	struct vx_snmp_dev		*st = arg;
-	struct vx_snmp			*sess = NULL;
-	struct screenos_snmp_map	*m;
-	struct vx_oid			 cols[24];
-	int				 rc;
-
-	rc = vx_snmp_dev_open(st, target, deadline, &sess, err);
-	if (rc != 0)
-		return rc;
-	for (size_t c = 0; c < screenos_snmp_ncols; c++) {
-		memcpy(cols[c].sub, screenos_snmp_entry,
-		    screenos_snmp_entry_len * sizeof(uint32_t));
-		cols[c].sub[screenos_snmp_entry_len] = screenos_snmp_cols[c];
-		cols[c].len = screenos_snmp_entry_len + 1;
-	}
-	if ((m = screenos_snmp_map_new()) == NULL)
-		rc = vx_err_set(err, VX_E_NOMEM, "out of memory");
-	else
-		rc = vx_snmp_walk_columns(sess, cols, screenos_snmp_ncols,
-		    (int)st->opts.max_repetitions, screenos_snmp_map_add, m,
-		    deadline, err);
-	snap->requests = vx_snmp_requests(sess);
-	vx_snmp_close(sess);
-	if (rc == 0)
-		rc = screenos_snmp_map_finish(m, snap, err);
-	screenos_snmp_map_free(m);
-	return rc;
+	return vx_snmp_dev_configure(errs, doc, key, opts, NAME, &poller,
+	    target, (struct vx_snmp_dev **)state);
 }
 
 /* Per-tunnel bytes and packets (the CLI has no packets), the counts. */
@@ -80,7 +64,7 @@ const struct vx_collector_ops screenos_snmp_ops = {
 	.fds_kept = 0,
 	.fds_polling = 1,	/* the poll's UDP socket */
 	.configure = screenos_snmp_configure,
-	.collect = screenos_snmp_collect,
+	.collect = vx_snmp_dev_collect,
 	.fields = screenos_snmp_fields,
 	.reset = vx_snmp_dev_reset,
 	.free = vx_snmp_dev_free,

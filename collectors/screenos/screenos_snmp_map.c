@@ -81,8 +81,8 @@ struct screenos_snmp_map {
 	bool		oom;
 };
 
-struct screenos_snmp_map *
-screenos_snmp_map_new(void)
+static void *
+map_new(void)
 {
 	struct screenos_snmp_map *m = calloc(1, sizeof(*m));
 
@@ -91,9 +91,11 @@ screenos_snmp_map_new(void)
 	return m;
 }
 
-void
-screenos_snmp_map_free(struct screenos_snmp_map *m)
+static void
+map_free(void *arg)
 {
+	struct screenos_snmp_map *m = arg;
+
 	if (m == NULL)
 		return;
 	vx_rows_release(&m->rows);
@@ -278,12 +280,12 @@ finish_ike(struct vx_snapshot *snap, const struct row *r)
 	return 0;
 }
 
-int
-screenos_snmp_map_finish(struct screenos_snmp_map *m,
-    struct vx_snapshot *snap, struct vx_err *err)
+static int
+map_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
 {
-	const struct row	*rows = m->rows.v;
-	uint64_t		 nactive = 0, nike = 0;
+	struct screenos_snmp_map	*m = arg;
+	const struct row		*rows = m->rows.v;
+	uint64_t			 nactive = 0, nike = 0;
 
 	if (m->oom)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
@@ -304,18 +306,16 @@ screenos_snmp_map_finish(struct screenos_snmp_map *m,
 	return 0;
 }
 
+const struct vx_snmp_mapper screenos_snmp_mapper = {
+	.create = map_new,
+	.add = screenos_snmp_map_add,
+	.finish = map_finish,
+	.free = map_free,
+};
+
 int
 screenos_parse_snmpwalk(const char *text, size_t len,
     struct vx_snapshot *snap, struct vx_err *err)
 {
-	struct screenos_snmp_map	*m = screenos_snmp_map_new();
-	int				 rc;
-
-	if (m == NULL)
-		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	rc = vx_snmpwalk_parse(text, len, screenos_snmp_map_add, m, err);
-	if (rc == 0)
-		rc = screenos_snmp_map_finish(m, snap, err);
-	screenos_snmp_map_free(m);
-	return rc;
+	return vx_snmpwalk_map(text, len, &screenos_snmp_mapper, snap, err);
 }

@@ -26,8 +26,6 @@
 #include "banned.h"
 
 #define NAME		"screenos_ssh"
-/* Memory kept between polls for output; more is given back. */
-#define KEEP_OUTPUT	(1024 * 1024)
 
 struct screenos_ssh_cfg {
 	struct vx_ssh_opts	 ssh;		/* the login (ssh_opts.h) */
@@ -80,20 +78,11 @@ screenos_ssh_configure(struct vx_cfg_errors *errs,
     void **state)
 {
 	struct screenos_ssh_state	*st;
-	char				 where[300], lib[256];
-	size_t				 nerr;
-	uint64_t			 seen = 0;
+	char				 where[300];
 
 	snprintf(where, sizeof(where), NAME " of device '%s'", target->device);
-	if (opts == NULL) {
-		vx_cfg_error(errs, key, "%s: needs options (username, "
-		    "private_key_file or password, known_hosts_file)", where);
+	if (!vx_ssh_opts_start(errs, key, opts, where))
 		return -1;
-	}
-	if (!vx_ssh_available(lib, sizeof(lib))) {
-		vx_cfg_error(errs, key, "%s: %s", where, lib);
-		return -1;
-	}
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return -1;
 	vx_strbuf_init(&st->out, 0);
@@ -101,10 +90,8 @@ screenos_ssh_configure(struct vx_cfg_errors *errs,
 	vx_ssh_opts_init(&st->cfg.ssh, 22, (int64_t)VX_SSH_MAX_OUTPUT_DEFAULT);
 	st->cfg.sa_stat = true;
 	st->cfg.vpn_names = true;
-	nerr = vx_cfg_apply(errs, doc, screenos_ssh_keys, opts, &st->cfg,
-	    where, &seen);
-	nerr += vx_ssh_opts_check(errs, doc, opts, &st->cfg.ssh, where, seen);
-	if (nerr > 0) {
+	if (vx_ssh_opts_apply(errs, doc, screenos_ssh_keys, opts, &st->cfg,
+	    &st->cfg.ssh, where) > 0) {
 		screenos_ssh_free(st);
 		return -1;
 	}
@@ -239,11 +226,7 @@ screenos_ssh_collect(void *arg, const struct vx_target *target,
 		    st->cfg.vpn_names ? name_of : NULL, &st->names, err);
 	screenos_sa_rows_release(&sa);
 	screenos_stat_rows_release(&stat);
-	if (st->out.alloc > KEEP_OUTPUT) {
-		vx_strbuf_release(&st->out);
-		vx_strbuf_init(&st->out, 0);
-		vx_release_memory();
-	}
+	vx_shrink_buffer(&st->out, 0);
 	return rc;
 }
 

@@ -21,8 +21,6 @@
 #define CAP_BASE11	"urn:ietf:params:netconf:base:1.1"
 /* Budget for a polite <close-session/>. */
 #define CLOSE_MS	300
-/* Buffer capacity kept between RPCs; more is given back. */
-#define KEEP_BUF	(1024 * 1024)
 /* A chunk-size has at most 10 digits (4294967295). */
 #define CHUNK_DIGITS	10
 
@@ -193,16 +191,6 @@ vx_netconf_new(const struct vx_netconf_params *p)
 	return nc;
 }
 
-static void
-shrink(struct vx_strbuf *b)
-{
-	if (b->alloc <= KEEP_BUF)
-		return;
-	vx_strbuf_release(b);
-	vx_strbuf_init(b, 4096);
-	vx_release_memory();
-}
-
 /* Drops the session without a word. */
 static void
 drop(struct vx_netconf *nc)
@@ -212,7 +200,7 @@ drop(struct vx_netconf *nc)
 	vx_ssh_sess_close(nc->sess);
 	nc->base = 0;
 	vx_strbuf_reset(&nc->raw);
-	shrink(&nc->raw);
+	vx_shrink_buffer(&nc->raw, 4096);
 }
 
 /* Frames msg for the session's base and sends it. */
@@ -456,6 +444,6 @@ vx_netconf_rpc(struct vx_netconf *nc, const char *body,
 	vx_strbuf_release(&msg);
 	if (rc != 0)
 		drop(nc);
-	shrink(&nc->raw);
+	vx_shrink_buffer(&nc->raw, 4096);
 	return rc;
 }

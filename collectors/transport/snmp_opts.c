@@ -203,14 +203,15 @@ vx_snmp_opts_params(const struct vx_snmp_opts *c, const char *address,
 int
 vx_snmp_dev_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
     const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
-    const char *collector, const struct vx_target *target,
-    struct vx_snmp_dev **out)
+    const char *collector, const struct vx_snmp_poller *poller,
+    const struct vx_target *target, struct vx_snmp_dev **out)
 {
 	struct vx_snmp_dev	*d = calloc(1, sizeof(*d));
 	char			 where[300];
 
 	if (d == NULL)
 		return -1;
+	d->poller = poller;
 	snprintf(where, sizeof(where), "%s of device '%s'", collector,
 	    target->device);
 	if (vx_snmp_opts_configure(errs, doc, key, opts, where,

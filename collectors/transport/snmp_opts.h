@@ -98,6 +98,9 @@ size_t	vx_snmp_opts_configure(struct vx_cfg_errors *errs,
 	    struct vx_snmp_opts *o);
 /* Frees what vx_snmp_opts_configure read. */
 void	vx_snmp_opts_release(struct vx_snmp_opts *o);
+
+struct vx_snmp_poller;
+
 /*
  * What an SNMP collector keeps per device: its options and, for SNMPv3,
  * the agent's engine ID.  No session is kept between polls: each poll
@@ -106,22 +109,25 @@ void	vx_snmp_opts_release(struct vx_snmp_opts *o);
  * discovery.  Its state can be this struct alone.
  */
 struct vx_snmp_dev {
-	struct vx_snmp_opts	 opts;
-	struct vx_snmp_engine	 engine;
+	struct vx_snmp_opts		 opts;
+	struct vx_snmp_engine		 engine;
 	/* engine_id configured: the USM user is built at the next open. */
-	bool			 user_built;
+	bool				 user_built;
+	/* The collector's requests and mapping (snmp_collect.h). */
+	const struct vx_snmp_poller	*poller;
 };
 
 struct vx_target;
 
 /*
- * vx_snmp_opts_configure into a new struct vx_snmp_dev (*out); collector
- * names the collector in messages.  Returns 0, or -1 with the errors
- * recorded.
+ * vx_snmp_opts_configure into a new struct vx_snmp_dev (*out) polled by
+ * poller (vx_snmp_dev_collect); collector names the collector in
+ * messages.  Returns 0, or -1 with the errors recorded.
  */
 int	vx_snmp_dev_configure(struct vx_cfg_errors *errs,
 	    const struct vx_cfg_doc *doc, const struct vx_cfg_node *key,
 	    const struct vx_cfg_node *opts, const char *collector,
+	    const struct vx_snmp_poller *poller,
 	    const struct vx_target *target, struct vx_snmp_dev **out);
 /*
  * Opens this poll's session to target (*sess; close it with

@@ -14,8 +14,6 @@
 
 #include "banned.h"
 
-/* Buffer capacity kept between commands; more is given back. */
-#define KEEP_RAW		(1024 * 1024)
 /*
  * How long a prompt that is not ours must stay the last thing received
  * before we call it unexpected (it may be output that happens to end in
@@ -71,17 +69,6 @@ vx_ssh_new(const struct vx_ssh_params *p)
 	return s;
 }
 
-/* Gives a large read buffer back, and the memory to the system. */
-static void
-shrink_raw(struct vx_ssh *s)
-{
-	if (s->raw.alloc <= KEEP_RAW)
-		return;
-	vx_strbuf_release(&s->raw);
-	vx_strbuf_init(&s->raw, 4096);
-	vx_release_memory();
-}
-
 void
 vx_ssh_close(struct vx_ssh *s)
 {
@@ -92,7 +79,7 @@ vx_ssh_close(struct vx_ssh *s)
 	vx_ssh_sess_close(s->sess);
 	s->prompt[0] = '\0';
 	vx_strbuf_reset(&s->raw);
-	shrink_raw(s);
+	vx_shrink_buffer(&s->raw, 4096);
 }
 
 void
@@ -104,12 +91,6 @@ vx_ssh_free(struct vx_ssh *s)
 	vx_ssh_sess_free(s->sess);
 	vx_strbuf_release(&s->raw);
 	free(s);
-}
-
-bool
-vx_ssh_available(char *msg, size_t size)
-{
-	return vx_ssh_lib_available(msg, size);
 }
 
 bool
@@ -274,7 +255,7 @@ run_once(struct vx_ssh *s, const char *cmd, bool learn,
 	if (rc == 0)
 		vx_ssh_clean_output(s->dl, s->raw.buf, s->raw.len, cmd,
 		    s->cand, out);
-	shrink_raw(s);
+	vx_shrink_buffer(&s->raw, 4096);
 	if (rc != 0)
 		return rc;
 	if (out->failed)

@@ -87,14 +87,6 @@ struct vx_ssh_params {
 struct vx_ssh;
 
 /*
- * Loads libssh, which is not linked but opened on first use (ssh_lib.h).
- * Returns true, or false with the reason in msg.  vx_ssh_open does this
- * itself; collectors call it when configured, to refuse a configuration
- * early rather than fail every poll.
- */
-bool		 vx_ssh_available(char *msg, size_t size);
-
-/*
  * A new, unconnected session (nothing is sent until the first vx_ssh_open
  * or vx_ssh_run).  Returns NULL on out-of-memory.  Free with vx_ssh_free.
  */

@@ -24,6 +24,36 @@ vx_ssh_opts_init(struct vx_ssh_opts *o, int64_t port, int64_t max_output)
 }
 
 bool
+vx_ssh_opts_start(struct vx_cfg_errors *errs, const struct vx_cfg_node *key,
+    const struct vx_cfg_node *opts, const char *where)
+{
+	char lib[256];
+
+	if (opts == NULL) {
+		vx_cfg_error(errs, key, "%s: needs options (username, "
+		    "private_key_file or password, known_hosts_file)", where);
+		return false;
+	}
+	if (!vx_ssh_lib_available(lib, sizeof(lib))) {
+		vx_cfg_error(errs, key, "%s: %s", where, lib);
+		return false;
+	}
+	return true;
+}
+
+size_t
+vx_ssh_opts_apply(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
+    const struct vx_cfg_key *keys, const struct vx_cfg_node *opts, void *obj,
+    struct vx_ssh_opts *o, const char *where)
+{
+	uint64_t	seen = 0;
+	size_t		nerr;
+
+	nerr = vx_cfg_apply(errs, doc, keys, opts, obj, where, &seen);
+	return nerr + vx_ssh_opts_check(errs, doc, opts, o, where, seen);
+}
+
+bool
 vx_has_line_break(const char *s)
 {
 	return s != NULL && strpbrk(s, "\r\n") != NULL;

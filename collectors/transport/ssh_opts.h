@@ -3,7 +3,7 @@
 
 /*
  * The SSH login options every SSH collector takes (cisco_asa_ssh,
- * juniper_srx_netconf): their rows of the collector's option table, their
+ * juniper_srx_netconf, screenos_ssh): their rows of the collector's option table, their
  * defaults and checks, and the session parameters they make.  One place,
  * so that the options read and fail alike everywhere.
  *
@@ -57,6 +57,24 @@ extern const char *const vx_ssh_host_key_policies[];
 /* The defaults, with the collector's port. */
 void	vx_ssh_opts_init(struct vx_ssh_opts *o, int64_t port,
 	    int64_t max_output);
+/*
+ * The first checks of a collector's configure step: options are given
+ * (else an error at key naming the ones needed) and libssh can be loaded
+ * (ssh_lib.h), so that a configuration is refused early rather than
+ * every poll failing.  False when an error was recorded.
+ */
+bool	vx_ssh_opts_start(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_node *key, const struct vx_cfg_node *opts,
+	    const char *where);
+/*
+ * Reads opts into obj (vx_cfg_apply with keys, which start with
+ * VX_SSH_OPTS_KEYS for o, embedded in obj), then checks o
+ * (vx_ssh_opts_check).  Returns the number of errors recorded.
+ */
+size_t	vx_ssh_opts_apply(struct vx_cfg_errors *errs,
+	    const struct vx_cfg_doc *doc, const struct vx_cfg_key *keys,
+	    const struct vx_cfg_node *opts, void *obj, struct vx_ssh_opts *o,
+	    const char *where);
 /*
  * Checks the options once vx_cfg_apply has read them (seen: its bits):
  * a password or a private key, no line break in a secret, readable files

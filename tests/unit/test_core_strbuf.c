@@ -1,7 +1,7 @@
 /*
  * The growable buffer (core/strbuf.c): appends of every kind, growth from
- * empty and from a hint, reset, consume, detach, and the sticky failure
- * flag.
+ * empty and from a hint, reset, consume, detach, the sticky failure
+ * flag, and the shrink of a buffer grown past VX_KEEP_BUFFER (memtrim.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 
 #include "test_child.h"
 
+#include "memtrim.h"
 #include "strbuf.h"
 
 /* buf is always NUL-terminated at len. */
@@ -309,6 +310,33 @@ test_huge_append_fails(void **state)
 	}
 }
 
+/* Up to VX_KEEP_BUFFER a buffer keeps its memory; past it, not. */
+static void
+test_shrink_buffer(void **state)
+{
+	struct vx_strbuf	 sb;
+	char			*mem;
+
+	(void)state;
+	vx_strbuf_init(&sb, VX_KEEP_BUFFER - 1);
+	vx_strbuf_addstr(&sb, "kept");
+	mem = sb.buf;
+	assert_true(sb.alloc <= VX_KEEP_BUFFER);
+	vx_shrink_buffer(&sb, 0);
+	assert_ptr_equal(sb.buf, mem);
+	assert_string_equal(sb.buf, "kept");
+
+	assert_true(vx_strbuf_grow(&sb, VX_KEEP_BUFFER));
+	assert_true(sb.alloc > VX_KEEP_BUFFER);
+	vx_shrink_buffer(&sb, 4096);
+	assert_true(sb.alloc < VX_KEEP_BUFFER);
+	assert_int_equal(sb.len, 0);
+	check_terminated(&sb);
+	vx_strbuf_addstr(&sb, "again");
+	assert_string_equal(sb.buf, "again");
+	vx_strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -323,6 +351,7 @@ main(void)
 		cmocka_unit_test(test_failed_is_sticky),
 		cmocka_unit_test(test_detach_clears_failed),
 		cmocka_unit_test(test_huge_append_fails),
+		cmocka_unit_test(test_shrink_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,14 @@
-/* "snmpwalk -On" text -> varbinds. */
+/*
+ * "snmpwalk -On" text -> varbinds, and -> a mapping (vx_snmpwalk_map);
+ * the column OIDs of a table (vx_oid_columns).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "model.h"
 #include "snmpwalk_text.h"
 #include "testutil.h"
 
@@ -203,6 +207,111 @@ test_recorded_walk(void **state)
 	vx_strbuf_release(&sb);
 }
 
+/* A mapping that counts what it is given and what is called. */
+struct counting_map {
+	size_t	varbinds;
+};
+
+static int			 maps_made, maps_freed, fail_create;
+static size_t			 finished_with;	/* varbinds; 0: not finished */
+static struct vx_snapshot	*finished_into;
+
+static void *
+counting_create(void)
+{
+	if (fail_create)
+		return NULL;
+	maps_made++;
+	return calloc(1, sizeof(struct counting_map));
+}
+
+static int
+counting_add(void *arg, const struct vx_varbind *vb, struct vx_err *err)
+{
+	struct counting_map *m = arg;
+
+	(void)vb;
+	(void)err;
+	m->varbinds++;
+	return 0;
+}
+
+static int
+counting_finish(void *arg, struct vx_snapshot *snap, struct vx_err *err)
+{
+	struct counting_map *m = arg;
+
+	(void)err;
+	finished_with = m->varbinds;
+	finished_into = snap;
+	return 0;
+}
+
+static void
+counting_free(void *m)
+{
+	maps_freed++;
+	free(m);
+}
+
+static const struct vx_snmp_mapper counting_mapper = {
+	counting_create, counting_add, counting_finish, counting_free,
+};
+
+/*
+ * Every varbind reaches the mapping, which is finished into the snapshot
+ * and freed; on bad text it is freed unfinished; no mapping, no parse.
+ */
+static void
+test_map(void **state)
+{
+	static const char text[] =
+	    ".1.3.6.1.2.1.1.3.0 = Timeticks: (12) 0:00:00.12\n"
+	    ".1.3.6.1.2.1.1.5.0 = STRING: \"asa-1\"\n";
+	struct vx_snapshot	*s = vx_snapshot_new("t");
+	struct vx_err		 err;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(vx_snmpwalk_map(text, strlen(text), &counting_mapper,
+	    s, &err), 0);
+	assert_int_equal(finished_with, 2);
+	assert_ptr_equal(finished_into, s);
+	assert_int_equal(maps_made, 1);
+	assert_int_equal(maps_freed, 1);
+
+	finished_with = 0;
+	assert_int_equal(vx_snmpwalk_map("garbage\n", 8, &counting_mapper, s,
+	    &err), -VX_E_PARSE);
+	assert_int_equal(finished_with, 0);
+	assert_int_equal(maps_made, 2);
+	assert_int_equal(maps_freed, 2);
+
+	fail_create = 1;
+	assert_int_equal(vx_snmpwalk_map(text, strlen(text), &counting_mapper,
+	    s, &err), -VX_E_NOMEM);
+	assert_int_equal(finished_with, 0);
+	assert_int_equal(maps_freed, 2);
+	fail_create = 0;
+	vx_snapshot_unref(s);
+}
+
+static void
+test_oid_columns(void **state)
+{
+	static const uint32_t entry[] = { 1, 3, 6, 1, 4, 1, 9, 9, 171 };
+	static const uint32_t cols[] = { 4, 50, 7 };
+	struct vx_oid	oids[3];
+
+	(void)state;
+	vx_oid_columns(oids, entry, 9, cols, 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_int_equal(oids[i].len, 10);
+		assert_memory_equal(oids[i].sub, entry, sizeof(entry));
+		assert_int_equal(oids[i].sub[9], cols[i]);
+	}
+}
+
 int
 main(void)
 {
@@ -212,6 +321,8 @@ main(void)
 		cmocka_unit_test(test_skips_exceptions),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_recorded_walk),
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_oid_columns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
