@@ -38,7 +38,7 @@ class SrxNetconf(TmpDirTest):
                 + "    collectors:\n      juniper_srx_netconf:\n"
                 + netconf_yaml(s))
 
-    def exporter(self, devices, interval="1s", timeout="1s"):
+    def exporter(self, devices, interval="2s", timeout="2s"):
         return self.track(Exporter(self.workdir, (
             f"defaults:\n  interval: {interval}\n  timeout: {timeout}\n"
             f"  retries: 0\ndevices:\n" + "".join(devices))))

@@ -38,7 +38,7 @@ class SrxRestApi(TmpDirTest):
                 + "    collectors:\n      juniper_srx_rest:\n"
                 + s.collector_yaml(**kw))
 
-    def exporter(self, devices, interval="1s", timeout="1s"):
+    def exporter(self, devices, interval="2s", timeout="2s"):
         return self.track(Exporter(self.workdir, (
             f"defaults:\n  interval: {interval}\n  timeout: {timeout}\n"
             f"  retries: 0\ndevices:\n" + "".join(devices))))
