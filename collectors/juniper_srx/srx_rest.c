@@ -28,7 +28,6 @@ struct srx_rest_cfg {
 
 struct srx_rest_state {
 	struct srx_rest_cfg	 cfg;
-	char			*device;
 	struct vx_https		*https;
 };
 
@@ -54,7 +53,6 @@ srx_rest_free(void *arg)
 	vx_https_free(st->https);
 	vx_https_opts_release(&st->cfg.https);
 	vx_cfg_free_fields(srx_rest_keys, &st->cfg);
-	free(st->device);
 	free(st);
 }
 
@@ -76,7 +74,6 @@ srx_rest_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 	if (st == NULL)
 		return -1;
 	vx_https_opts_init(&st->cfg.https, 3443);
-	st->device = strdup(target->device);
 	nerr = vx_cfg_apply(errs, doc, srx_rest_keys, opts, &st->cfg, where,
 	    &seen);
 	nerr += vx_https_opts_check(errs, doc, opts, &st->cfg.https, where);
@@ -86,11 +83,11 @@ srx_rest_configure(struct vx_cfg_errors *errs, const struct vx_cfg_doc *doc,
 		    "password_file / password_env)", where);
 		nerr++;
 	}
-	if (nerr > 0 || st->device == NULL) {
+	if (nerr > 0) {
 		srx_rest_free(st);
 		return -1;
 	}
-	vx_https_opts_warn(&st->cfg.https, st->device, NAME,
+	vx_https_opts_warn(&st->cfg.https, target->device, NAME,
 	    "the password");
 	*state = st;
 	return 0;
