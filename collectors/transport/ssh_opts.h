@@ -3,9 +3,10 @@
 
 /*
  * The SSH login options every SSH collector takes (cisco_asa_ssh,
- * juniper_srx_netconf, screenos_ssh): their rows of the collector's option table, their
- * defaults and checks, and the session parameters they make.  One place,
- * so that the options read and fail alike everywhere.
+ * juniper_srx_netconf, screenos_ssh): their rows of the collector's
+ * option table, their defaults and checks, and the session parameters
+ * they make.  One place, so that the options read and fail alike
+ * everywhere.
  *
  * A collector embeds struct vx_ssh_opts in its configuration struct and
  * puts VX_SSH_OPTS_KEYS first in its key table (the checks read the
