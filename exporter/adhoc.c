@@ -178,10 +178,10 @@ lookup(struct vx_adhoc *a, const char *key, size_t klen, uint64_t gen,
 
 /*
  * Puts d in the cache under key (replacing what is there), and takes out
- * what is idle too long or beyond the limit, into drop (4 entries at
- * most: the limit is passed by one at a time, and the idle ones go a
- * few at each insert).  Takes the caller's reference to d; returns the
- * device to use (a new reference): d, or one another request made first.
+ * what is beyond the limit, into drop (4 entries at most: the limit is
+ * passed by one at a time).  Takes the caller's reference to d; returns
+ * the device to use (a new reference): d, or one another request made
+ * first.
  */
 static struct vx_device *
 insert(struct vx_adhoc *a, const struct vx_fleet *f, const char *key,
@@ -223,8 +223,7 @@ insert(struct vx_adhoc *a, const struct vx_fleet *f, const char *key,
 	unlink_entry(a, e);
 	push_front(a, e);
 	while (*ndrop < 4 && a->tail != NULL && a->tail != e &&
-	    ((int64_t)a->n > f->probe.max_devices ||
-	    now - a->tail->used_ms > f->probe.idle_timeout_ms))
+	    (int64_t)a->n > f->probe.max_devices)
 		drop[(*ndrop)++] = remove_entry(a, a->tail);
 	vx_device_ref(d);
 	return d;
@@ -305,5 +304,7 @@ vx_adhoc_get(struct vx_adhoc *a, struct vx_fleet *f, const char *address,
 		vx_device_unref(drop[i]);
 	unref(old);
 	vx_strbuf_release(&key);
+	/* d was just used: what goes is the others not probed for long. */
+	vx_adhoc_expire(a, f->probe.idle_timeout_ms);
 	return d;
 }

@@ -37,8 +37,8 @@ void	vx_adhoc_clear(struct vx_adhoc *a);
 void	vx_adhoc_release(struct vx_adhoc *a);
 size_t	vx_adhoc_count(struct vx_adhoc *a);
 /*
- * Drops the devices not probed for idle_ms, so that what is counted and
- * listed is what is kept (inserts drop only a few at a time).
+ * Drops the devices not probed for idle_ms: after each device made, and
+ * before what is kept is counted or listed.
  */
 void	vx_adhoc_expire(struct vx_adhoc *a, int64_t idle_ms);
 /*
