@@ -18,6 +18,7 @@
 #include <net-snmp/library/snmpusm.h>
 
 #include "log.h"
+#include "snmp_usm.h"
 
 #define WALK_COLS_MAX	64
 /*
@@ -377,6 +378,69 @@ request_timeout_us(struct vx_deadline d, int tries_left)
 	return (long)per * 1000;
 }
 
+/* A key's protocol and bytes, as one byte string (snmp_usm.h). */
+static size_t
+key_bytes(const oid *proto, size_t proto_len, const u_char *key,
+    size_t key_len, unsigned char *out, size_t size)
+{
+	size_t n = proto_len * sizeof(*proto);
+
+	if (proto == NULL || n + key_len > size)
+		return 0;
+	memcpy(out, proto, n);
+	memcpy(out + n, key, key_len);
+	return n + key_len;
+}
+
+/*
+ * The session's engine ID and user are about to get its keys: unless
+ * another device's other keys hold them (see refresh_usm_user).
+ */
+static int
+claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
+    const struct vx_snmp_params *p, struct vx_err *err)
+{
+	unsigned char		 auth[MAX_OID_LEN * sizeof(oid) + USM_AUTH_KU_LEN];
+	unsigned char		 priv[MAX_OID_LEN * sizeof(oid) + USM_PRIV_KU_LEN];
+	char			 other[256], hex[2 * VX_SNMP_ENGINE_ID_MAX + 1];
+	struct vx_snmp_usm_claim c = {
+		.owner = p->owner,
+		.device = p->device != NULL ? p->device : s->peer,
+		.engine = ss->securityEngineID,
+		.engine_len = ss->securityEngineIDLen,
+		.user = ss->securityName != NULL ? ss->securityName : "",
+		.auth = auth,
+		.priv = priv,
+	};
+	int			 rc;
+
+	if (p->owner == NULL)
+		return 0;
+	if (ss->securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV)
+		c.auth_len = key_bytes(ss->securityAuthProto,
+		    ss->securityAuthProtoLen, ss->securityAuthKey,
+		    ss->securityAuthKeyLen, auth, sizeof(auth));
+	if (ss->securityLevel >= SNMP_SEC_LEVEL_AUTHPRIV)
+		c.priv_len = key_bytes(ss->securityPrivProto,
+		    ss->securityPrivProtoLen, ss->securityPrivKey,
+		    ss->securityPrivKeyLen, priv, sizeof(priv));
+	rc = vx_snmp_usm_claim(&c, other, sizeof(other));
+	explicit_bzero(auth, sizeof(auth));
+	explicit_bzero(priv, sizeof(priv));
+	if (rc == -2)
+		return vx_err_set(err, VX_E_NOMEM, "out of memory");
+	if (rc == 0)
+		return 0;
+	for (size_t i = 0; i < c.engine_len && i < VX_SNMP_ENGINE_ID_MAX; i++)
+		snprintf(hex + 2 * i, 3, "%02x", c.engine[i]);
+	hex[2 * (c.engine_len < VX_SNMP_ENGINE_ID_MAX ? c.engine_len :
+	    VX_SNMP_ENGINE_ID_MAX)] = '\0';
+	return vx_err_set(err, VX_E_CONFIG, "SNMPv3 engine ID 0x%s, user "
+	    "'%s': device '%s' has them with other credentials, and one "
+	    "process holds one set of keys per engine ID and user (a cloned "
+	    "engine ID?)", hex, c.user, other);
+}
+
 /*
  * net-snmp keeps one USM user per (engine ID, user name) for the whole
  * process and uses its keys for every session of that user and engine: a
@@ -387,13 +451,14 @@ request_timeout_us(struct vx_deadline d, int tries_left)
  * built), so: one request, then rebuild the user from this session's own
  * keys (clearing SNMP_FLAGS_USER_CREATED, without which net-snmp does not
  * rebuild it).  Sessions opened later with the engine ID the caller kept
- * (the next polls) use the keys built here.  NEEDSWORK: two devices
- * answering with the same engine ID and user name still share one set of
- * keys.
+ * (the next polls) use the keys built here.  Two devices answering with
+ * the same engine ID and user name share that one set of keys: the user
+ * is only rebuilt for a device whose keys agree with every other's
+ * (snmp_usm.h), and one whose keys differ fails naming the other.
  */
 static int
-refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
-    struct vx_err *err)
+refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
+    struct vx_deadline deadline, struct vx_err *err)
 {
 	static const oid	 uptime[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
 	netsnmp_session		*ss = snmp_sess_session(s->handle);
@@ -418,6 +483,9 @@ refresh_usm_user(struct vx_snmp *s, struct vx_deadline deadline,
 		return lib_error(s, SNMPERR_TIMEOUT, "timeout", err);
 	if (ss->securityEngineIDLen == 0)
 		return sess_error(s, err);
+	status = claim_usm_user(s, ss, p, err);
+	if (status != 0)
+		return status;
 	pthread_mutex_lock(&open_lock);
 	u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
 	    ss->securityName);
@@ -559,7 +627,7 @@ vx_snmp_open(const struct vx_snmp_params *p, struct vx_deadline deadline,
 	netsnmp_large_fd_setfd(s->fd, &s->fds);
 	if (discover) {
 		netsnmp_session	*ss = snmp_sess_session(s->handle);
-		int		 rc = refresh_usm_user(s, deadline, err);
+		int		 rc = refresh_usm_user(s, p, deadline, err);
 
 		if (rc != 0) {
 			vx_snmp_close(s);

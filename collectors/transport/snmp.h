@@ -86,6 +86,12 @@ struct vx_snmp_params {
 	 * after a discovery (keys of an earlier configuration never stay).
 	 */
 	bool			 engine_fixed;
+	/*
+	 * v3: the device whose keys these are (its kept state, and its
+	 * name for messages): see snmp_usm.h.  NULL: not checked.
+	 */
+	const void		*owner;
+	const char		*device;
 };
 
 struct vx_snmp;

@@ -1,5 +1,6 @@
 /* The SNMP options shared by the SNMP collectors (snmp_opts.h). */
 #include "snmp_opts.h"
+#include "snmp_usm.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -237,6 +238,8 @@ vx_snmp_dev_open(struct vx_snmp_dev *d, const struct vx_target *target,
 	vx_snmp_opts_params(&d->opts, target->address, target->retries, &p);
 	p.engine = &d->engine;
 	p.engine_fixed = d->opts.engine_len > 0 && !d->user_built;
+	p.owner = d;
+	p.device = target->device;
 	*sess = NULL;
 	rc = vx_snmp_open(&p, deadline, sess, err);
 	if (rc == 0 && p.engine_fixed)
@@ -263,6 +266,7 @@ vx_snmp_dev_free(void *arg)
 
 	if (d == NULL)
 		return;
+	vx_snmp_usm_release(d);
 	vx_snmp_opts_release(&d->opts);
 	free(d);
 }

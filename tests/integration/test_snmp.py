@@ -355,15 +355,19 @@ class SnmpCollector(TmpDirTest):
         agent = self.start_agent(v3_user="monitor",
                                  v3_auth_key="auth-secret-1",
                                  v3_priv_key="priv-secret-1")
-        # A real snmpd answers wrong credentials with a Report PDU.
+        # A real snmpd answers wrong credentials with a Report PDU.  Two
+        # of them, each with its own engine ID: two devices with other
+        # passwords for the same engine ID and user clash (the test below).
         snmpd = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
                                  "priv-secret-1"))
+        snmpd2 = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
+                                  "priv-secret-1"))
         self.write_secrets()
         ex = self.track(Exporter(self.workdir, config([
             self.v3_device("asa-v3", agent.port, "auth"),
             self.v3_device("snmpd-badauth", snmpd.port, "wrong",
                            context=None),
-            self.v3_device("snmpd-badpriv", snmpd.port, "auth",
+            self.v3_device("snmpd-badpriv", snmpd2.port, "auth",
                            priv="wrong", context=None),
         ])))
         samples = wait_up(ex, "asa-v3")
@@ -420,6 +424,56 @@ class SnmpCollector(TmpDirTest):
         self.assertEqual(ex.get("/-/reload", method="POST", data=b"")[0],
                          200)
         wait_up(ex, "dev", want=1)
+
+    def test_snmpv3_cloned_engine_id_other_credentials(self):
+        """net-snmp holds one set of keys per engine ID and user: of two
+        agents with one engine ID (cloned) and other passwords for the same
+        user, the device polled first keeps working and the other fails
+        naming it, instead of each overwriting the other's keys."""
+        one = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
+                               "priv-secret-1", engine_id="vx-clone"))
+        two = self.track(Snmpd(self.workdir, "monitor", "auth-secret-2",
+                               "priv-secret-2", engine_id="vx-clone"))
+        self.write_secrets()
+        for name in ("auth2", "priv2"):
+            with open(os.path.join(self.workdir, "secrets", name), "w") as f:
+                f.write(name[:-1] + "-secret-2\n")
+        devices = {
+            "clone-1": self.v3_device("clone-1", one.port, "auth",
+                                      context=None),
+            "clone-2": self.v3_device("clone-2", two.port, "auth2",
+                                      priv="priv2", context=None),
+        }
+        ex = self.track(Exporter(self.workdir, config(list(
+            devices.values()))))
+        m = ex.wait_log(r"level=error device=(clone-[12]) "
+                        r"collector=cisco_asa_snmp reason=config "
+                        r"msg=\"([^\"]*)\"")
+        loser = m.group(1)
+        winner = "clone-2" if loser == "clone-1" else "clone-1"
+        self.assertRegex(m.group(2), r"^SNMPv3 engine ID 0x[0-9a-f]+, user "
+                         f"'monitor': device '{winner}' has them with other "
+                         r"credentials")
+        wait_up(ex, loser, want=0)
+        # The first keeps its own keys poll after poll (2 s interval): its
+        # polls would fail authentication if the other's had replaced them.
+        seen = set()
+
+        def three_more_polls():
+            s = parse_metrics(ex.metrics())
+            self.assertEqual(value(s, "vpn_up", device=winner), 1)
+            self.assertEqual(value(s, "vpn_up", device=loser), 0)
+            seen.add(value(s, "vpn_collect_timestamp_seconds",
+                           device=winner))
+            return len(seen) >= 4
+        wait_until(three_more_polls, timeout=20,
+                   what="three more polls of the first device")
+        self.assertNotRegex(ex.log(), f"device={winner} .*reason=")
+        # Once the first is gone, the other builds its keys and comes up.
+        ex.write_config(config([devices[loser]]))
+        self.assertEqual(ex.get("/-/reload", method="POST", data=b"")[0],
+                         200)
+        wait_up(ex, loser, want=1)
 
 
 class StartupErrors(TmpDirTest):

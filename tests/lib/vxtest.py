@@ -180,7 +180,7 @@ class Snmpd:
     answers wrong credentials (a Report PDU, not silence as snmpsim)."""
 
     def __init__(self, workdir, user, auth_key, priv_key, auth="SHA",
-                 priv="AES", port=None):
+                 priv="AES", port=None, engine_id=None):
         snmpd = need_binary("snmpd")
         self.port = port or free_port(socket.SOCK_DGRAM)
         self.dir = os.path.join(workdir, f"snmpd-{self.port}")
@@ -192,6 +192,10 @@ class Snmpd:
                     f'createUser {user} {auth} "{auth_key}" {priv} '
                     f'"{priv_key}"\n'
                     f"rouser {user} priv\n")
+            # Agents given the same text answer with the same engine ID,
+            # as cloned images do.
+            if engine_id:
+                f.write(f"engineID {engine_id}\n")
         argv = [snmpd, "-f", "-Lo", "-C", "-c", conf,
                 "-p", os.path.join(self.dir, "snmpd.pid")]
         if os.geteuid() == 0:
