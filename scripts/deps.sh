@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	# build
 	build-essential cmake pkg-config clang git
+	libclang-rt-14-dev	# clang's ASan, UBSan and libFuzzer runtimes (only a Recommends)
 	libsnmp-dev libmicrohttpd-dev libcurl4-openssl-dev libyaml-dev
 	libssh-dev libxml2-dev zlib1g-dev libgnutls28-dev libcrypt-dev
 	# tests
