@@ -412,6 +412,11 @@ Try:
         signal.pthread_sigmask(signal.SIG_BLOCK, stop)
         signal.sigwait(stop)
     finally:
+        # A second signal must not cut the stopping short and leave the
+        # rest running: timeout(1) sends one to lab.py and one to its
+        # process group, and Ctrl-C may be pressed twice.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         lab.stop()
     return 0
 
