@@ -378,6 +378,35 @@ request_timeout_us(struct vx_deadline d, int tries_left)
 	return (long)per * 1000;
 }
 
+/*
+ * Users replaced by refresh_usm_user.  net-snmp reads its user list and a
+ * user's keys while it encodes and decodes, without a lock of ours (those
+ * calls run in every poll thread at once): a replaced user may still be in
+ * another thread's hands, so it is unlinked but never freed.  Replacing
+ * happens only when a device's keys change (a reload with a new password),
+ * so few are kept.  net-snmp's engine time list is likewise read and
+ * extended (never shrunk) by every thread; a lost insert is redone at the
+ * next message.
+ */
+static struct usmUser	**retired;
+static size_t		  nretired, retired_cap;
+
+/* Under open_lock.  Its own links stay: a reader may be standing on it. */
+static void
+retire_user(struct usmUser *u)
+{
+	if (nretired == retired_cap) {
+		size_t		 cap = retired_cap > 0 ? 2 * retired_cap : 8;
+		struct usmUser	**n = realloc(retired, cap * sizeof(*n));
+
+		if (n == NULL)
+			return;	/* not freed all the same */
+		retired = n;
+		retired_cap = cap;
+	}
+	retired[nretired++] = u;
+}
+
 /* A key's protocol and bytes, as one byte string (snmp_usm.h). */
 static size_t
 key_bytes(const oid *proto, size_t proto_len, const u_char *key,
@@ -429,8 +458,8 @@ claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
 	explicit_bzero(priv, sizeof(priv));
 	if (rc == -2)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	if (rc == 0)
-		return 0;
+	if (rc >= 0)
+		return rc;
 	for (size_t i = 0; i < c.engine_len && i < VX_SNMP_ENGINE_ID_MAX; i++)
 		snprintf(hex + 2 * i, 3, "%02x", c.engine[i]);
 	hex[2 * (c.engine_len < VX_SNMP_ENGINE_ID_MAX ? c.engine_len :
@@ -484,14 +513,19 @@ refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
 	if (ss->securityEngineIDLen == 0)
 		return sess_error(s, err);
 	status = claim_usm_user(s, ss, p, err);
-	if (status != 0)
+	if (status < 0)
 		return status;
 	pthread_mutex_lock(&open_lock);
 	u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
 	    ss->securityName);
+	/* Built from these keys already: nothing to change under others. */
+	if (u != NULL && status == 1) {
+		pthread_mutex_unlock(&open_lock);
+		return 0;
+	}
 	if (u != NULL) {
 		usm_remove_user(u);
-		usm_free_user(u);
+		retire_user(u);
 	}
 	ss->flags &= ~SNMP_FLAGS_USER_CREATED;
 	usm_create_user_from_session(ss);

@@ -104,12 +104,17 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 {
 	struct claim	 fresh;
 	size_t		 mine = SIZE_MAX;
+	bool		 built = false;
 	int		 rc;
 
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nclaims; i++) {
 		struct claim *h = &claims[i];
 
+		if (same_pair(h, c) && same_bytes(h->auth, h->auth_len,
+		    c->auth, c->auth_len) && same_bytes(h->priv, h->priv_len,
+		    c->priv, c->priv_len))
+			built = true;
 		if (same_device(h, c)) {
 			mine = i;
 			continue;
@@ -143,7 +148,7 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 		claims[mine] = fresh;
 	}
 	pthread_mutex_unlock(&lock);
-	return rc;
+	return rc == 0 && built ? 1 : rc;
 }
 
 void

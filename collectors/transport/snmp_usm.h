@@ -37,8 +37,10 @@ struct vx_snmp_usm_claim {
 /*
  * 0: the owner may build the pair's keys (its claim replaces its own
  * earlier one, or that of a device of the same name: a reload's new
- * generation).  -1: another device holds the pair with other keys; its
- * name is copied into other (of other_size bytes).  -2: out of memory.
+ * generation).  1: the same, but these very keys were claimed before (by
+ * this owner or another) and so built already, if the user still exists.
+ * -1: another device holds the pair with other keys; its name is copied
+ * into other (of other_size bytes).  -2: out of memory.
  */
 int	vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 	    size_t other_size);

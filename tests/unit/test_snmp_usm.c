@@ -2,7 +2,8 @@
  * The SNMPv3 users the process built keys for (snmp_usm.h): a device
  * whose keys for an engine ID and user differ from another device's is
  * refused, naming that device; agreeing keys, a device's own new keys and
- * a reload's new generation are not.
+ * a reload's new generation are not, and keys claimed before are said to
+ * be built already (1), so that the user is not rebuilt under others.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -48,9 +49,12 @@ test_other_keys_refused_same_keys_shared(void **state)
 	(void)state;
 	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
 	    "K1", "P1"), other), 0);
-	/* The same keys: one user serves both. */
+	/* Its own keys again (a rediscovery): built already. */
+	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
+	    "K1", "P1"), other), 1);
+	/* The same keys: one user serves both, built already. */
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 0);
+	    "K1", "P1"), other), 1);
 	/* Another auth key, or another privacy key: refused, naming one. */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K2", "P1"), other), -1);
@@ -118,7 +122,7 @@ test_own_new_keys_and_new_generation(void **state)
 	    "K1", "P1"), other), 0);
 	vx_snmp_usm_release(&dev1);
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 0);
+	    "K1", "P1"), other), 1);
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K9", "P9"), other), -1);
 	vx_snmp_usm_release(&dev1_next);
