@@ -765,10 +765,18 @@ vx_syslog_listener_bind(struct vx_syslog_listener *l,
 	struct sock	*ns = calloc(n + 1, sizeof(*ns));
 	struct conn	*nc;
 	int		 rc;
+	bool		 was_running;
 
 	if (ns == NULL)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
 	pthread_mutex_lock(&l->lock);
+	/*
+	 * The listener thread reads the sockets and the connections: it
+	 * stops before either changes (what arrives meanwhile waits in the
+	 * kernel's buffers), and starts again on them either way.
+	 */
+	was_running = l->running;
+	stop_thread(l);
 	for (size_t i = 0; i < n; i++, k++) {
 		bool		 tcp = i >= s->udp.n;
 		const char	*a = tcp ? s->tcp.v[i - s->udp.n] :
@@ -803,7 +811,6 @@ vx_syslog_listener_bind(struct vx_syslog_listener *l,
 		goto undo;
 	}
 	l->conns = nc;
-	stop_thread(l);
 	/* Connections over a lower limit, and those of a smaller buffer. */
 	while (l->nconns > (size_t)s->max_connections)
 		conn_close(l, l->nconns - 1, true, vx_now_wall_ms());
@@ -837,6 +844,11 @@ undo:
 		}
 	}
 	close_socks(ns, k);
+	if (was_running) {
+		struct vx_err ignored;
+
+		(void)start_thread(l, &ignored);
+	}
 	pthread_mutex_unlock(&l->lock);
 	return rc;
 }
