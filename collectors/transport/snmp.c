@@ -379,14 +379,15 @@ request_timeout_us(struct vx_deadline d, int tries_left)
 }
 
 /*
- * Users replaced by refresh_usm_user.  net-snmp reads its user list and a
- * user's keys while it encodes and decodes, without a lock of ours (those
- * calls run in every poll thread at once): a replaced user may still be in
- * another thread's hands, so it is unlinked but never freed.  Replacing
- * happens only when a device's keys change (a reload with a new password),
- * so few are kept.  net-snmp's engine time list is likewise read and
- * extended (never shrunk) by every thread; a lost insert is redone at the
- * next message.
+ * Users replaced by refresh_usm_user while other devices may use them.
+ * net-snmp reads its user list and a user's keys while it encodes and
+ * decodes, without a lock of ours (those calls run in every poll thread at
+ * once): a replaced user another device (or an older generation of this
+ * one, still polling through a reload) may hold is unlinked but never
+ * freed.  That happens only when keys change for an engine ID and user
+ * that several devices share, so few are kept.  net-snmp's engine time
+ * list is likewise read and extended (never shrunk) by every thread; a
+ * lost insert is redone at the next message.
  */
 static struct usmUser	**retired;
 static size_t		  nretired, retired_cap;
@@ -525,7 +526,10 @@ refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
 	}
 	if (u != NULL) {
 		usm_remove_user(u);
-		retire_user(u);
+		if (status == 2)
+			retire_user(u);
+		else
+			usm_free_user(u);
 	}
 	ss->flags &= ~SNMP_FLAGS_USER_CREATED;
 	usm_create_user_from_session(ss);

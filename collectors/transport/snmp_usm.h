@@ -37,8 +37,12 @@ struct vx_snmp_usm_claim {
 /*
  * 0: the owner may build the pair's keys (its claim replaces its own
  * earlier one, or that of a device of the same name: a reload's new
- * generation).  1: the same, but these very keys were claimed before (by
- * this owner or another) and so built already, if the user still exists.
+ * generation), and no other owner claims the pair, so the user built
+ * before is nobody else's.  2: the same, but other owners (a device
+ * sharing the pair, or an older generation of this one) may be using the
+ * user built before.  1: keys that serve this claim were claimed before
+ * (by this owner or another: the same keys, or more of them, as authPriv's
+ * for an authNoPriv claim) and so built already, if the user still exists.
  * -1: another device holds the pair with other keys; its name is copied
  * into other (of other_size bytes).  -2: out of memory.
  */

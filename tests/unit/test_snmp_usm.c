@@ -2,8 +2,10 @@
  * The SNMPv3 users the process built keys for (snmp_usm.h): a device
  * whose keys for an engine ID and user differ from another device's is
  * refused, naming that device; agreeing keys, a device's own new keys and
- * a reload's new generation are not, and keys claimed before are said to
- * be built already (1), so that the user is not rebuilt under others.
+ * a reload's new generation are not; keys claimed before are said to be
+ * built already (1), so that the user is not rebuilt under others, and a
+ * rebuild under other owners of the pair is told apart (2) from one of a
+ * pair nobody else claims (0).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,10 +118,11 @@ test_own_new_keys_and_new_generation(void **state)
 	    "K1", "P1"), other), -1);
 	/*
 	 * A reload's new state of asa-1 (another owner, the same name)
-	 * replaces the old one, which may be released after it.
+	 * replaces the old one, which may be released after it; the old
+	 * one may still be polling with the user built before (2).
 	 */
 	assert_int_equal(try(claim(&dev1_next, "asa-1", engine_a, "monitor",
-	    "K1", "P1"), other), 0);
+	    "K1", "P1"), other), 2);
 	vx_snmp_usm_release(&dev1);
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
 	    "K1", "P1"), other), 1);
@@ -135,20 +138,28 @@ test_levels_without_a_key_agree(void **state)
 	char other[64];
 
 	(void)state;
-	/* authNoPriv beside authPriv with the same auth key: one user. */
+	/*
+	 * authNoPriv, then authPriv with the same auth key: one user,
+	 * rebuilt with the privacy key added under the other device (2).
+	 */
 	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
 	    "K1", ""), other), 0);
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 0);
-	/* noAuthNoPriv has no keys to clash. */
+	    "K1", "P1"), other), 2);
+	/*
+	 * Then authNoPriv and noAuthNoPriv are served by that user as it
+	 * is (1): rebuilding it without a key would break asa-2.
+	 */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
-	    "", ""), other), 0);
-	/* But authNoPriv with another auth key clashes. */
-	vx_snmp_usm_release(&dev3);
+	    "K1", ""), other), 1);
+	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
+	    "", ""), other), 1);
+	/* But another auth key clashes, with or without privacy. */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K2", ""), other), -1);
 	vx_snmp_usm_release(&dev1);
 	vx_snmp_usm_release(&dev2);
+	vx_snmp_usm_release(&dev3);
 }
 
 int
