@@ -442,10 +442,11 @@ claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
 		.auth = auth,
 		.priv = priv,
 	};
+	size_t			 n = c.engine_len;
 	int			 rc;
 
 	if (p->owner == NULL)
-		return 0;
+		return VX_SNMP_USM_BUILD;
 	if (ss->securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV)
 		c.auth_len = key_bytes(ss->securityAuthProto,
 		    ss->securityAuthProtoLen, ss->securityAuthKey,
@@ -457,14 +458,15 @@ claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
 	rc = vx_snmp_usm_claim(&c, other, sizeof(other));
 	explicit_bzero(auth, sizeof(auth));
 	explicit_bzero(priv, sizeof(priv));
-	if (rc == -2)
+	if (rc == VX_SNMP_USM_NOMEM)
 		return vx_err_set(err, VX_E_NOMEM, "out of memory");
-	if (rc >= 0)
+	if (rc != VX_SNMP_USM_CLASH)
 		return rc;
-	for (size_t i = 0; i < c.engine_len && i < VX_SNMP_ENGINE_ID_MAX; i++)
+	if (n > VX_SNMP_ENGINE_ID_MAX)
+		n = VX_SNMP_ENGINE_ID_MAX;
+	for (size_t i = 0; i < n; i++)
 		snprintf(hex + 2 * i, 3, "%02x", c.engine[i]);
-	hex[2 * (c.engine_len < VX_SNMP_ENGINE_ID_MAX ? c.engine_len :
-	    VX_SNMP_ENGINE_ID_MAX)] = '\0';
+	hex[2 * n] = '\0';
 	return vx_err_set(err, VX_E_CONFIG, "SNMPv3 engine ID 0x%s, user "
 	    "'%s': device '%s' has them with other credentials, and one "
 	    "process holds one set of keys per engine ID and user (a cloned "
@@ -520,13 +522,13 @@ refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
 	u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
 	    ss->securityName);
 	/* Built from these keys already: nothing to change under others. */
-	if (u != NULL && status == 1) {
+	if (u != NULL && status == VX_SNMP_USM_BUILT) {
 		pthread_mutex_unlock(&open_lock);
 		return 0;
 	}
 	if (u != NULL) {
 		usm_remove_user(u);
-		if (status == 2)
+		if (status == VX_SNMP_USM_BUILD_SHARED)
 			retire_user(u);
 		else
 			usm_free_user(u);

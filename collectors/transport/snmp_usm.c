@@ -105,7 +105,7 @@ claim_fill(struct claim *h, const struct vx_snmp_usm_claim *c)
 	if (h->device == NULL || h->engine == NULL || h->user == NULL ||
 	    h->auth == NULL || h->priv == NULL) {
 		claim_clear(h);
-		return -2;
+		return VX_SNMP_USM_NOMEM;
 	}
 	return 0;
 }
@@ -136,7 +136,7 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 		    c->priv, c->priv_len))) {
 			snprintf(other, other_size, "%s", h->device);
 			pthread_mutex_unlock(&lock);
-			return -1;
+			return VX_SNMP_USM_CLASH;
 		}
 	}
 	rc = claim_fill(&fresh, c);
@@ -146,7 +146,7 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 
 		if (n == NULL) {
 			claim_clear(&fresh);
-			rc = -2;
+			rc = VX_SNMP_USM_NOMEM;
 		} else {
 			claims = n;
 			cap = ncap;
@@ -162,7 +162,8 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 	pthread_mutex_unlock(&lock);
 	if (rc != 0)
 		return rc;
-	return built ? 1 : shared ? 2 : 0;
+	return built ? VX_SNMP_USM_BUILT : shared ? VX_SNMP_USM_BUILD_SHARED :
+	    VX_SNMP_USM_BUILD;
 }
 
 void

@@ -34,18 +34,35 @@ struct vx_snmp_usm_claim {
 	size_t			 priv_len;
 };
 
-/*
- * 0: the owner may build the pair's keys (its claim replaces its own
- * earlier one, or that of a device of the same name: a reload's new
- * generation), and no other owner claims the pair, so the user built
- * before is nobody else's.  2: the same, but other owners (a device
- * sharing the pair, or an older generation of this one) may be using the
- * user built before.  1: keys that serve this claim were claimed before
- * (by this owner or another: the same keys, or more of them, as authPriv's
- * for an authNoPriv claim) and so built already, if the user still exists.
- * -1: another device holds the pair with other keys; its name is copied
- * into other (of other_size bytes).  -2: out of memory.
- */
+/* The answers of vx_snmp_usm_claim. */
+enum {
+	/*
+	 * The owner may build the pair's keys (its claim replaces its own
+	 * earlier one, or that of a device of the same name: a reload's new
+	 * generation), and no other owner claims the pair, so the user
+	 * built before is nobody else's.
+	 */
+	VX_SNMP_USM_BUILD = 0,
+	/*
+	 * Keys that serve this claim were claimed before (by this owner or
+	 * another: the same keys, or more of them, as authPriv's for an
+	 * authNoPriv claim) and so built already, if the user still exists.
+	 */
+	VX_SNMP_USM_BUILT = 1,
+	/*
+	 * As BUILD, but other owners (a device sharing the pair, or an older
+	 * generation of this one) may be using the user built before.
+	 */
+	VX_SNMP_USM_BUILD_SHARED = 2,
+	/*
+	 * Another device holds the pair with other keys; its name is copied
+	 * into other (of other_size bytes).
+	 */
+	VX_SNMP_USM_CLASH = -1,
+	VX_SNMP_USM_NOMEM = -2,
+};
+
+/* c claims its pair: one of the answers above. */
 int	vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 	    size_t other_size);
 /* The owner is gone: its claim no longer holds anyone off. */

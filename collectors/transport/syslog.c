@@ -845,9 +845,10 @@ undo:
 	}
 	close_socks(ns, k);
 	if (was_running) {
-		struct vx_err ignored;
+		struct vx_err e;
 
-		(void)start_thread(l, &ignored);
+		if (start_thread(l, &e) != 0)
+			vx_log_error("%s: not listening", e.msg);
 	}
 	pthread_mutex_unlock(&l->lock);
 	return rc;
