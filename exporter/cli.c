@@ -41,8 +41,11 @@ static const char usage[] =
 "      --log.level=info           debug, info, warn or error.\n"
 "      --log.format=logfmt        logfmt or json.\n"
 "      --poll.workers=64          Devices polled at the same time at most.\n"
-"      --probe.workers=256        /probe polls at the same time at most;\n"
+"      --probe.workers=1024       /probe polls at the same time at most;\n"
 "                                 more wait their turn.\n"
+"      --probe.scheduling=idle    idle: /probe polls run on the CPU time\n"
+"                                 the rest of the exporter leaves (Linux\n"
+"                                 SCHED_IDLE); nice: at nice 10.\n"
 "      --probe.timeout-offset=500ms\n"
 "                                 Subtracted from Prometheus' scrape timeout\n"
 "                                 to get a /probe deadline.\n"
@@ -54,7 +57,8 @@ static const char usage[] =
 static const char *const value_flags[] = {
 	"--config.file", "--web.listen-address", "--web.config.file",
 	"--web.telemetry-path", "--log.level", "--log.format",
-	"--poll.workers", "--probe.workers", "--probe.timeout-offset", NULL,
+	"--poll.workers", "--probe.workers", "--probe.scheduling",
+	"--probe.timeout-offset", NULL,
 };
 
 static const char *
@@ -84,7 +88,7 @@ vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 	o->log_level = VX_LOG_INFO;
 	o->log_format = VX_LOGFMT_LOGFMT;
 	o->workers = 64;
-	o->probe_workers = 256;
+	o->probe_workers = 1024;
 	o->timeout_offset_ms = 500;
 
 	for (int i = 1; i < argc; i++) {
@@ -164,6 +168,15 @@ vx_cli_parse(int argc, char **argv, struct vx_opts *o)
 				    "--probe.workers '%s' (1 to 4096)\n", v);
 				return -1;
 			}
+		} else if ((v = flag_value(a, "--probe.scheduling", &i, argc,
+		    argv)) != NULL) {
+			if (strcmp(v, "idle") != 0 && strcmp(v, "nice") != 0) {
+				fprintf(stderr, "vpn_exporter: invalid "
+				    "--probe.scheduling '%s' (idle, nice)\n",
+				    v);
+				return -1;
+			}
+			o->probe_nice = strcmp(v, "nice") == 0;
 		} else if ((v = flag_value(a, "--probe.timeout-offset", &i,
 		    argc, argv)) != NULL) {
 			if (!vx_parse_duration_ms(v, strlen(v),

@@ -21,6 +21,7 @@ struct vx_opts {
 	bool			 dry_run;
 	int64_t			 workers;
 	int64_t			 probe_workers;
+	bool			 probe_nice;	/* --probe.scheduling=nice */
 	int64_t			 timeout_offset_ms;
 };
 

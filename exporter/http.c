@@ -19,8 +19,6 @@
 
 #include "log.h"
 
-#define PROBE_NICE		10
-
 /* ---- web configuration references ---- */
 
 struct web_ref *
@@ -90,13 +88,15 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 	    HTTP_HEADER_TIMEOUT_S * 1000);
 	/*
 	 * Under CPU pressure, answers go first: the render pool and the
-	 * event loops run at the process's priority, device polls for
-	 * /probe and bcrypt below it.
+	 * event loops run at the process's priority, bcrypt below it, and
+	 * device polls for /probe on what is left (http_pool.h).
 	 */
-	h->render = vx_pool_new("render", ncpu > 2 ? (size_t)ncpu : 2, 0);
-	h->probe = vx_pool_new("probe", opts->probe_workers, PROBE_NICE);
+	h->render = vx_pool_new("render", ncpu > 2 ? (size_t)ncpu : 2,
+	    VX_POOL_NORMAL);
+	h->probe = vx_pool_new("probe", opts->probe_workers,
+	    opts->probe_nice ? VX_POOL_NICE : VX_POOL_IDLE);
 	/* One bcrypt at a time, as the exporter-toolkit does. */
-	h->auth = vx_pool_new("auth", 1, PROBE_NICE);
+	h->auth = vx_pool_new("auth", 1, VX_POOL_NICE);
 	if (h->render == NULL || h->probe == NULL || h->auth == NULL) {
 		vx_err_set(err, VX_E_NOMEM, "out of memory");
 		vx_http_stop(h);
@@ -111,8 +111,9 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 		vx_log_info("listening on %s%s", l->name,
 		    vx_webcfg_tls(h->web->w) ? " (TLS)" : "");
 	vx_log_info("http: at most %zu connections (half the descriptor "
-	    "limit), %zu /probe polls at once", h->conns.hard,
-	    opts->probe_workers);
+	    "limit), %zu /probe polls at once (%s)", h->conns.hard,
+	    opts->probe_workers, opts->probe_nice ? "at nice 10" :
+	    "on the CPU time the rest of the exporter leaves");
 	return h;
 }
 

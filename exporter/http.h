@@ -44,6 +44,7 @@ struct vx_http_opts {
 	const char		*web_config_file; /* NULL: no web config */
 	struct vx_webcfg	*web;		/* loaded from it; taken over */
 	size_t			 probe_workers;
+	bool			 probe_nice;	/* nice 10, not SCHED_IDLE */
 	const char		*version;
 	const char		*revision;
 };

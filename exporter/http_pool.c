@@ -1,8 +1,12 @@
 /* Worker threads for the HTTP server: a queue of flows taking turns. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* SCHED_IDLE, pthread_setname_np */
+#endif
 #include "http_pool.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,7 @@
 #include "log.h"
 
 #define IDLE_EXIT_S	30
+#define NICE_LOW	10
 
 /* The queued jobs of one flow. */
 struct flow {
@@ -32,11 +37,14 @@ struct vx_pool {
 	size_t		 threads, idle, max;
 	bool		 stopping;
 	bool		 spawn_failed;	/* logged once */
-	int		 nice;
+	bool		 idle_refused;	/* logged once */
+	enum vx_pool_prio prio;
 };
 
+static bool	spawn(struct vx_pool *p);
+
 struct vx_pool *
-vx_pool_new(const char *name, size_t max_threads, int nice)
+vx_pool_new(const char *name, size_t max_threads, enum vx_pool_prio prio)
 {
 	struct vx_pool		*p = calloc(1, sizeof(*p));
 	pthread_condattr_t	 ca;
@@ -45,13 +53,23 @@ vx_pool_new(const char *name, size_t max_threads, int nice)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->max = max_threads > 0 ? max_threads : 1;
-	p->nice = nice;
+	p->prio = prio;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->work_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&p->gone_cv, NULL);
+	if (prio == VX_POOL_NORMAL) {
+		pthread_mutex_lock(&p->lock);
+		while (p->threads < p->max && spawn(p))
+			;
+		pthread_mutex_unlock(&p->lock);
+		if (p->threads == 0) {
+			vx_pool_free(p);
+			return NULL;
+		}
+	}
 	return p;
 }
 
@@ -85,14 +103,48 @@ take(struct vx_pool *p)
 	return job;
 }
 
+/* The calling thread's name and priority, as its pool's. */
+static void
+thread_setup(struct vx_pool *p)
+{
+	struct sched_param	sp = { .sched_priority = 0 };
+	char			name[16];
+	int			rc;
+
+	/* Not the name of the thread that started it (an event loop's). */
+	snprintf(name, sizeof(name), VX_POOL_THREAD_PREFIX "%.11s", p->name);
+	pthread_setname_np(pthread_self(), name);
+	if (p->prio == VX_POOL_IDLE) {
+		rc = pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+		if (rc == 0)
+			return;
+		pthread_mutex_lock(&p->lock);
+		if (!p->idle_refused)
+			vx_log_warn("%s pool: the system refused SCHED_IDLE "
+			    "(%s); its threads run at nice %d instead",
+			    p->name, strerror(rc), NICE_LOW);
+		p->idle_refused = true;
+		pthread_mutex_unlock(&p->lock);
+	}
+	/* Linux keeps a nice value per thread; 10 more than the process's. */
+	if (p->prio != VX_POOL_NORMAL) {
+		id_t	tid = (id_t)syscall(SYS_gettid);
+		int	nice;
+
+		errno = 0;
+		nice = getpriority(PRIO_PROCESS, tid);
+		if (errno == 0)
+			setpriority(PRIO_PROCESS, tid,
+			    nice + NICE_LOW < 19 ? nice + NICE_LOW : 19);
+	}
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct vx_pool *p = arg;
 
-	/* Linux keeps a nice value per thread. */
-	if (p->nice != 0)
-		setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
+	thread_setup(p);
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct vx_pool_job	*job = take(p);
@@ -112,7 +164,8 @@ worker_main(void *arg)
 		p->idle++;
 		rc = pthread_cond_timedwait(&p->work_cv, &p->lock, &ts);
 		p->idle--;
-		if (rc == ETIMEDOUT && p->waiting == 0)
+		if (rc == ETIMEDOUT && p->waiting == 0 &&
+		    p->prio != VX_POOL_NORMAL)
 			break;
 	}
 	p->threads--;
@@ -121,28 +174,39 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Starts a thread if jobs outnumber idle threads.  Under the lock. */
-static void
-maybe_spawn(struct vx_pool *p)
+/* Starts a thread.  Under the lock. */
+static bool
+spawn(struct vx_pool *p)
 {
 	pthread_attr_t	attr;
 	pthread_t	tid;
 	int		rc;
 
-	if (p->waiting <= p->idle || p->threads >= p->max)
-		return;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&tid, &attr, worker_main, p);
 	pthread_attr_destroy(&attr);
 	if (rc == 0) {
 		p->threads++;
-		return;
+		return true;
 	}
 	if (!p->spawn_failed)
 		vx_log_error("http: cannot start a %s worker thread (%s); %zu "
 		    "running", p->name, strerror(rc), p->threads);
 	p->spawn_failed = true;
+	return false;
+}
+
+/*
+ * Starts a thread if jobs outnumber idle threads.  Under the lock.  Not
+ * for NORMAL pools, whose threads all started with the pool.
+ */
+static void
+maybe_spawn(struct vx_pool *p)
+{
+	if (p->prio != VX_POOL_NORMAL && p->waiting > p->idle &&
+	    p->threads < p->max)
+		(void)spawn(p);
 }
 
 bool

@@ -12,9 +12,10 @@
  * key for everything (0) the queue is plain FIFO.
  *
  * Threads start when jobs are waiting and no thread is idle, up to the
- * maximum, and end after a while without work.  The job struct is the
- * caller's (embed it); the pool does not touch it once run() or cancel()
- * has been called.
+ * maximum, and end after a while without work; except in NORMAL pools
+ * (below), whose threads all start with the pool and stay.  The job
+ * struct is the caller's (embed it); the pool does not touch it once
+ * run() or cancel() has been called.
  */
 
 #include <stdbool.h>
@@ -33,10 +34,33 @@ struct vx_pool_job {
 };
 
 /*
- * NULL on out-of-memory.  name appears in the log.  The threads run at
- * nice (0: the process's; more: they yield the CPU to the others).
+ * How a pool's threads share the CPU with the process's other threads.
+ * Linux weighs every runnable thread on its own: a nice-10 thread has a
+ * tenth of a nice-0 thread's share, so 100 of them outweigh ten nice-0
+ * threads, and 1,000 starved the HTTP event loop (up to 1.3 s to read a
+ * request, bench/README.md).  SCHED_IDLE threads run on what the others
+ * leave: the exporter's scheduling group (its systemd service, or its
+ * session) keeps its share of the machine against other programs, and
+ * inside it the idle threads come last, however many they are.
+ *
+ * A new thread has the priority of the thread that started it, and an
+ * unprivileged thread cannot raise its own again: a render thread started
+ * by a probe thread (as answers used to be handed over) ran at nice 10.
+ * So the threads of a NORMAL pool are started by vx_pool_new(), on the
+ * caller's thread (at the process's priority), and never by a submit.
  */
-struct vx_pool	*vx_pool_new(const char *name, size_t max_threads, int nice);
+enum vx_pool_prio {
+	VX_POOL_NORMAL,		/* the process's */
+	VX_POOL_NICE,		/* nice 10 */
+	VX_POOL_IDLE,		/* SCHED_IDLE; nice 10 where it is refused */
+};
+
+/* A pool's threads are named "vx-" and the first 11 bytes of its name. */
+#define VX_POOL_THREAD_PREFIX	"vx-"
+
+/* NULL on out-of-memory.  name appears in the log and the thread names. */
+struct vx_pool	*vx_pool_new(const char *name, size_t max_threads,
+		    enum vx_pool_prio prio);
 
 /*
  * Queues job.  False if the pool is stopping or out of memory, or if no

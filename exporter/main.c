@@ -191,6 +191,7 @@ main(int argc, char **argv)
 	hopts.web_config_file = o.web_config_file;
 	hopts.web = web;	/* taken over */
 	hopts.probe_workers = (size_t)o.probe_workers;
+	hopts.probe_nice = o.probe_nice;
 	hopts.version = VX_VERSION;
 	hopts.revision = VX_REVISION;
 	vx_err_clear(&err);

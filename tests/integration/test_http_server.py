@@ -2,8 +2,9 @@
 the web configuration reloaded (SIGHUP, /-/reload, a broken one refused),
 several --web.listen-address, sockets from systemd, /probe of background
 devices (latest poll, probe_fresh, HEAD never polls), what a request may
-carry (/probe targets, Accept q values, nosniff), and basic auth under a
-flood of wrong passwords."""
+carry (/probe targets, Accept q values, nosniff), basic auth under a
+flood of wrong passwords, and how the worker threads are named and
+scheduled (--probe.scheduling)."""
 
 import base64
 import http.client
@@ -66,6 +67,25 @@ def get_from(port, path, headers, source):
         return r.status, time.monotonic() - t0
     finally:
         c.close()
+
+
+SCHED_OTHER, SCHED_IDLE = 0, 5
+
+
+def threads_of(pid):
+    """{tid: (name, nice, policy)} of a process, from /proc."""
+    out = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/stat") as f:
+                stat = f.read()
+        except FileNotFoundError:
+            continue            # the thread ended meanwhile
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        rest = stat[stat.rindex(")") + 2:].split()
+        # Fields 19 (nice) and 41 (policy) of proc(5); rest starts at 3.
+        out[int(tid)] = (name, int(rest[19 - 3]), int(rest[41 - 3]))
+    return out
 
 
 class HttpServer(TmpDirTest):
@@ -246,6 +266,62 @@ class HttpServer(TmpDirTest):
         self.assertEqual(od.requests(), 0)
         self.assertGreater(bg.requests(), 0)
         ex.stop_clean()
+
+    # -- worker threads --
+
+    def test_probe_threads_scheduling(self):
+        """/probe polls run in threads named vx-probe, SCHED_IDLE by
+        default and at nice 10 with --probe.scheduling=nice; answers are
+        rendered in vx-render threads at the process's priority.  The
+        device is a loopback UDP port that never answers, so that the
+        polls are still running when the threads are looked at."""
+        agent = self.agent()
+        dead = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        dead.bind(("127.0.0.1", 0))
+        self.addCleanup(dead.close)
+        config = ("defaults: {timeout: 4s, retries: 0, background: false}\n"
+                  "devices:\n" + device("dead", dead.getsockname()[1])
+                  + device("ok", agent.port))
+        for flag, policy, nice in ((None, SCHED_IDLE, 0),
+                                   ("nice", SCHED_OTHER, 10)):
+            with self.subTest(scheduling=flag):
+                extra = [f"--probe.scheduling={flag}"] if flag else []
+                ex = self.track(Exporter(self.workdir, config,
+                                         extra_args=extra))
+                ex.wait_log(r"/probe polls at once \((at nice 10|on the "
+                            r"CPU time the rest of the exporter leaves)\)")
+                self.assertEqual(ex.get("/probe?target=ok")[0], 200)
+                results = []
+                client = threading.Thread(target=lambda: results.append(
+                    ex.get("/probe?target=dead", timeout=30)))
+                client.start()
+
+                def probing():
+                    t = threads_of(ex.proc.p.pid)
+                    return [v for v in t.values() if v[0] == "vx-probe"] \
+                        or None
+                probe = wait_until(probing, timeout=10,
+                                   what="a vx-probe thread")
+                threads = threads_of(ex.proc.p.pid)
+                client.join(30)
+                status, _, body = results[0]
+                self.assertEqual(status, 200)
+                self.assertEqual(value(parse_metrics(body.decode()),
+                                       "vpn_up", device="dead"), 0)
+                for name, n, pol in probe:
+                    self.assertEqual((pol, n), (policy, nice), name)
+                render = [v for v in threads.values() if v[0] == "vx-render"]
+                self.assertTrue(render, threads)
+                for name, n, pol in render:
+                    self.assertEqual((pol, n), (SCHED_OTHER, 0), name)
+                # The event loops keep the process's priority (workers
+                # used to carry the name of the loop that started them).
+                loops = [v for v in threads.values()
+                         if v[0].startswith("MHD")]
+                self.assertTrue(loops, threads)
+                for name, n, pol in loops:
+                    self.assertEqual((pol, n), (SCHED_OTHER, 0), name)
+                ex.stop_clean()
 
     # -- what a request may carry --
 

@@ -79,7 +79,8 @@ test_defaults(void **state)
 	assert_int_equal(o.nlisten, 1);
 	assert_string_equal(o.listen[0], ":10039");
 	assert_false(o.systemd_socket);
-	assert_int_equal(o.probe_workers, 256);
+	assert_int_equal(o.probe_workers, 1024);
+	assert_false(o.probe_nice);
 	assert_null(o.web_config_file);
 	assert_string_equal(o.metrics_path, "/metrics");
 	assert_int_equal(o.log_level, VX_LOG_INFO);
@@ -202,6 +203,13 @@ test_values(void **state)
 		{ { "--log.level=bad", "--nope", NULL }, -1,
 		    "vpn_exporter: invalid --log.level 'bad' (debug, info, warn, "
 		    "error)\n" },
+		/* 27 */
+		{ { "--probe.scheduling=fifo", NULL }, -1,
+		    "vpn_exporter: invalid --probe.scheduling 'fifo' (idle, "
+		    "nice)\n" },
+		{ { "--probe.scheduling", NULL }, -1,
+		    "vpn_exporter: flag '--probe.scheduling' needs a value "
+		    "(--probe.scheduling=VALUE)\n" },
 	};
 
 	(void)state;
@@ -227,7 +235,8 @@ test_listen_repeated(void **state)
 {
 	static const char *const args[] = {
 		"--web.listen-address=127.0.0.1:1", "--web.listen-address",
-		"[::1]:2", "--web.systemd-socket", "--probe.workers=7", NULL,
+		"[::1]:2", "--web.systemd-socket", "--probe.workers=7",
+		"--probe.scheduling", "nice", NULL,
 	};
 	const char	*many[VX_LISTEN_MAX + 3];
 	struct vx_opts	 o;
@@ -240,6 +249,7 @@ test_listen_repeated(void **state)
 	assert_string_equal(o.listen[1], "[::1]:2");
 	assert_true(o.systemd_socket);
 	assert_int_equal(o.probe_workers, 7);
+	assert_true(o.probe_nice);
 	for (size_t i = 0; i < VX_LISTEN_MAX + 1; i++)
 		many[i] = "--web.listen-address=:1";
 	many[VX_LISTEN_MAX + 1] = NULL;

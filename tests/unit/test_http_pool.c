@@ -1,18 +1,25 @@
 /*
  * The HTTP server's worker pools (exporter/http_pool.c): FIFO within a
- * flow, flows taking turns, the thread bound, and stopping with jobs
- * still queued.  Real threads; a "gate" job holds the only worker so
+ * flow, flows taking turns, the thread bound, stopping with jobs still
+ * queued, and the threads' names and priorities.  Real threads; a "gate" job holds the only worker so
  * that the others queue up in a known order.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* SCHED_IDLE, pthread_getname_np */
+#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "http_pool.h"
@@ -118,7 +125,7 @@ open_gate(struct run *r, int expect)
 static void
 test_fifo(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 1, 0);
+	struct vx_pool	*p = vx_pool_new("test", 1, VX_POOL_NORMAL);
 	struct tjob	 jobs[10];
 	struct run	 r;
 
@@ -144,7 +151,7 @@ static void
 test_flows_take_turns(void **state)
 {
 	static const int want[] = { 0, 1, 20, 30, 2, 31, 3, 4, 5, 6, 7, 8 };
-	struct vx_pool	*p = vx_pool_new("test", 1, 0);
+	struct vx_pool	*p = vx_pool_new("test", 1, VX_POOL_NORMAL);
 	struct tjob	 jobs[12];
 	struct run	 r;
 	int		 k = 0;
@@ -171,7 +178,7 @@ test_flows_take_turns(void **state)
 static void
 test_thread_bound(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 3, 5);
+	struct vx_pool	*p = vx_pool_new("test", 3, VX_POOL_NICE);
 	struct tjob	 jobs[20];
 	struct run	 r;
 
@@ -208,7 +215,7 @@ stop_main(void *arg)
 static void
 test_stop(void **state)
 {
-	struct vx_pool	*p = vx_pool_new("test", 1, 0);
+	struct vx_pool	*p = vx_pool_new("test", 1, VX_POOL_NORMAL);
 	struct tjob	 jobs[4], late;
 	struct stopper	 s = { p };
 	struct run	 r;
@@ -237,6 +244,156 @@ test_stop(void **state)
 	run_release(&r);
 }
 
+/* What a job saw of its own thread. */
+struct seen {
+	struct vx_pool_job	 job;	/* first */
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cv;
+	bool			 done;
+	char			 name[16];
+	int			 policy;
+	int			 nice;
+};
+
+static void
+see_run(struct vx_pool_job *job)
+{
+	struct seen *s = (struct seen *)(void *)job;
+
+	pthread_getname_np(pthread_self(), s->name, sizeof(s->name));
+	/* The kernel's view (glibc's pthread_getschedparam may cache). */
+	s->policy = sched_getscheduler(0);
+	errno = 0;
+	s->nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	pthread_mutex_lock(&s->lock);
+	s->done = true;
+	pthread_cond_signal(&s->cv);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+see_on(struct vx_pool *p, struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	s->job.run = see_run;
+	s->job.cancel = see_run;
+	assert_true(vx_pool_submit(p, &s->job));
+	pthread_mutex_lock(&s->lock);
+	while (!s->done)
+		pthread_cond_wait(&s->cv, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cv);
+}
+
+static void
+see(const char *name, enum vx_pool_prio prio, struct seen *s)
+{
+	struct vx_pool *p = vx_pool_new(name, 1, prio);
+
+	see_on(p, s);
+	vx_pool_free(p);
+}
+
+/*
+ * Threads are named after their pool, not after the thread that started
+ * them; NORMAL keeps the process's priority, NICE is 10 nicer (at most
+ * 19), IDLE is SCHED_IDLE.
+ */
+static void
+test_names_and_priorities(void **state)
+{
+	struct seen	s;
+	int		base;
+
+	(void)state;
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	assert_int_equal(errno, 0);
+	see("render", VX_POOL_NORMAL, &s);
+	assert_string_equal(s.name, "vx-render");
+	assert_int_equal(s.policy, SCHED_OTHER);
+	assert_int_equal(s.nice, base);
+	see("auth", VX_POOL_NICE, &s);
+	assert_string_equal(s.name, "vx-auth");
+	assert_int_equal(s.policy, SCHED_OTHER);
+	assert_int_equal(s.nice, base + 10 < 19 ? base + 10 : 19);
+	see("probe-with-a-long-name", VX_POOL_IDLE, &s);
+	assert_string_equal(s.name, "vx-probe-with-");
+	assert_int_equal(s.policy, SCHED_IDLE);
+}
+
+/* A job on an idle thread that hands a job to another pool, as /probe
+ * hands its answer to the render pool. */
+struct handoff {
+	struct vx_pool_job	 job;	/* first */
+	struct vx_pool		*to;
+	struct seen		 seen;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cv;
+	bool			 finished;
+};
+
+static void
+handoff_run(struct vx_pool_job *job)
+{
+	struct handoff *h = (struct handoff *)(void *)job;
+
+	see_on(h->to, &h->seen);
+	pthread_mutex_lock(&h->lock);
+	h->finished = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void
+handoff_cancel(struct vx_pool_job *job)
+{
+	(void)job;
+	fail_msg("the handoff job was cancelled, not run");
+}
+
+/*
+ * A NORMAL pool's threads keep the process's priority when its jobs come
+ * from SCHED_IDLE threads (a thread started there would inherit it, and
+ * could not be raised again).
+ */
+static void
+test_normal_pool_fed_by_idle_threads(void **state)
+{
+	struct vx_pool	*render = vx_pool_new("render", 2, VX_POOL_NORMAL);
+	struct handoff	 h;
+	int		 base;
+
+	(void)state;
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	for (int i = 0; i < 3; i++) {
+		struct vx_pool *probe = vx_pool_new("probe", 4, VX_POOL_IDLE);
+
+		memset(&h, 0, sizeof(h));
+		pthread_mutex_init(&h.lock, NULL);
+		pthread_cond_init(&h.cv, NULL);
+		h.to = render;
+		h.job.run = handoff_run;
+		h.job.cancel = handoff_cancel;
+		assert_true(vx_pool_submit(probe, &h.job));
+		pthread_mutex_lock(&h.lock);
+		while (!h.finished)
+			pthread_cond_wait(&h.cv, &h.lock);
+		pthread_mutex_unlock(&h.lock);
+		vx_pool_free(probe);
+		assert_string_equal(h.seen.name, "vx-render");
+		assert_int_equal(h.seen.policy, SCHED_OTHER);
+		assert_int_equal(h.seen.nice, base);
+		pthread_mutex_destroy(&h.lock);
+		pthread_cond_destroy(&h.cv);
+	}
+	vx_pool_free(render);
+}
+
 int
 main(void)
 {
@@ -245,6 +402,8 @@ main(void)
 		cmocka_unit_test(test_flows_take_turns),
 		cmocka_unit_test(test_thread_bound),
 		cmocka_unit_test(test_stop),
+		cmocka_unit_test(test_names_and_priorities),
+		cmocka_unit_test(test_normal_pool_fed_by_idle_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
