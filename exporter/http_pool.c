@@ -17,7 +17,11 @@
 
 #include "log.h"
 
-#define IDLE_EXIT_S	30
+/*
+ * Longer than the usual scrape intervals (15 s to 60 s): a pool's threads
+ * wait from one scrape to the next instead of being started again.
+ */
+#define IDLE_EXIT_S	120
 #define NICE_LOW	10
 
 /* The queued jobs of one flow. */
@@ -32,9 +36,13 @@ struct vx_pool {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 work_cv;	/* a job was queued, or stopping */
 	pthread_cond_t	 gone_cv;	/* a thread ended */
+	pthread_cond_t	 spawn_cv;	/* threads wanted, or stopping */
 	struct flow	*flows, *flows_tail;
 	size_t		 waiting;
 	size_t		 threads, idle, max;
+	size_t		 starting;	/* started, not yet looking for work */
+	pthread_t	 spawner;
+	bool		 has_spawner, spawner_joined;
 	bool		 stopping;
 	bool		 spawn_failed;	/* logged once */
 	bool		 idle_refused;	/* logged once */
@@ -42,6 +50,7 @@ struct vx_pool {
 };
 
 static bool	spawn(struct vx_pool *p);
+static void	*spawner_main(void *arg);
 
 struct vx_pool *
 vx_pool_new(const char *name, size_t max_threads, enum vx_pool_prio prio)
@@ -60,6 +69,17 @@ vx_pool_new(const char *name, size_t max_threads, enum vx_pool_prio prio)
 	pthread_cond_init(&p->work_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&p->gone_cv, NULL);
+	pthread_cond_init(&p->spawn_cv, NULL);
+	/*
+	 * Starting a thread takes up to half a millisecond here (its stack
+	 * mapped while other threads fault pages in): 1,000 of them in the
+	 * event loop held up reading requests by as much.  A pool that grows
+	 * on demand has a thread of its own for that (at the caller's
+	 * priority); without it, submitters start them.
+	 */
+	if (prio != VX_POOL_NORMAL && p->max > 1)
+		p->has_spawner = pthread_create(&p->spawner, NULL,
+		    spawner_main, p) == 0;
 	if (prio == VX_POOL_NORMAL) {
 		pthread_mutex_lock(&p->lock);
 		while (p->threads < p->max && spawn(p))
@@ -146,6 +166,7 @@ worker_main(void *arg)
 
 	thread_setup(p);
 	pthread_mutex_lock(&p->lock);
+	p->starting--;
 	for (;;) {
 		struct vx_pool_job	*job = take(p);
 		struct timespec		 ts;
@@ -174,9 +195,9 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Starts a thread.  Under the lock. */
-static bool
-spawn(struct vx_pool *p)
+/* pthread_create() of a detached worker; 0 or an errno. */
+static int
+create_worker(struct vx_pool *p)
 {
 	pthread_attr_t	attr;
 	pthread_t	tid;
@@ -186,10 +207,28 @@ spawn(struct vx_pool *p)
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	rc = pthread_create(&tid, &attr, worker_main, p);
 	pthread_attr_destroy(&attr);
-	if (rc == 0) {
-		p->threads++;
+	return rc;
+}
+
+/* Jobs outnumber the threads that are or will be free.  Under the lock. */
+static bool
+wanted(const struct vx_pool *p)
+{
+	return p->waiting > p->idle + p->starting && p->threads < p->max;
+}
+
+/* Starts a thread.  Under the lock. */
+static bool
+spawn(struct vx_pool *p)
+{
+	int rc;
+
+	p->threads++;
+	p->starting++;
+	if ((rc = create_worker(p)) == 0)
 		return true;
-	}
+	p->threads--;
+	p->starting--;
 	if (!p->spawn_failed)
 		vx_log_error("http: cannot start a %s worker thread (%s); %zu "
 		    "running", p->name, strerror(rc), p->threads);
@@ -197,16 +236,68 @@ spawn(struct vx_pool *p)
 	return false;
 }
 
+/* The spawner: starts threads while jobs outnumber them. */
+static void *
+spawner_main(void *arg)
+{
+	struct vx_pool	*p = arg;
+	char		 name[16];
+
+	snprintf(name, sizeof(name), VX_POOL_THREAD_PREFIX "%.5s-spawn",
+	    p->name);
+	pthread_setname_np(pthread_self(), name);
+	pthread_mutex_lock(&p->lock);
+	while (!p->stopping) {
+		int rc;
+
+		if (!wanted(p)) {
+			pthread_cond_wait(&p->spawn_cv, &p->lock);
+			continue;
+		}
+		/* Counted before it runs, so that it is not wanted twice. */
+		p->threads++;
+		p->starting++;
+		pthread_mutex_unlock(&p->lock);
+		rc = create_worker(p);
+		pthread_mutex_lock(&p->lock);
+		if (rc == 0)
+			continue;
+		p->threads--;
+		p->starting--;
+		pthread_cond_broadcast(&p->gone_cv);
+		if (!p->spawn_failed)
+			vx_log_error("http: cannot start a %s worker thread "
+			    "(%s); %zu running", p->name, strerror(rc),
+			    p->threads);
+		p->spawn_failed = true;
+		/* The running threads take the queue meanwhile. */
+		pthread_mutex_unlock(&p->lock);
+		sleep(1);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
+
 /*
- * Starts a thread if jobs outnumber idle threads.  Under the lock.  Not
- * for NORMAL pools, whose threads all started with the pool.
+ * Makes sure that threads will run the jobs waiting, one more included.
+ * Under the lock.  NORMAL pools have theirs from the start; with a
+ * spawner, the submitter starts a thread only if none runs at all, so
+ * that a job queued is a job that will run.
  */
 static void
 maybe_spawn(struct vx_pool *p)
 {
-	if (p->prio != VX_POOL_NORMAL && p->waiting > p->idle &&
-	    p->threads < p->max)
-		(void)spawn(p);
+	if (p->prio == VX_POOL_NORMAL)
+		return;
+	p->waiting++;
+	if (wanted(p)) {
+		if (!p->has_spawner || p->threads == 0)
+			(void)spawn(p);
+		else
+			pthread_cond_signal(&p->spawn_cv);
+	}
+	p->waiting--;
 }
 
 bool
@@ -218,9 +309,7 @@ vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
 	if (p->stopping)
 		goto refuse;
 	/* First make sure that a thread will run it. */
-	p->waiting++;
 	maybe_spawn(p);
-	p->waiting--;
 	if (p->threads == 0)
 		goto refuse;
 	for (f = p->flows; f != NULL && f->key != job->flow; f = f->next)
@@ -274,10 +363,15 @@ vx_pool_stop(struct vx_pool *p)
 		cancelled = job;
 	}
 	pthread_cond_broadcast(&p->work_cv);
+	pthread_cond_broadcast(&p->spawn_cv);
 	pthread_mutex_unlock(&p->lock);
 	while ((job = cancelled) != NULL) {
 		cancelled = job->next;
 		job->cancel(job);
+	}
+	if (p->has_spawner && !p->spawner_joined) {
+		pthread_join(p->spawner, NULL);
+		p->spawner_joined = true;
 	}
 	pthread_mutex_lock(&p->lock);
 	while (p->threads > 0)
@@ -294,5 +388,6 @@ vx_pool_free(struct vx_pool *p)
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->work_cv);
 	pthread_cond_destroy(&p->gone_cv);
+	pthread_cond_destroy(&p->spawn_cv);
 	free(p);
 }

@@ -394,6 +394,87 @@ test_normal_pool_fed_by_idle_threads(void **state)
 	vx_pool_free(render);
 }
 
+/* Jobs that record their thread's nice, then wait at the gate. */
+struct niced {
+	struct vx_pool_job	 job;	/* first */
+	struct run		*run;
+	int			 nice;
+};
+
+static void
+niced_run(struct vx_pool_job *job)
+{
+	struct niced	*n = (struct niced *)(void *)job;
+	struct run	*r = n->run;
+
+	n->nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+	pthread_mutex_lock(&r->lock);
+	r->running++;
+	pthread_cond_broadcast(&r->cv);
+	while (!r->open)
+		pthread_cond_wait(&r->cv, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+struct submitter {
+	struct vx_pool	*p;
+	struct niced	*jobs;
+	int		 n;
+};
+
+static void *
+submit_at_nice_15(void *arg)
+{
+	struct submitter *s = arg;
+
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 15);
+	for (int i = 0; i < s->n; i++)
+		assert_true(vx_pool_submit(s->p, &s->jobs[i].job));
+	return NULL;
+}
+
+/*
+ * A growing pool's threads are started by its spawner, not by whoever
+ * submits (an event loop that must not wait for pthread_create): a
+ * submitter at nice 15 starts at most the first thread, whose nice
+ * (15 + 10) shows it, while the others have the pool's creator's plus 10.
+ */
+static void
+test_spawner_starts_threads(void **state)
+{
+	struct vx_pool		*p = vx_pool_new("test", 6, VX_POOL_NICE);
+	struct niced		 jobs[6];
+	struct submitter	 s = { p, jobs, 6 };
+	struct run		 r;
+	pthread_t		 tid;
+	int			 base, from_spawner = 0;
+
+	(void)state;
+	errno = 0;
+	base = getpriority(PRIO_PROCESS, 0);
+	run_init(&r);
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < 6; i++) {
+		jobs[i].run = &r;
+		jobs[i].job.run = niced_run;
+		jobs[i].job.cancel = niced_run;
+	}
+	assert_int_equal(pthread_create(&tid, NULL, submit_at_nice_15, &s), 0);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	pthread_mutex_lock(&r.lock);
+	while (r.running < 6)		/* all at once: six threads */
+		pthread_cond_wait(&r.cv, &r.lock);
+	r.open = true;
+	pthread_cond_broadcast(&r.cv);
+	pthread_mutex_unlock(&r.lock);
+	vx_pool_free(p);
+	for (int i = 0; i < 6; i++)
+		from_spawner += jobs[i].nice == (base + 10 < 19 ? base + 10 :
+		    19);
+	assert_true(from_spawner >= 5);
+	run_release(&r);
+}
+
 int
 main(void)
 {
@@ -404,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_stop),
 		cmocka_unit_test(test_names_and_priorities),
 		cmocka_unit_test(test_normal_pool_fed_by_idle_threads),
+		cmocka_unit_test(test_spawner_starts_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
