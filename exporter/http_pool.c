@@ -217,23 +217,38 @@ wanted(const struct vx_pool *p)
 	return p->waiting > p->idle + p->starting && p->threads < p->max;
 }
 
-/* Starts a thread.  Under the lock. */
+/*
+ * Starts a thread.  Under the lock; released meanwhile if unlock (the
+ * thread is counted first, so that it is not wanted twice).
+ */
 static bool
-spawn(struct vx_pool *p)
+start_worker(struct vx_pool *p, bool unlock)
 {
 	int rc;
 
 	p->threads++;
 	p->starting++;
-	if ((rc = create_worker(p)) == 0)
+	if (unlock)
+		pthread_mutex_unlock(&p->lock);
+	rc = create_worker(p);
+	if (unlock)
+		pthread_mutex_lock(&p->lock);
+	if (rc == 0)
 		return true;
 	p->threads--;
 	p->starting--;
+	pthread_cond_broadcast(&p->gone_cv);
 	if (!p->spawn_failed)
 		vx_log_error("http: cannot start a %s worker thread (%s); %zu "
 		    "running", p->name, strerror(rc), p->threads);
 	p->spawn_failed = true;
 	return false;
+}
+
+static bool
+spawn(struct vx_pool *p)
+{
+	return start_worker(p, false);
 }
 
 /* The spawner: starts threads while jobs outnumber them. */
@@ -248,28 +263,12 @@ spawner_main(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
-		int rc;
-
 		if (!wanted(p)) {
 			pthread_cond_wait(&p->spawn_cv, &p->lock);
 			continue;
 		}
-		/* Counted before it runs, so that it is not wanted twice. */
-		p->threads++;
-		p->starting++;
-		pthread_mutex_unlock(&p->lock);
-		rc = create_worker(p);
-		pthread_mutex_lock(&p->lock);
-		if (rc == 0)
+		if (start_worker(p, true))
 			continue;
-		p->threads--;
-		p->starting--;
-		pthread_cond_broadcast(&p->gone_cv);
-		if (!p->spawn_failed)
-			vx_log_error("http: cannot start a %s worker thread "
-			    "(%s); %zu running", p->name, strerror(rc),
-			    p->threads);
-		p->spawn_failed = true;
 		/* The running threads take the queue meanwhile. */
 		pthread_mutex_unlock(&p->lock);
 		sleep(1);
