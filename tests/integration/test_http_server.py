@@ -203,8 +203,10 @@ class HttpServer(TmpDirTest):
         wait_until(ex.ready, timeout=20, what="exporter on systemd socket")
         self.assertEqual(http_get(f"http://127.0.0.1:{ports[1]}/-/ready")[0],
                          200)
-        self.assertRegex(ex.log(), r"listening on systemd socket \(fd 3\)")
-        self.assertRegex(ex.log(), r"listening on systemd socket \(fd 4\)")
+        # The sockets answer as soon as the server runs, which may be
+        # before these lines are written.
+        ex.wait_log(r"listening on systemd socket \(fd 3\)")
+        ex.wait_log(r"listening on systemd socket \(fd 4\)")
         with self.assertRaises(OSError):
             http_get(f"http://127.0.0.1:{ex.port}/-/ready", timeout=2)
         ex.stop_clean()
