@@ -49,7 +49,7 @@ struct vx_pool {
 	enum vx_pool_prio prio;
 };
 
-static bool	spawn(struct vx_pool *p);
+static bool	start_worker(struct vx_pool *p, bool unlock);
 static void	*spawner_main(void *arg);
 
 struct vx_pool *
@@ -82,7 +82,7 @@ vx_pool_new(const char *name, size_t max_threads, enum vx_pool_prio prio)
 		    spawner_main, p) == 0;
 	if (prio == VX_POOL_NORMAL) {
 		pthread_mutex_lock(&p->lock);
-		while (p->threads < p->max && spawn(p))
+		while (p->threads < p->max && start_worker(p, false))
 			;
 		pthread_mutex_unlock(&p->lock);
 		if (p->threads == 0) {
@@ -245,12 +245,6 @@ start_worker(struct vx_pool *p, bool unlock)
 	return false;
 }
 
-static bool
-spawn(struct vx_pool *p)
-{
-	return start_worker(p, false);
-}
-
 /* The spawner: starts threads while jobs outnumber them. */
 static void *
 spawner_main(void *arg)
@@ -292,7 +286,7 @@ maybe_spawn(struct vx_pool *p)
 	p->waiting++;
 	if (wanted(p)) {
 		if (!p->has_spawner || p->threads == 0)
-			(void)spawn(p);
+			(void)start_worker(p, false);
 		else
 			pthread_cond_signal(&p->spawn_cv);
 	}

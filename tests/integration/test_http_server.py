@@ -69,9 +69,6 @@ def get_from(port, path, headers, source):
         c.close()
 
 
-SCHED_OTHER, SCHED_IDLE = 0, 5
-
-
 def threads_of(pid):
     """{tid: (name, nice, policy)} of a process, from /proc."""
     out = {}
@@ -284,8 +281,8 @@ class HttpServer(TmpDirTest):
         config = ("defaults: {timeout: 4s, retries: 0, background: false}\n"
                   "devices:\n" + device("dead", dead.getsockname()[1])
                   + device("ok", agent.port))
-        for flag, policy, nice in ((None, SCHED_IDLE, 0),
-                                   ("nice", SCHED_OTHER, 10)):
+        for flag, policy, nice in ((None, os.SCHED_IDLE, 0),
+                                   ("nice", os.SCHED_OTHER, 10)):
             with self.subTest(scheduling=flag):
                 extra = [f"--probe.scheduling={flag}"] if flag else []
                 ex = self.track(Exporter(self.workdir, config,
@@ -315,14 +312,14 @@ class HttpServer(TmpDirTest):
                 render = [v for v in threads.values() if v[0] == "vx-render"]
                 self.assertTrue(render, threads)
                 for name, n, pol in render:
-                    self.assertEqual((pol, n), (SCHED_OTHER, 0), name)
+                    self.assertEqual((pol, n), (os.SCHED_OTHER, 0), name)
                 # The event loops keep the process's priority (workers
                 # used to carry the name of the loop that started them).
                 loops = [v for v in threads.values()
                          if v[0].startswith("MHD")]
                 self.assertTrue(loops, threads)
                 for name, n, pol in loops:
-                    self.assertEqual((pol, n), (SCHED_OTHER, 0), name)
+                    self.assertEqual((pol, n), (os.SCHED_OTHER, 0), name)
                 ex.stop_clean()
 
     # -- what a request may carry --

@@ -1,8 +1,8 @@
 /*
  * The HTTP server's worker pools (exporter/http_pool.c): FIFO within a
  * flow, flows taking turns, the thread bound, stopping with jobs still
- * queued, and the threads' names and priorities.  Real threads; a "gate" job holds the only worker so
- * that the others queue up in a known order.
+ * queued, and the threads' names and priorities.  Real threads; a "gate"
+ * job holds the only worker so that the others queue up in a known order.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1	/* SCHED_IDLE, pthread_getname_np */
@@ -107,6 +107,16 @@ wait_for(struct run *r, bool *flag)
 	pthread_mutex_lock(&r->lock);
 	while (!*flag)
 		pthread_cond_wait(&r->cv, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Sets *flag under r's lock and wakes wait_for(). */
+static void
+set_flag(struct run *r, bool *flag)
+{
+	pthread_mutex_lock(&r->lock);
+	*flag = true;
+	pthread_cond_broadcast(&r->cv);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -247,8 +257,7 @@ test_stop(void **state)
 /* What a job saw of its own thread. */
 struct seen {
 	struct vx_pool_job	 job;	/* first */
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cv;
+	struct run		*run;
 	bool			 done;
 	char			 name[16];
 	int			 policy;
@@ -265,27 +274,23 @@ see_run(struct vx_pool_job *job)
 	s->policy = sched_getscheduler(0);
 	errno = 0;
 	s->nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
-	pthread_mutex_lock(&s->lock);
-	s->done = true;
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->lock);
+	set_flag(s->run, &s->done);
 }
 
 static void
 see_on(struct vx_pool *p, struct seen *s)
 {
+	struct run r;
+
+	run_init(&r);
 	memset(s, 0, sizeof(*s));
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cv, NULL);
+	s->run = &r;
 	s->job.run = see_run;
 	s->job.cancel = see_run;
 	assert_true(vx_pool_submit(p, &s->job));
-	pthread_mutex_lock(&s->lock);
-	while (!s->done)
-		pthread_cond_wait(&s->cv, &s->lock);
-	pthread_mutex_unlock(&s->lock);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->cv);
+	wait_for(&r, &s->done);
+	s->run = NULL;
+	run_release(&r);
 }
 
 static void
@@ -331,8 +336,7 @@ struct handoff {
 	struct vx_pool_job	 job;	/* first */
 	struct vx_pool		*to;
 	struct seen		 seen;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cv;
+	struct run		 run;
 	bool			 finished;
 };
 
@@ -342,10 +346,7 @@ handoff_run(struct vx_pool_job *job)
 	struct handoff *h = (struct handoff *)(void *)job;
 
 	see_on(h->to, &h->seen);
-	pthread_mutex_lock(&h->lock);
-	h->finished = true;
-	pthread_cond_signal(&h->cv);
-	pthread_mutex_unlock(&h->lock);
+	set_flag(&h->run, &h->finished);
 }
 
 static void
@@ -374,22 +375,17 @@ test_normal_pool_fed_by_idle_threads(void **state)
 		struct vx_pool *probe = vx_pool_new("probe", 4, VX_POOL_IDLE);
 
 		memset(&h, 0, sizeof(h));
-		pthread_mutex_init(&h.lock, NULL);
-		pthread_cond_init(&h.cv, NULL);
+		run_init(&h.run);
 		h.to = render;
 		h.job.run = handoff_run;
 		h.job.cancel = handoff_cancel;
 		assert_true(vx_pool_submit(probe, &h.job));
-		pthread_mutex_lock(&h.lock);
-		while (!h.finished)
-			pthread_cond_wait(&h.cv, &h.lock);
-		pthread_mutex_unlock(&h.lock);
+		wait_for(&h.run, &h.finished);
 		vx_pool_free(probe);
 		assert_string_equal(h.seen.name, "vx-render");
 		assert_int_equal(h.seen.policy, SCHED_OTHER);
 		assert_int_equal(h.seen.nice, base);
-		pthread_mutex_destroy(&h.lock);
-		pthread_cond_destroy(&h.cv);
+		run_release(&h.run);
 	}
 	vx_pool_free(render);
 }
