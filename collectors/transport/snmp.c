@@ -176,6 +176,34 @@ global_init(void)
 }
 
 /*
+ * net-snmp's usm_add_user() frees a user already listed with the same
+ * engine ID and name, so two threads adding one at once free the user the
+ * first is about to use.  Its sessions add users without a lock of ours:
+ * engine discovery adds the user its probe is sent as (no engine ID, no
+ * name) if there is none, and a session's first message the session's own
+ * user.  The first is made here, once; the second never happens (our
+ * sessions carry SNMP_FLAGS_USER_CREATED, and refresh_usm_user adds the
+ * user under the open lock).
+ */
+static void
+add_probe_user(void)
+{
+	struct usmUser *u;
+
+	if (usm_get_user(NULL, 0, "") != NULL)
+		return;
+	u = usm_create_user();
+	if (u == NULL)
+		return;
+	u->name = strdup("");
+	u->secName = strdup("");
+	if (u->name == NULL || u->secName == NULL)
+		usm_free_user(u);
+	else
+		usm_add_user(u);
+}
+
+/*
  * The full init_snmp() sets up SNMPv3 (USM, engine ID, OpenSSL), which
  * costs about 2 MiB of resident memory; v2c sessions do not need it.  It
  * runs under the open lock: v2c requests never look at the security
@@ -186,6 +214,7 @@ global_init_v3(void)
 {
 	pthread_mutex_lock(&open_lock);
 	init_snmp("vpn_exporter");
+	add_probe_user();
 	pthread_mutex_unlock(&open_lock);
 }
 
@@ -379,15 +408,16 @@ request_timeout_us(struct vx_deadline d, int tries_left)
 }
 
 /*
- * Users replaced by refresh_usm_user while other devices may use them.
- * net-snmp reads its user list and a user's keys while it encodes and
- * decodes, without a lock of ours (those calls run in every poll thread at
- * once): a replaced user another device (or an older generation of this
- * one, still polling through a reload) may hold is unlinked but never
- * freed.  That happens only when keys change for an engine ID and user
- * that several devices share, so few are kept.  net-snmp's engine time
- * list is likewise read and extended (never shrunk) by every thread; a
- * lost insert is redone at the next message.
+ * Users replaced by refresh_usm_user.  net-snmp reads its user list and a
+ * user's keys while it encodes and decodes, without a lock of ours (those
+ * calls run in every poll thread at once, engine discovery included, which
+ * decodes with whatever user the list has for the pair): a replaced user
+ * is unlinked but never freed, since any other thread may be standing on
+ * it.  A user is replaced only when the keys it was last built from do not
+ * serve the device (snmp_usm.h): once per engine ID and user name (the
+ * user net-snmp's discovery made), then when keys change, so few are kept.
+ * net-snmp's engine time list is likewise read and extended (never shrunk)
+ * by every thread; a lost insert is redone at the next message.
  */
 static struct usmUser	**retired;
 static size_t		  nretired, retired_cap;
@@ -446,7 +476,7 @@ claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
 	int			 rc;
 
 	if (p->owner == NULL)
-		return VX_SNMP_USM_BUILD;
+		return VX_SNMP_USM_OK;
 	if (ss->securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV)
 		c.auth_len = key_bytes(ss->securityAuthProto,
 		    ss->securityAuthProtoLen, ss->securityAuthKey,
@@ -474,19 +504,72 @@ claim_usm_user(struct vx_snmp *s, const netsnmp_session *ss,
 }
 
 /*
+ * Whether a user's protocol and key are this session's: its Ku localized
+ * with hash.  A privacy key (prefix) may be longer than the hash (AES-192
+ * and AES-256 after SHA-1: the localized key extended) or shorter (its
+ * start).
+ */
+static bool
+same_key(const oid *uproto, size_t uproto_len, const u_char *ukey,
+    size_t ukey_len, const oid *proto, size_t proto_len, const oid *hash,
+    size_t hash_len, const netsnmp_session *ss, const u_char *ku,
+    size_t ku_len, bool prefix)
+{
+	u_char	kul[USM_LENGTH_KU_HASHBLOCK];
+	size_t	kul_len = sizeof(kul);
+	bool	same;
+
+	if (uproto == NULL || snmp_oid_compare(uproto, uproto_len, proto,
+	    proto_len) != 0 || generate_kul(hash, (u_int)hash_len,
+	    ss->securityEngineID, ss->securityEngineIDLen, ku, ku_len, kul,
+	    &kul_len) != SNMPERR_SUCCESS)
+		return false;
+	if (prefix && ukey_len < kul_len)
+		kul_len = ukey_len;
+	same = ukey != NULL && kul_len > 0 && (prefix ? ukey_len >= kul_len :
+	    ukey_len == kul_len) && memcmp(ukey, kul, kul_len) == 0;
+	explicit_bzero(kul, sizeof(kul));
+	return same;
+}
+
+/*
+ * Whether user u (made by net-snmp's discovery for whichever session found
+ * the engine first, or built here before) has the session's keys, those
+ * of its security level (an authPriv user serves authNoPriv too).
+ */
+static bool
+user_serves(const struct usmUser *u, const netsnmp_session *ss)
+{
+	if (ss->securityLevel >= SNMP_SEC_LEVEL_AUTHNOPRIV &&
+	    !same_key(u->authProtocol, u->authProtocolLen, u->authKey,
+	    u->authKeyLen, ss->securityAuthProto, ss->securityAuthProtoLen,
+	    ss->securityAuthProto, ss->securityAuthProtoLen, ss,
+	    ss->securityAuthKey, ss->securityAuthKeyLen, false))
+		return false;
+	return ss->securityLevel < SNMP_SEC_LEVEL_AUTHPRIV ||
+	    same_key(u->privProtocol, u->privProtocolLen, u->privKey,
+	    u->privKeyLen, ss->securityPrivProto, ss->securityPrivProtoLen,
+	    ss->securityAuthProto, ss->securityAuthProtoLen, ss,
+	    ss->securityPrivKey, ss->securityPrivKeyLen, true);
+}
+
+/*
  * net-snmp keeps one USM user per (engine ID, user name) for the whole
  * process and uses its keys for every session of that user and engine: a
  * session opened later with other passwords (after a reload that changed
  * them, say) would silently keep using the old keys, and a wrong password
  * would go unnoticed.  The engine ID is only known once the session has
  * talked to the agent (net-snmp discovers it when the first request is
- * built), so: one request, then rebuild the user from this session's own
- * keys (clearing SNMP_FLAGS_USER_CREATED, without which net-snmp does not
- * rebuild it).  Sessions opened later with the engine ID the caller kept
- * (the next polls) use the keys built here.  Two devices answering with
- * the same engine ID and user name share that one set of keys: the user
- * is only rebuilt for a device whose keys agree with every other's
- * (snmp_usm.h), and one whose keys differ fails naming the other.
+ * built), so: one request (which fails before it is sent when there is no
+ * user for the engine ID and name yet: the discovery is what counts), then
+ * rebuild the user from this session's own keys unless it has them already
+ * (clearing SNMP_FLAGS_USER_CREATED, without which net-snmp does not build
+ * it), under the open lock (see add_probe_user).  Sessions opened later with
+ * the engine ID the caller kept (the next polls) use the keys built here.
+ * Two devices answering with the same engine ID and user name share that
+ * one set of keys: the user is only rebuilt for a device whose keys agree
+ * with every other's (snmp_usm.h), and one whose keys differ fails naming
+ * the other.
  */
 static int
 refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
@@ -521,17 +604,18 @@ refresh_usm_user(struct vx_snmp *s, const struct vx_snmp_params *p,
 	pthread_mutex_lock(&open_lock);
 	u = usm_get_user(ss->securityEngineID, ss->securityEngineIDLen,
 	    ss->securityName);
-	/* Built from these keys already: nothing to change under others. */
-	if (u != NULL && status == VX_SNMP_USM_BUILT) {
+	/*
+	 * Already these keys: nothing to change under the other threads
+	 * (between the removal and the new user, their messages would find
+	 * no user).
+	 */
+	if (u != NULL && user_serves(u, ss)) {
 		pthread_mutex_unlock(&open_lock);
 		return 0;
 	}
 	if (u != NULL) {
 		usm_remove_user(u);
-		if (status == VX_SNMP_USM_BUILD_SHARED)
-			retire_user(u);
-		else
-			usm_free_user(u);
+		retire_user(u);
 	}
 	ss->flags &= ~SNMP_FLAGS_USER_CREATED;
 	usm_create_user_from_session(ss);
@@ -547,6 +631,8 @@ setup_v3(netsnmp_session *sess, const struct vx_snmp_params *p)
 	size_t		 alen = 0, plen = 0;
 
 	sess->version = SNMP_VERSION_3;
+	/* The user is ours to add (add_probe_user, refresh_usm_user). */
+	sess->flags |= SNMP_FLAGS_USER_CREATED;
 	sess->securityName = (char *)(uintptr_t)p->username;
 	sess->securityNameLen = strlen(p->username);
 	if (p->context != NULL) {

@@ -46,18 +46,6 @@ same_pair(const struct claim *h, const struct vx_snmp_usm_claim *c)
 	    c->engine_len) && strcmp(h->user, c->user) == 0;
 }
 
-/*
- * Whether the user built from h's keys serves c: each of c's keys is h's
- * (a level without a key needs none; keys that clash never get here).
- */
-static bool
-covers(const struct claim *h, const struct vx_snmp_usm_claim *c)
-{
-	return same_pair(h, c) && (c->auth_len == 0 || same_bytes(h->auth,
-	    h->auth_len, c->auth, c->auth_len)) && (c->priv_len == 0 ||
-	    same_bytes(h->priv, h->priv_len, c->priv, c->priv_len));
-}
-
 static bool
 same_device(const struct claim *h, const struct vx_snmp_usm_claim *c)
 {
@@ -116,17 +104,12 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 {
 	struct claim	 fresh;
 	size_t		 mine = SIZE_MAX;
-	bool		 built = false, shared = false;
 	int		 rc;
 
 	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < nclaims; i++) {
 		struct claim *h = &claims[i];
 
-		if (covers(h, c))
-			built = true;
-		if (same_pair(h, c) && h->owner != c->owner)
-			shared = true;
 		if (same_device(h, c)) {
 			mine = i;
 			continue;
@@ -160,10 +143,7 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 		claims[mine] = fresh;
 	}
 	pthread_mutex_unlock(&lock);
-	if (rc != 0)
-		return rc;
-	return built ? VX_SNMP_USM_BUILT : shared ? VX_SNMP_USM_BUILD_SHARED :
-	    VX_SNMP_USM_BUILD;
+	return rc;
 }
 
 void

@@ -37,23 +37,11 @@ struct vx_snmp_usm_claim {
 /* The answers of vx_snmp_usm_claim. */
 enum {
 	/*
-	 * The owner may build the pair's keys (its claim replaces its own
-	 * earlier one, or that of a device of the same name: a reload's new
-	 * generation), and no other owner claims the pair, so the user
-	 * built before is nobody else's.
+	 * The owner holds the pair (its claim replaces its own earlier one,
+	 * or that of a device of the same name: a reload's new generation):
+	 * its keys may be built.
 	 */
-	VX_SNMP_USM_BUILD = 0,
-	/*
-	 * Keys that serve this claim were claimed before (by this owner or
-	 * another: the same keys, or more of them, as authPriv's for an
-	 * authNoPriv claim) and so built already, if the user still exists.
-	 */
-	VX_SNMP_USM_BUILT = 1,
-	/*
-	 * As BUILD, but other owners (a device sharing the pair, or an older
-	 * generation of this one) may be using the user built before.
-	 */
-	VX_SNMP_USM_BUILD_SHARED = 2,
+	VX_SNMP_USM_OK = 0,
 	/*
 	 * Another device holds the pair with other keys; its name is copied
 	 * into other (of other_size bytes).

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 from vxtest import (Exporter, FastAgent, Snmpd, TmpDirTest, find, gen_asa,
                     main, parse_metrics, value, wait_until)
@@ -278,6 +279,44 @@ devices:{dev("aes192c", a192.port, "AES192C")}{dev("aes192", other.port, "AES192
         s = wait_value(ex, "/metrics", "vpn_up", 1, device="engine-ok")
         self.assertEqual(value(s, "vpn_up", device="aes256c"), 1)
         self.assertNotIn("priv-secret-1", ex.log())
+
+    def test_concurrent_discovery_of_one_engine(self):
+        # Devices that share an engine ID and user discover the engine at
+        # the same moment: net-snmp decodes each discovery's answer with
+        # the user the process has for the pair, which the first device to
+        # finish replaces.  The user replaced must not be freed under the
+        # others (a use after free, caught by the ASan build).  Each process
+        # replaces the user net-snmp made once, so the exporter is started
+        # afresh each round.
+        n = 16
+        addrs = [f"127.0.0.{i + 1}" for i in range(n)]
+        agent = self.track(Snmpd(self.workdir, "monitor", "auth-secret-1",
+                                 "priv-secret-1", addresses=addrs))
+        devs = "".join(f"""
+  - {{name: d{i}, address: {a}, module: v3, background: false}}"""
+                       for i, a in enumerate(addrs))
+        cfg = f"""defaults: {{interval: 10s, timeout: 5s, retries: 1}}
+auths:
+  v3:
+    snmp: {{version: "3", username: monitor, auth_password: auth-secret-1,
+           priv_password: priv-secret-1}}
+modules:
+  v3:
+    vendor: cisco_asa
+    auth: v3
+    collectors: {{cisco_asa_snmp: {{port: {agent.port}}}}}
+devices:{devs}
+"""
+        for r in range(8):
+            ex = self.track(Exporter(self.workdir, cfg,
+                                     name=f"vpn_exporter-{r}"))
+            with ThreadPoolExecutor(n) as pool:
+                pages = list(pool.map(
+                    lambda i: ex.metrics(f"/probe?target=d{i}"), range(n)))
+            for i, page in enumerate(pages):
+                self.assertEqual(value(parse_metrics(page), "vpn_up",
+                                       device=f"d{i}"), 1, page)
+            ex.stop_clean()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ machine, but fails it when CI=true (git's test_skip_or_die).
 import gzip
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -48,8 +49,34 @@ def need_binary(name):
     return path
 
 
+_PORTS = random.Random()
+
+
+def _ephemeral_low():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port(kind=socket.SOCK_STREAM):
-    """A port on 127.0.0.1 that is free right now (TCP or UDP)."""
+    """A port on 127.0.0.1 that is free right now (TCP or UDP), for a
+    server the caller starts next.  It is picked at random below the
+    kernel's ephemeral range: a port from bind(0) is one the kernel hands
+    out again to the next client socket (of this test, of the exporter, of
+    tests running beside it), which could take it before the server binds
+    it ("Address already in use")."""
+    high = _ephemeral_low() - 1
+    low = max(1024, high - 12000)
+    for _ in range(200):
+        port = _PORTS.randint(low, high)
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -180,7 +207,8 @@ class Snmpd:
     answers wrong credentials (a Report PDU, not silence as snmpsim)."""
 
     def __init__(self, workdir, user, auth_key, priv_key, auth="SHA",
-                 priv="AES", port=None, engine_id=None):
+                 priv="AES", port=None, engine_id=None,
+                 addresses=("127.0.0.1",)):
         snmpd = need_binary("snmpd")
         self.port = port or free_port(socket.SOCK_DGRAM)
         self.dir = os.path.join(workdir, f"snmpd-{self.port}")
@@ -188,7 +216,8 @@ class Snmpd:
         os.chmod(self.dir, 0o777)
         conf = os.path.join(self.dir, "snmpd.conf")
         with open(conf, "w") as f:
-            f.write(f"agentAddress udp:127.0.0.1:{self.port}\n"
+            f.write("agentAddress " + ",".join(
+                        f"udp:{a}:{self.port}" for a in addresses) + "\n"
                     f'createUser {user} {auth} "{auth_key}" {priv} '
                     f'"{priv_key}"\n'
                     f"rouser {user} priv\n")

@@ -1,11 +1,8 @@
 /*
  * The SNMPv3 users the process built keys for (snmp_usm.h): a device
  * whose keys for an engine ID and user differ from another device's is
- * refused, naming that device; agreeing keys, a device's own new keys and
- * a reload's new generation are not; keys claimed before are said to be
- * built already (1), so that the user is not rebuilt under others, and a
- * rebuild under other owners of the pair is told apart (2) from one of a
- * pair nobody else claims (0).
+ * refused (-1), naming that device; agreeing keys, a device's own new keys
+ * and a reload's new generation are not (0).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,12 +48,12 @@ test_other_keys_refused_same_keys_shared(void **state)
 	(void)state;
 	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
 	    "K1", "P1"), other), 0);
-	/* Its own keys again (a rediscovery): built already. */
+	/* Its own keys again (a rediscovery). */
 	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
-	    "K1", "P1"), other), 1);
-	/* The same keys: one user serves both, built already. */
+	    "K1", "P1"), other), 0);
+	/* The same keys: one user serves both. */
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 1);
+	    "K1", "P1"), other), 0);
 	/* Another auth key, or another privacy key: refused, naming one. */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K2", "P1"), other), -1);
@@ -118,14 +115,13 @@ test_own_new_keys_and_new_generation(void **state)
 	    "K1", "P1"), other), -1);
 	/*
 	 * A reload's new state of asa-1 (another owner, the same name)
-	 * replaces the old one, which may be released after it; the old
-	 * one may still be polling with the user built before (2).
+	 * replaces the old one, which may be released after it.
 	 */
 	assert_int_equal(try(claim(&dev1_next, "asa-1", engine_a, "monitor",
-	    "K1", "P1"), other), 2);
+	    "K1", "P1"), other), 0);
 	vx_snmp_usm_release(&dev1);
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 1);
+	    "K1", "P1"), other), 0);
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K9", "P9"), other), -1);
 	vx_snmp_usm_release(&dev1_next);
@@ -140,20 +136,17 @@ test_levels_without_a_key_agree(void **state)
 	(void)state;
 	/*
 	 * authNoPriv, then authPriv with the same auth key: one user,
-	 * rebuilt with the privacy key added under the other device (2).
+	 * rebuilt with the privacy key added.
 	 */
 	assert_int_equal(try(claim(&dev1, "asa-1", engine_a, "monitor",
 	    "K1", ""), other), 0);
 	assert_int_equal(try(claim(&dev2, "asa-2", engine_a, "monitor",
-	    "K1", "P1"), other), 2);
-	/*
-	 * Then authNoPriv and noAuthNoPriv are served by that user as it
-	 * is (1): rebuilding it without a key would break asa-2.
-	 */
+	    "K1", "P1"), other), 0);
+	/* Then authNoPriv and noAuthNoPriv are served by that user. */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
-	    "K1", ""), other), 1);
+	    "K1", ""), other), 0);
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
-	    "", ""), other), 1);
+	    "", ""), other), 0);
 	/* But another auth key clashes, with or without privacy. */
 	assert_int_equal(try(claim(&dev3, "asa-3", engine_a, "monitor",
 	    "K2", ""), other), -1);
