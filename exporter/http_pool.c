@@ -41,6 +41,13 @@ struct vx_pool {
 	size_t		 waiting;
 	size_t		 threads, idle, max;
 	size_t		 starting;	/* started, not yet looking for work */
+	/*
+	 * Workers that ended, to be joined: a thread's own destructors
+	 * (OpenSSL's per-thread state, say) run after its last line, and
+	 * the process must not exit under them.
+	 */
+	pthread_t	*ended;
+	size_t		 nended, ended_cap;
 	pthread_t	 spawner;
 	bool		 has_spawner, spawner_joined;
 	bool		 stopping;
@@ -123,6 +130,44 @@ take(struct vx_pool *p)
 	return job;
 }
 
+/*
+ * The calling worker is about to end: listed to be joined (by the spawner,
+ * the next submitter of a pool without one, or vx_pool_stop).  Under the
+ * lock.
+ */
+static void
+ended(struct vx_pool *p)
+{
+	if (p->nended == p->ended_cap) {
+		size_t		 cap = p->ended_cap > 0 ? 2 * p->ended_cap : 16;
+		pthread_t	*n = realloc(p->ended, cap * sizeof(*n));
+
+		if (n == NULL) {
+			/* Not joined, then, but not left behind either. */
+			pthread_detach(pthread_self());
+			return;
+		}
+		p->ended = n;
+		p->ended_cap = cap;
+	}
+	p->ended[p->nended++] = pthread_self();
+	if (p->has_spawner)
+		pthread_cond_signal(&p->spawn_cv);
+}
+
+/* Joins the workers that ended.  Under the lock, released meanwhile. */
+static void
+reap(struct vx_pool *p)
+{
+	while (p->nended > 0) {
+		pthread_t tid = p->ended[--p->nended];
+
+		pthread_mutex_unlock(&p->lock);
+		pthread_join(tid, NULL);
+		pthread_mutex_lock(&p->lock);
+	}
+}
+
 /* The calling thread's name and priority, as its pool's. */
 static void
 thread_setup(struct vx_pool *p)
@@ -190,24 +235,19 @@ worker_main(void *arg)
 			break;
 	}
 	p->threads--;
+	ended(p);
 	pthread_cond_broadcast(&p->gone_cv);
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
 }
 
-/* pthread_create() of a detached worker; 0 or an errno. */
+/* pthread_create() of a worker (joined once ended); 0 or an errno. */
 static int
 create_worker(struct vx_pool *p)
 {
-	pthread_attr_t	attr;
-	pthread_t	tid;
-	int		rc;
+	pthread_t tid;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	rc = pthread_create(&tid, &attr, worker_main, p);
-	pthread_attr_destroy(&attr);
-	return rc;
+	return pthread_create(&tid, NULL, worker_main, p);
 }
 
 /* Jobs outnumber the threads that are or will be free.  Under the lock. */
@@ -257,6 +297,10 @@ spawner_main(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
+		if (p->nended > 0) {
+			reap(p);
+			continue;
+		}
 		if (!wanted(p)) {
 			pthread_cond_wait(&p->spawn_cv, &p->lock);
 			continue;
@@ -299,6 +343,8 @@ vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
 	struct flow *f;
 
 	pthread_mutex_lock(&p->lock);
+	if (!p->has_spawner)
+		reap(p);
 	if (p->stopping)
 		goto refuse;
 	/* First make sure that a thread will run it. */
@@ -369,6 +415,7 @@ vx_pool_stop(struct vx_pool *p)
 	pthread_mutex_lock(&p->lock);
 	while (p->threads > 0)
 		pthread_cond_wait(&p->gone_cv, &p->lock);
+	reap(p);
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -382,5 +429,6 @@ vx_pool_free(struct vx_pool *p)
 	pthread_cond_destroy(&p->work_cv);
 	pthread_cond_destroy(&p->gone_cv);
 	pthread_cond_destroy(&p->spawn_cv);
+	free(p->ended);
 	free(p);
 }

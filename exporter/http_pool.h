@@ -73,7 +73,8 @@ size_t		 vx_pool_waiting(struct vx_pool *p);
 
 /*
  * Refuses new jobs, cancels the queued ones and waits for the running
- * ones to end.
+ * ones to end, then for the pool's threads to end (their thread-local
+ * destructors included).
  */
 void		 vx_pool_stop(struct vx_pool *p);
 /* Stops p if needed, then frees it.  p may be NULL. */
