@@ -1083,7 +1083,7 @@ vx_render_cache_build(struct vx_snapshot *s)
 /* The gzip member being written: a fresh stream and the running CRC. */
 struct gz {
 	struct vx_strbuf	*out;
-	z_stream		 zs;
+	z_stream		*zs;
 	uint32_t		 crc;
 	uint64_t		 isize;
 	bool			 pending;	/* fresh input since a flush */
@@ -1097,7 +1097,7 @@ gz_text(struct gz *g, const char *text, size_t len)
 		return;
 	g->crc = (uint32_t)crc32_z(g->crc, (const Bytef *)text, len);
 	g->isize += len;
-	g->ok = deflate_into(&g->zs, g->out, text, len, Z_NO_FLUSH);
+	g->ok = deflate_into(g->zs, g->out, text, len, Z_NO_FLUSH);
 	g->pending = true;
 }
 
@@ -1109,7 +1109,7 @@ gz_segment(struct gz *g, const struct vx_render_cache *rc,
 	if (!g->ok || f->len == 0)
 		return;
 	if (g->pending)
-		g->ok = deflate_into(&g->zs, g->out, NULL, 0, Z_FULL_FLUSH);
+		g->ok = deflate_into(g->zs, g->out, NULL, 0, Z_FULL_FLUSH);
 	g->pending = false;
 	vx_strbuf_add(g->out, rc->z + f->off, f->zlen);
 	g->crc = (uint32_t)crc32_combine(g->crc, f->crc, (z_off_t)f->len);
@@ -1140,12 +1140,20 @@ vx_render_gzip(struct vx_strbuf *out, enum vx_format fmt,
 		0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255,
 	};
 	struct devctx	*ctx = devctxs_new(out, snaps, nsnaps, false);
-	struct vx_strbuf text;
-	struct gz	 g = { out, { 0 }, 0, 0, false, true };
+	/*
+	 * Per family: the text of the devices without a cache, one after
+	 * the other (each from at[i] to at[i + 1]), rendered once, before
+	 * the header they need.
+	 */
+	struct vx_strbuf body, text, head;
+	size_t		*at = calloc(nsnaps + 1, sizeof(*at));
+	struct gz	 g = { out, vx_zpool_get(), 0, 0, false, true };
 	size_t		 guess = 4096;
 
-	if (ctx == NULL)
-		return;
+	if (ctx == NULL || at == NULL || g.zs == NULL) {
+		out->failed = true;
+		goto done;
+	}
 	for (size_t i = 0; i < nsnaps; i++) {
 		const struct vx_render_cache *rc = snaps[i] != NULL ?
 		    snaps[i]->render_cache : NULL;
@@ -1158,68 +1166,65 @@ vx_render_gzip(struct vx_strbuf *out, enum vx_format fmt,
 	}
 	vx_strbuf_grow(out, guess);
 	vx_strbuf_add(out, header, sizeof(header));
-	vx_strbuf_init(&text, 16 * 1024);
-	if (deflateInit2(&g.zs, Z_BEST_SPEED, Z_DEFLATED, -15, 8,
-	    Z_DEFAULT_STRATEGY) != Z_OK)
-		g.ok = false;
+	vx_strbuf_init(&body, 16 * 1024);
+	vx_strbuf_init(&text, 4 * 1024);
+	vx_strbuf_init(&head, 512);
 	for (int id = 0; g.ok && id < M__COUNT; id++) {
 		bool any = false;
 
-		/* Whether the family has a sample at all, for its header. */
-		for (size_t i = 0; !any && i < nsnaps; i++) {
-			const struct vx_render_cache *rc = snaps[i] != NULL ?
-			    snaps[i]->render_cache : NULL;
-
-			if (rc != NULL)
-				any = rc->fam[id].len > 0;
-			else if (snaps[i] != NULL) {
-				vx_strbuf_reset(&text);
-				render_device_family(&text, (enum metric_id)id,
-				    &ctx[i]);
-				any = text.len > 0;
-			}
-		}
-		vx_strbuf_reset(&text);
-		if (id == M_SPI_MISMATCH)
-			render_checks(&text, checks, nchecks);
-		if (self != NULL)
-			render_self_family(&text, (enum metric_id)id, self);
-		if (!any && text.len == 0)
-			continue;
-		vx_strbuf_reset(&text);
-		add_header(&text, (enum metric_id)id, fmt);
-		gz_text(&g, text.buf, text.len);
+		vx_strbuf_reset(&body);
 		for (size_t i = 0; i < nsnaps; i++) {
 			const struct vx_render_cache *rc = snaps[i] != NULL ?
 			    snaps[i]->render_cache : NULL;
 
-			if (rc != NULL) {
-				gz_segment(&g, rc, &rc->fam[id]);
-			} else if (snaps[i] != NULL) {
-				vx_strbuf_reset(&text);
-				render_device_family(&text, (enum metric_id)id,
+			at[i] = body.len;
+			if (rc != NULL)
+				any = any || rc->fam[id].len > 0;
+			else if (snaps[i] != NULL)
+				render_device_family(&body, (enum metric_id)id,
 				    &ctx[i]);
-				gz_text(&g, text.buf, text.len);
-			}
 		}
+		at[nsnaps] = body.len;
+		any = any || body.len > 0;
 		vx_strbuf_reset(&text);
 		if (id == M_SPI_MISMATCH)
 			render_checks(&text, checks, nchecks);
 		if (self != NULL)
 			render_self_family(&text, (enum metric_id)id, self);
-		gz_text(&g, text.buf, text.len);
-		if (text.failed)
+		if (body.failed || text.failed || head.failed) {
 			g.ok = false;
+			break;
+		}
+		if (!any && text.len == 0)
+			continue;
+		vx_strbuf_reset(&head);
+		add_header(&head, (enum metric_id)id, fmt);
+		gz_text(&g, head.buf, head.len);
+		for (size_t i = 0; i < nsnaps; i++) {
+			const struct vx_render_cache *rc = snaps[i] != NULL ?
+			    snaps[i]->render_cache : NULL;
+
+			if (rc != NULL)
+				gz_segment(&g, rc, &rc->fam[id]);
+			else
+				gz_text(&g, body.buf + at[i],
+				    at[i + 1] - at[i]);
+		}
+		gz_text(&g, text.buf, text.len);
 	}
 	if (fmt == VX_FMT_OPENMETRICS)
 		gz_text(&g, "# EOF\n", 6);
 	if (g.ok)
-		g.ok = deflate_into(&g.zs, out, NULL, 0, Z_FINISH);
-	deflateEnd(&g.zs);
+		g.ok = deflate_into(g.zs, out, NULL, 0, Z_FINISH);
 	put_le32(out, g.crc);
 	put_le32(out, (uint32_t)g.isize);
 	if (!g.ok)
 		out->failed = true;
+	vx_strbuf_release(&body);
 	vx_strbuf_release(&text);
+	vx_strbuf_release(&head);
+done:
+	vx_zpool_put(g.zs);
+	free(at);
 	devctxs_free(ctx, nsnaps);
 }

@@ -114,6 +114,15 @@ unauthorized(struct request *rq)
 	return queue_reply(rq, &rq->reply);
 }
 
+/*
+ * The render pool's flows (http_pool.h): requests as they come, and the
+ * answers of /probe polls.
+ */
+enum {
+	FLOW_DIRECT = 0,
+	FLOW_POLLED = 1,
+};
+
 static void
 run_work(struct vx_pool_job *job)
 {
@@ -123,9 +132,13 @@ run_work(struct vx_pool_job *job)
 	/*
 	 * A /probe poll is rendered on the render pool: the probe pool's
 	 * threads only wait for devices, and an answer already polled does
-	 * not wait behind polls for the CPU.
+	 * not wait behind polls for the CPU.  Those answers are a flow of
+	 * their own there: when a burst of polls ends at once, /metrics and
+	 * the other requests take turns with them instead of queueing
+	 * behind all of them.
 	 */
 	if (http_serve(h, rq)) {
+		rq->job.flow = FLOW_POLLED;
 		if (vx_pool_submit(h->render, &rq->job))
 			return;
 		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -280,7 +293,7 @@ route_probe_address(struct vx_http *h, struct request *rq, const char *target,
 	rq->route = ROUTE_PROBE_ADHOC;
 	/* Capped by the device's timeout once it is made. */
 	rq->budget_ms = probe_budget_ms(h, rq->c, INT64_MAX);
-	return dispatch(rq, h->probe, REQ_WORK, run_work, 0);
+	return dispatch(rq, h->probe, REQ_WORK, run_work, FLOW_DIRECT);
 }
 
 static enum MHD_Result
@@ -329,11 +342,11 @@ route_probe(struct vx_http *h, struct request *rq)
 	}
 	if (!poll) {
 		rq->route = ROUTE_PROBE_LATEST;
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	rq->route = ROUTE_PROBE_POLL;
 	rq->budget_ms = probe_budget_ms(h, rq->c, d->cfg.timeout_ms);
-	return dispatch(rq, h->probe, REQ_WORK, run_work, 0);
+	return dispatch(rq, h->probe, REQ_WORK, run_work, FLOW_DIRECT);
 }
 
 static enum MHD_Result
@@ -360,30 +373,30 @@ route(struct vx_http *h, struct request *rq, const char *url,
 		if (!post)
 			return method_not_allowed(rq, "POST, PUT");
 		rq->route = ROUTE_RELOAD;
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	if (!get)
 		return method_not_allowed(rq, "GET, HEAD");
 	if (strcmp(url, h->opts.metrics_path) == 0) {
 		take_format(rq);
 		rq->route = ROUTE_METRICS;
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	if (strcmp(url, "/probe") == 0)
 		return route_probe(h, rq);
 	if (strcmp(url, "/sd") == 0) {
 		rq->route = ROUTE_SD;
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	if (strcmp(url, "/") == 0) {
 		rq->route = ROUTE_LANDING;
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	if (vx_status_path(url)) {
 		rq->route = ROUTE_STATUS;
 		rq->status_json = vx_status_path_json(url);
 		vx_status_http_query(rq->c, rq->status_json, &rq->status_q);
-		return dispatch(rq, h->render, REQ_WORK, run_work, 0);
+		return dispatch(rq, h->render, REQ_WORK, run_work, FLOW_DIRECT);
 	}
 	if (strcmp(url, "/-/healthy") == 0)
 		return answer(rq, MHD_HTTP_OK, "Healthy\n");
