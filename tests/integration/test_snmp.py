@@ -215,6 +215,24 @@ class SnmpCollector(TmpDirTest):
         self.assertEqual(hdrs.get("content-encoding"), "gzip")
         plain = parse_metrics(gzip.decompress(body).decode())
         self.assertEqual(value(plain, "vpn_up", device="asa-a"), 1)
+        # /probe too (compressed as it is rendered): the same lines as
+        # the plain answer but for the values of a fresh poll, in both
+        # formats.
+        def shape(text):
+            return [l if l.startswith("#") else l.rsplit(" ", 1)[0]
+                    for l in text.splitlines()]
+        for accept in ({}, {"Accept": "application/openmetrics-text;"
+                                      "version=1.0.0"}):
+            _, hdrs, body = ex.get("/probe?target=asa-probe",
+                                   headers=accept)
+            self.assertNotIn("content-encoding", hdrs)
+            text = body.decode()
+            _, hdrs, body = ex.get("/probe?target=asa-probe", headers={
+                **accept, "Accept-Encoding": "gzip"})
+            self.assertEqual(hdrs.get("content-encoding"), "gzip")
+            unzipped = gzip.decompress(body).decode()
+            self.assertEqual(shape(unzipped), shape(text))
+            self.assertGreater(len(shape(text)), 50)
 
         # Landing page and health endpoints.
         status, hdrs, body = ex.get("/")
