@@ -413,9 +413,8 @@ request_timeout_us(struct vx_deadline d, int tries_left)
  * calls run in every poll thread at once, engine discovery included, which
  * decodes with whatever user the list has for the pair): a replaced user
  * is unlinked but never freed, since any other thread may be standing on
- * it.  A user is replaced only when the keys it was last built from do not
- * serve the device (snmp_usm.h): once per engine ID and user name (the
- * user net-snmp's discovery made), then when keys change, so few are kept.
+ * it.  A user is replaced only when its keys are not the device's
+ * (user_serves: a password changed by a reload), so few are kept.
  * net-snmp's engine time list is likewise read and extended (never shrunk)
  * by every thread; a lost insert is redone at the next message.
  */
@@ -533,9 +532,9 @@ same_key(const oid *uproto, size_t uproto_len, const u_char *ukey,
 }
 
 /*
- * Whether user u (made by net-snmp's discovery for whichever session found
- * the engine first, or built here before) has the session's keys, those
- * of its security level (an authPriv user serves authNoPriv too).
+ * Whether user u (built here before, for this device or another) has the
+ * session's keys, those of its security level (an authPriv user serves
+ * authNoPriv too).
  */
 static bool
 user_serves(const struct usmUser *u, const netsnmp_session *ss)
