@@ -301,6 +301,24 @@ def start_exporter(args, work, tag, agents, ndev, background, interval="1h",
     return ex, port
 
 
+def lower_agents(agents, nice):
+    """The simulated devices stand for devices on other hosts: --agents-nice
+    gives them a lower share of this one, as processes and, when this
+    script leads its own session (run it with setsid), as that session's
+    scheduling group (autogroup), which they share with it alone."""
+    for a in agents:
+        os.setpriority(os.PRIO_PROCESS, a.proc.p.pid, nice)
+    if os.getsid(0) != os.getpid():
+        print("note: not a session leader (run with setsid): the agents' "
+              "scheduling group keeps its share", file=sys.stderr)
+        return
+    try:
+        with open("/proc/self/autogroup", "w") as f:
+            f.write(str(nice))
+    except OSError as e:
+        print(f"note: autogroup nice not set: {e}", file=sys.stderr)
+
+
 def probe_rows(args, work, data, delay):
     nagents = -(-max(args.concurrency) // args.devices_per_agent)
     # The agents stay in our session: to the scheduler, the simulated
@@ -308,6 +326,8 @@ def probe_rows(args, work, data, delay):
     # its own session, see in_own_session) a third.
     agents = [sp.Agent(args.fastagent, data, delay, work, f"{delay}-{i}",
                        own_session=False) for i in range(nagents)]
+    if args.agents_nice:
+        lower_agents(agents, args.agents_nice)
     rows = []
     ex = None
     try:
@@ -431,6 +451,9 @@ def parse_args(argv):
     ap.add_argument("--probe-scheduling", default="idle",
                     choices=("idle", "nice"),
                     help="--probe.scheduling of the exporter (its default)")
+    ap.add_argument("--agents-nice", type=int, default=0,
+                    help="nice value (and autogroup nice) of the simulated "
+                    "devices, which stand for other hosts (default 0)")
     ap.add_argument("--metrics-devices", type=int, default=200)
     ap.add_argument("--metrics-tunnels", type=int, default=10)
     ap.add_argument("--wrk-connections", type=int, default=10)
@@ -450,7 +473,8 @@ def main(argv=None):
     print(f"{args.tunnels} tunnels per device, {args.devices_per_agent} "
           f"devices per vx_fastagent, {args.rounds} rounds per row on "
           f"keep-alive connections, --probe.workers={args.probe_workers}, "
-          f"--probe.scheduling={args.probe_scheduling}")
+          f"--probe.scheduling={args.probe_scheduling}, agents at nice "
+          f"{args.agents_nice}")
     print(HEADER)
     rows = []
     for delay in args.delays:
