@@ -40,6 +40,7 @@ itself.  See bench/README.md.
 
 import argparse
 import asyncio
+import gc
 import gzip
 import http.client
 import multiprocessing
@@ -225,6 +226,9 @@ async def run_level(port, conc, rounds, tunnels):
 
 def _own_session_child(conn, fn, args):
     os.setsid()
+    # No collector pauses in the middle of a burst: the client would read
+    # answers late and count the wait as the exporter's.
+    gc.disable()
     try:
         conn.send(("ok", asyncio.run(fn(*args))))
     except BaseException as e:  # noqa: B902 - reported to the parent
