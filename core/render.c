@@ -1080,7 +1080,7 @@ vx_render_cache_build(struct vx_snapshot *s)
 	return rc != NULL ? 0 : -VX_E_NOMEM;
 }
 
-/* The gzip member being written: a fresh stream and the running CRC. */
+/* The gzip member being written: a stream from the pool and the running CRC. */
 struct gz {
 	struct vx_strbuf	*out;
 	z_stream		*zs;
