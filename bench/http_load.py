@@ -363,6 +363,11 @@ def probe_rows(args, work, data, delay):
                 "rss": rss, "hwm": hwm, "threads": threads, "wall": wall,
                 "cpu_ms": 1000 * cpu / max(1, len(results))})
             print_row(rows[-1], flush=True)
+        if args.settle > 0:
+            time.sleep(args.settle)
+            rss, hwm, threads = status_of(ex.pid)
+            print(f"      after {args.settle:g}s idle: rss {rss:.1f} MiB, "
+                  f"{threads} threads", flush=True)
         if delay == 0:
             # The floors: the server and client alone, and rendering alone.
             conc = max(args.concurrency)
@@ -458,6 +463,9 @@ def parse_args(argv):
     ap.add_argument("--agents-nice", type=int, default=0,
                     help="nice value (and autogroup nice) of the simulated "
                     "devices, which stand for other hosts (default 0)")
+    ap.add_argument("--settle", type=float, default=0,
+                    help="after the rows, wait this many seconds and report "
+                    "the exporter's RSS and threads (what a burst leaves)")
     ap.add_argument("--metrics-devices", type=int, default=200)
     ap.add_argument("--metrics-tunnels", type=int, default=10)
     ap.add_argument("--wrk-connections", type=int, default=10)

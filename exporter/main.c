@@ -3,7 +3,6 @@
  * at startup; after that a failure marks a device down and never ends the
  * process.
  */
-#include <malloc.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "fdlimit.h"
 #include "http.h"
 #include "log.h"
+#include "malloc_tune.h"
 #include "poller.h"
 #include "registry.h"
 #include "rules.h"
@@ -135,22 +135,7 @@ main(int argc, char **argv)
 		    (size_t)o.workers);
 	vx_log_setup(stderr, o.log_level, o.log_format);
 	fds = vx_fd_limit_raise(&fds_before);
-#ifdef M_ARENA_MAX
-	/*
-	 * Two malloc arenas per core, not glibc's eight: the poll workers
-	 * are many more threads than cores, and an arena per thread keeps
-	 * what it freed (a third of the resident memory of a 1,000-device
-	 * fleet; in a 30-minute soak, eight per core settled 2 MiB higher).
-	 * Not one per core either: with 1,000 /probe polls at once, threads
-	 * queued on the arena locks (net-snmp allocates every varbind), 5.1
-	 * ms of CPU a probe against 4.1 ms with two per core, at the same
-	 * resident size (bench/README.md).  MALLOC_ARENA_MAX, if set, is
-	 * glibc's and wins.
-	 */
-	if (getenv("MALLOC_ARENA_MAX") == NULL)
-		mallopt(M_ARENA_MAX, 2 * (int)(sysconf(_SC_NPROCESSORS_ONLN) >
-		    1 ? sysconf(_SC_NPROCESSORS_ONLN) : 1));
-#endif
+	vx_malloc_tune(sysconf(_SC_NPROCESSORS_ONLN));
 
 	/* Signals go to the main thread's sigwait; threads inherit the mask. */
 	sigemptyset(&sigs);
