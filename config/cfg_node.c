@@ -8,6 +8,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "grow.h"
+
 #define CFG_MAX_DEPTH	64
 #define CFG_MAX_BYTES	(16 * 1024 * 1024)
 /*
@@ -41,13 +43,11 @@ vx_cfg_error(struct vx_cfg_errors *errs, const struct vx_cfg_node *at,
 			return;
 	}
 	if (errs->n == errs->cap) {
-		size_t	 ncap = errs->cap == 0 ? 8 : errs->cap * 2;
-		char	**p = realloc(errs->msgs, ncap * sizeof(*p));
+		char **p = vx_grow(errs->msgs, &errs->cap, sizeof(*p), 8);
 
 		if (p == NULL)
 			return;
 		errs->msgs = p;
-		errs->cap = ncap;
 	}
 	copy = strdup(full);
 	if (copy != NULL)

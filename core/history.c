@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "strmap.h"
 
 #define WRAP32		(UINT64_C(1) << 32)
@@ -200,13 +201,12 @@ new_part_mem(struct tun_mem *m, uint64_t key, uint64_t gen, int64_t age_s)
 
 	if (m->nparts == m->parts_cap) {
 		/* Most tunnels have one part: it starts with room for one. */
-		size_t	 ncap = m->parts_cap == 0 ? 1 : m->parts_cap * 2;
-		void	*p = realloc(m->parts, ncap * sizeof(*m->parts));
+		void *p = vx_grow(m->parts, &m->parts_cap, sizeof(*m->parts),
+		    1);
 
 		if (p == NULL)
 			return NULL;
 		m->parts = p;
-		m->parts_cap = ncap;
 	}
 	pm = &m->parts[m->nparts++];
 	memset(pm, 0, sizeof(*pm));

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "cfg.h"
+#include "grow.h"
 #include "spi_match.h"
 
 /* Pairs not evaluated for this long are forgotten. */
@@ -365,13 +366,11 @@ correlate(struct vx_correlator *c, const struct vx_corr_dev *devs,
 			if (!x.known && !unknown_too)
 				continue;
 			if (*n == cap) {
-				size_t	 ncap = cap == 0 ? 16 : cap * 2;
-				void	*p = realloc(out, ncap * sizeof(*out));
+				void *p = vx_grow(out, &cap, sizeof(*out), 16);
 
 				if (p == NULL)
 					break;
 				out = p;
-				cap = ncap;
 			}
 			x.snap = s;
 			x.tunnel = t->name;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "log.h"
 
 /*
@@ -139,8 +140,7 @@ static void
 ended(struct vx_pool *p)
 {
 	if (p->nended == p->ended_cap) {
-		size_t		 cap = p->ended_cap > 0 ? 2 * p->ended_cap : 16;
-		pthread_t	*n = realloc(p->ended, cap * sizeof(*n));
+		pthread_t *n = vx_grow(p->ended, &p->ended_cap, sizeof(*n), 16);
 
 		if (n == NULL) {
 			/* Not joined, then, but not left behind either. */
@@ -148,7 +148,6 @@ ended(struct vx_pool *p)
 			return;
 		}
 		p->ended = n;
-		p->ended_cap = cap;
 	}
 	p->ended[p->nended++] = pthread_self();
 	if (p->has_spawner)

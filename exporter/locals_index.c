@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* The devices holding one address. */
 struct owners {
 	struct vx_device	**dev;
@@ -111,13 +113,11 @@ add_owner(struct vx_locals_index *ix, const char *addr, struct vx_device *d)
 		}
 	}
 	if (o->n == o->cap) {
-		size_t	 ncap = o->cap == 0 ? 2 : 2 * o->cap;
-		void	*p = realloc(o->dev, ncap * sizeof(*o->dev));
+		void *p = vx_grow(o->dev, &o->cap, sizeof(*o->dev), 2);
 
 		if (p == NULL)
 			return false;
 		o->dev = p;
-		o->cap = ncap;
 	}
 	o->dev[o->n++] = d;
 	return true;

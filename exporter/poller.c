@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "backoff.h"
+#include "grow.h"
 #include "log.h"
 
 struct entry {
@@ -46,13 +47,11 @@ heap_push(struct vx_poller *p, int64_t due, struct vx_device *d)
 	size_t i;
 
 	if (p->nheap == p->heap_cap) {
-		size_t		 ncap = p->heap_cap == 0 ? 64 : p->heap_cap * 2;
-		struct entry	*h = realloc(p->heap, ncap * sizeof(*h));
+		struct entry *h = vx_grow(p->heap, &p->heap_cap, sizeof(*h), 64);
 
 		if (h == NULL)
 			return false;
 		p->heap = h;
-		p->heap_cap = ncap;
 	}
 	i = p->nheap++;
 	p->heap[i].due_ms = due;

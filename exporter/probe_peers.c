@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "grow.h"
 #include "locals_index.h"
 #include "runtime.h"
 
@@ -18,13 +19,11 @@ add_candidate(struct vx_device ***v, size_t *n, size_t *cap,
     struct vx_device *b)
 {
 	if (*n == *cap) {
-		size_t	 ncap = *cap == 0 ? 16 : 2 * *cap;
-		void	*p = realloc(*v, ncap * sizeof(**v));
+		void *p = vx_grow(*v, cap, sizeof(**v), 16);
 
 		if (p == NULL)
 			return false;
 		*v = p;
-		*cap = ncap;
 	}
 	(*v)[(*n)++] = b;
 	return true;

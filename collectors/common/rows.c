@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #include "banned.h"
 
 static uint64_t
@@ -73,13 +75,11 @@ vx_rows_get(struct vx_rows *r, uint64_t key, bool create, bool *created)
 	if ((r->n + 1) * 2 > r->hcap && !rows_rehash(r))
 		return NULL;
 	if (r->n == r->cap) {
-		size_t	 ncap = r->cap == 0 ? 64 : r->cap * 2;
-		void	*p = realloc(r->v, ncap * r->size);
+		void *p = vx_grow(r->v, &r->cap, r->size, 64);
 
 		if (p == NULL)
 			return NULL;
 		r->v = p;
-		r->cap = ncap;
 	}
 	j = mix(k) & (r->hcap - 1);
 	while (r->keys[j] != 0)

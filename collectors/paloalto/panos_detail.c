@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 #include "banned.h"
 
 struct detail {
@@ -67,13 +69,12 @@ panos_note_tunnel(void *arg, const struct vx_tunnel *t, const char *id)
 	if (!t->up || !digits(id))
 		return;
 	if (st->nactive == st->active_cap) {
-		size_t	 ncap = st->active_cap == 0 ? 64 : st->active_cap * 2;
-		void	*p = realloc(st->active, ncap * sizeof(*st->active));
+		void *p = vx_grow(st->active, &st->active_cap,
+		    sizeof(*st->active), 64);
 
 		if (p == NULL)
 			return;		/* its counters are absent this time */
 		st->active = p;
-		st->active_cap = ncap;
 	}
 	a = &st->active[st->nactive++];
 	a->name = t->name;

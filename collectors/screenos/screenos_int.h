@@ -43,7 +43,4 @@ bool	screenos_total(const struct vx_tok *t, size_t n, char *which,
 /* A gateway address (or name) of a row, copied; false if not a word. */
 bool	screenos_gateway(const struct vx_tok *t, char *buf, size_t size);
 
-/* Grows an array of rows (*v of *cap elements of size bytes) for one more. */
-bool	screenos_grow(void **v, size_t n, size_t *cap, size_t size);
-
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "numparse.h"
 #include "text.h"
 
@@ -113,9 +114,14 @@ screenos_read_stat(const char *text, size_t len,
 			    "not a 'get sa stat' row");
 		if ((rc = read_row(&l, t, n, skip, col, &r, err)) != 0)
 			return rc;
-		if (!screenos_grow((void **)&rows->v, rows->n, &rows->cap,
-		    sizeof(r)))
-			return vx_err_set(err, VX_E_NOMEM, "out of memory");
+		if (rows->n == rows->cap) {
+			void *nv = vx_grow(rows->v, &rows->cap, sizeof(r), 16);
+
+			if (nv == NULL)
+				return vx_err_set(err, VX_E_NOMEM,
+				    "out of memory");
+			rows->v = nv;
+		}
 		rows->v[rows->n++] = r;
 	}
 	if (!seen)

@@ -99,22 +99,3 @@ screenos_gateway(const struct vx_tok *t, char *buf, size_t size)
 	vx_txt_cstr(buf, size, t->s, t->len);
 	return true;
 }
-
-bool
-screenos_grow(void **v, size_t n, size_t *cap, size_t size)
-{
-	size_t	 ncap;
-	void	*p;
-
-	if (n < *cap)
-		return true;
-	ncap = *cap == 0 ? 16 : *cap * 2;
-	if (ncap > SIZE_MAX / size)
-		return false;
-	p = realloc(*v, ncap * size);
-	if (p == NULL)
-		return false;
-	*v = p;
-	*cap = ncap;
-	return true;
-}

@@ -17,6 +17,7 @@
 #include <net-snmp/library/large_fd_set.h>
 #include <net-snmp/library/snmpusm.h>
 
+#include "grow.h"
 #include "log.h"
 #include "snmp_usm.h"
 
@@ -426,13 +427,12 @@ static void
 retire_user(struct usmUser *u)
 {
 	if (nretired == retired_cap) {
-		size_t		 cap = retired_cap > 0 ? 2 * retired_cap : 8;
-		struct usmUser	**n = realloc(retired, cap * sizeof(*n));
+		struct usmUser **n = vx_grow(retired, &retired_cap, sizeof(*n),
+		    8);
 
 		if (n == NULL)
 			return;	/* not freed all the same */
 		retired = n;
-		retired_cap = cap;
 	}
 	retired[nretired++] = u;
 }

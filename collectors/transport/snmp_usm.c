@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
+
 /* One per owner: the pair it last built keys for, with copies of them. */
 struct claim {
 	const void	*owner;
@@ -124,16 +126,13 @@ vx_snmp_usm_claim(const struct vx_snmp_usm_claim *c, char *other,
 	}
 	rc = claim_fill(&fresh, c);
 	if (rc == 0 && mine == SIZE_MAX && nclaims == cap) {
-		size_t		 ncap = cap > 0 ? 2 * cap : 16;
-		struct claim	*n = realloc(claims, ncap * sizeof(*n));
+		struct claim *n = vx_grow(claims, &cap, sizeof(*n), 16);
 
 		if (n == NULL) {
 			claim_clear(&fresh);
 			rc = VX_SNMP_USM_NOMEM;
-		} else {
+		} else
 			claims = n;
-			cap = ncap;
-		}
 	}
 	if (rc == 0) {
 		if (mine == SIZE_MAX)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "grow.h"
 #include "log.h"
 #include "strmap.h"
 
@@ -207,8 +208,8 @@ vx_syslog_route_add(struct vx_syslog_listener *l, const char *device,
 	}
 	pthread_mutex_lock(&l->routes_lock);
 	if (l->nroutes == l->routes_cap) {
-		size_t	 ncap = l->routes_cap ? 2 * l->routes_cap : 8;
-		void	*p = realloc(l->routes, ncap * sizeof(*l->routes));
+		void *p = vx_grow(l->routes, &l->routes_cap,
+		    sizeof(*l->routes), 8);
 
 		if (p == NULL) {
 			pthread_mutex_unlock(&l->routes_lock);
@@ -216,7 +217,6 @@ vx_syslog_route_add(struct vx_syslog_listener *l, const char *device,
 			return NULL;
 		}
 		l->routes = p;
-		l->routes_cap = ncap;
 	}
 	l->routes[l->nroutes++] = r;
 	for (size_t i = 0; ok && i < naddrs; i++) {

@@ -3,6 +3,7 @@
 # command-line flags.
 vx_unit_test(core_numparse LIBS vx_core)
 vx_unit_test(core_arena LIBS vx_core)
+vx_unit_test(core_grow LIBS vx_core)
 vx_unit_test(core_strbuf LIBS vx_core)
 vx_unit_test(core_strmap LIBS vx_core)
 vx_unit_test(core_err LIBS vx_core)

@@ -1,0 +1,24 @@
+/* Growing an array by doubling. */
+#include "grow.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+void *
+vx_grow(void *arr, size_t *cap, size_t size, size_t first)
+{
+	size_t	 ncap = *cap == 0 ? first : *cap;
+	void	*p;
+
+	if (*cap > 0) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	if (ncap == 0 || size == 0 || ncap > SIZE_MAX / size)
+		return NULL;
+	if ((p = realloc(arr, ncap * size)) == NULL)
+		return NULL;
+	*cap = ncap;
+	return p;
+}
