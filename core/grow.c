@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *
 vx_grow(void *arr, size_t *cap, size_t size, size_t first)
@@ -21,4 +22,19 @@ vx_grow(void *arr, size_t *cap, size_t size, size_t first)
 		return NULL;
 	*cap = ncap;
 	return p;
+}
+
+bool
+vx_room(void *arrp, size_t n, size_t *cap, size_t size, size_t first)
+{
+	void *arr, *p;
+
+	if (n < *cap)
+		return true;
+	/* Copied, not cast: arrp points to a pointer of another type. */
+	memcpy(&arr, arrp, sizeof(arr));
+	if ((p = vx_grow(arr, cap, size, first)) == NULL)
+		return false;
+	memcpy(arrp, &p, sizeof(p));
+	return true;
 }

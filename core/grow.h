@@ -18,8 +18,21 @@
  *	v[n++] = x;
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void	*vx_grow(void *arr, size_t *cap, size_t size, size_t first);
+
+/*
+ * The same in place, for code that appends in several places: arrp is the
+ * address of the array pointer (a struct row ** for a struct row *), which
+ * is grown if n is *cap.  False if out of memory (nothing changed).
+ *
+ *	if (!vx_room(&rows->v, rows->n, &rows->cap, sizeof(r), 16))
+ *		return false;
+ *	rows->v[rows->n++] = r;
+ */
+bool	 vx_room(void *arrp, size_t n, size_t *cap, size_t size,
+	    size_t first);
 
 #endif

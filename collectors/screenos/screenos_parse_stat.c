@@ -114,14 +114,8 @@ screenos_read_stat(const char *text, size_t len,
 			    "not a 'get sa stat' row");
 		if ((rc = read_row(&l, t, n, skip, col, &r, err)) != 0)
 			return rc;
-		if (rows->n == rows->cap) {
-			void *nv = vx_grow(rows->v, &rows->cap, sizeof(r), 16);
-
-			if (nv == NULL)
-				return vx_err_set(err, VX_E_NOMEM,
-				    "out of memory");
-			rows->v = nv;
-		}
+		if (!vx_room(&rows->v, rows->n, &rows->cap, sizeof(r), 16))
+			return vx_err_set(err, VX_E_NOMEM, "out of memory");
 		rows->v[rows->n++] = r;
 	}
 	if (!seen)

@@ -1,7 +1,8 @@
 /*
  * Growing an array by doubling (core/grow.c): the first capacity, then
  * doubling with the contents kept, and a size that would overflow
- * refused with the array and its capacity left as they were.
+ * refused with the array and its capacity left as they were; the same
+ * in place (vx_room).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,12 +59,51 @@ test_overflow_refused(void **state)
 	free(v);
 }
 
+struct row {
+	long	a;
+	char	b;
+};
+
+static void
+test_room_in_place(void **state)
+{
+	struct row	*v = NULL;
+	size_t		 n = 0, cap = 0;
+
+	(void)state;
+	for (long i = 0; i < 40; i++) {
+		assert_true(vx_room(&v, n, &cap, sizeof(*v), 4));
+		assert_true(n < cap);
+		v[n].a = i;
+		v[n++].b = (char)('a' + i % 26);
+	}
+	assert_int_equal(cap, 64);	/* 4, 8, 16, 32, 64 */
+	for (long i = 0; i < 40; i++) {
+		assert_int_equal(v[i].a, i);
+		assert_int_equal(v[i].b, 'a' + i % 26);
+	}
+	/* Room enough: nothing moves. */
+	{
+		struct row *before = v;
+
+		assert_true(vx_room(&v, 10, &cap, sizeof(*v), 4));
+		assert_ptr_equal(v, before);
+		assert_int_equal(cap, 64);
+	}
+	n = cap = SIZE_MAX / 2 + 1;
+	assert_false(vx_room(&v, n, &cap, sizeof(*v), 4));
+	assert_int_equal(cap, SIZE_MAX / 2 + 1);
+	assert_int_equal(v[39].a, 39);	/* still there */
+	free(v);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_then_doubling),
 		cmocka_unit_test(test_overflow_refused),
+		cmocka_unit_test(test_room_in_place),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
