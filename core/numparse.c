@@ -47,8 +47,8 @@ vx_parse_i64(const char *s, size_t len, int64_t *out)
 	return true;
 }
 
-static int
-hexval(char c)
+int
+vx_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -71,7 +71,7 @@ vx_parse_hex_u64(const char *s, size_t len, uint64_t *out)
 	if (len == 0 || len > 16)
 		return false;
 	for (size_t i = 0; i < len; i++) {
-		int d = hexval(s[i]);
+		int d = vx_hex_digit(s[i]);
 
 		if (d < 0)
 			return false;

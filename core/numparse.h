@@ -13,6 +13,8 @@
  */
 bool	vx_parse_u64(const char *s, size_t len, uint64_t *out);
 bool	vx_parse_i64(const char *s, size_t len, int64_t *out);
+/* A hex digit's value (any case); -1 if c is not one. */
+int	vx_hex_digit(char c);
 /* Hex digits, optional 0x/0X, at most 16 digits. */
 bool	vx_parse_hex_u64(const char *s, size_t len, uint64_t *out);
 /*

@@ -52,18 +52,6 @@ is_varbind_start(const char *p, size_t len)
 	return i + 3 <= len && memcmp(p + i, " = ", 3) == 0;
 }
 
-static int
-hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "D4 5A CA 22" (with any whitespace/newlines) -> bytes. */
 static bool
 decode_hex(const char *p, size_t len, struct vx_strbuf *out)
@@ -78,8 +66,8 @@ decode_hex(const char *p, size_t len, struct vx_strbuf *out)
 			i++;
 			continue;
 		}
-		if (i + 1 >= len || (hi = hexdigit(p[i])) < 0 ||
-		    (lo = hexdigit(p[i + 1])) < 0)
+		if (i + 1 >= len || (hi = vx_hex_digit(p[i])) < 0 ||
+		    (lo = vx_hex_digit(p[i + 1])) < 0)
 			return false;
 		vx_strbuf_addch(out, (char)(hi << 4 | lo));
 		i += 2;

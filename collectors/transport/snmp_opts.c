@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "collector.h"
+#include "numparse.h"
 
 #include "banned.h"
 
@@ -43,18 +44,6 @@ vx_snmp_opts_init(struct vx_snmp_opts *o)
 	o->max_in_flight = 4;
 }
 
-static int
-hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits, "0x" first and colons between bytes allowed; false if not. */
 static bool
 parse_engine_id(const char *s, unsigned char *out, size_t max, size_t *len)
@@ -70,8 +59,8 @@ parse_engine_id(const char *s, unsigned char *out, size_t max, size_t *len)
 			s++;
 			continue;
 		}
-		hi = hex_digit(s[0]);
-		lo = hi < 0 ? -1 : hex_digit(s[1]);
+		hi = vx_hex_digit(s[0]);
+		lo = hi < 0 ? -1 : vx_hex_digit(s[1]);
 		if (hi < 0 || lo < 0 || n == max)
 			return false;
 		out[n++] = (unsigned char)(hi << 4 | lo);

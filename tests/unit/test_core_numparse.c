@@ -137,6 +137,30 @@ test_i64(void **state)
 	}
 }
 
+/* Every byte: the sixteen digits of each case, and nothing else. */
+static void
+test_hex_digit(void **state)
+{
+	static const char lower[] = "0123456789abcdef";
+	static const char upper[] = "0123456789ABCDEF";
+	int digits = 0;
+
+	(void)state;
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(vx_hex_digit(lower[i]), i);
+		assert_int_equal(vx_hex_digit(upper[i]), i);
+	}
+	for (int c = -128; c < 128; c++)
+		digits += vx_hex_digit((char)c) >= 0;
+	assert_int_equal(digits, 22);
+	assert_int_equal(vx_hex_digit('g'), -1);
+	assert_int_equal(vx_hex_digit('/'), -1);
+	assert_int_equal(vx_hex_digit(':'), -1);
+	assert_int_equal(vx_hex_digit('@'), -1);
+	assert_int_equal(vx_hex_digit('G'), -1);
+	assert_int_equal(vx_hex_digit('`'), -1);
+}
+
 static void
 test_hex_u64(void **state)
 {
@@ -377,6 +401,7 @@ main(void)
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_u64_uses_len),
 		cmocka_unit_test(test_i64),
+		cmocka_unit_test(test_hex_digit),
 		cmocka_unit_test(test_hex_u64),
 		cmocka_unit_test(test_spi),
 		cmocka_unit_test(test_spi_dec),
