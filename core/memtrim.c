@@ -1,6 +1,8 @@
 /* Returning freed memory to the system (glibc's malloc_trim). */
 #include "memtrim.h"
 
+#include <stdlib.h>	/* for __GLIBC__, which no header above defines */
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
