@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "memtrim.h"
 
 /* ---- web configuration references ---- */
 
@@ -102,6 +103,12 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 		vx_http_stop(h);
 		return NULL;
 	}
+	/*
+	 * A burst of /probe polls leaves freed memory in malloc's arenas
+	 * (core/malloc_tune.c keeps it for the next burst); once no poll
+	 * thread has had work for a while, the burst is over: give it back.
+	 */
+	vx_pool_on_empty(h->probe, vx_release_memory);
 	h->listeners = http_listeners_start(h, err);
 	if (h->listeners == NULL) {
 		vx_http_stop(h);

@@ -22,7 +22,7 @@
  * Longer than the usual scrape intervals (15 s to 60 s): a pool's threads
  * wait from one scrape to the next instead of being started again.
  */
-#define IDLE_EXIT_S	120
+#define IDLE_EXIT_MS	120000u
 #define NICE_LOW	10
 
 /* The queued jobs of one flow. */
@@ -55,6 +55,8 @@ struct vx_pool {
 	bool		 spawn_failed;	/* logged once */
 	bool		 idle_refused;	/* logged once */
 	enum vx_pool_prio prio;
+	unsigned	 idle_exit_ms;
+	void		(*on_empty)(void);
 };
 
 static bool	start_worker(struct vx_pool *p, bool unlock);
@@ -71,6 +73,7 @@ vx_pool_new(const char *name, size_t max_threads, enum vx_pool_prio prio)
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->max = max_threads > 0 ? max_threads : 1;
 	p->prio = prio;
+	p->idle_exit_ms = IDLE_EXIT_MS;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -225,7 +228,12 @@ worker_main(void *arg)
 		if (p->stopping)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += IDLE_EXIT_S;
+		ts.tv_sec += (time_t)(p->idle_exit_ms / 1000);
+		ts.tv_nsec += (long)(p->idle_exit_ms % 1000) * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
 		p->idle++;
 		rc = pthread_cond_timedwait(&p->work_cv, &p->lock, &ts);
 		p->idle--;
@@ -298,6 +306,12 @@ spawner_main(void *arg)
 	while (!p->stopping) {
 		if (p->nended > 0) {
 			reap(p);
+			if (p->threads == 0 && p->on_empty != NULL &&
+			    !p->stopping) {
+				pthread_mutex_unlock(&p->lock);
+				p->on_empty();
+				pthread_mutex_lock(&p->lock);
+			}
 			continue;
 		}
 		if (!wanted(p)) {
@@ -376,6 +390,22 @@ vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
 refuse:
 	pthread_mutex_unlock(&p->lock);
 	return false;
+}
+
+void
+vx_pool_on_empty(struct vx_pool *p, void (*fn)(void))
+{
+	pthread_mutex_lock(&p->lock);
+	p->on_empty = fn;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
+vx_pool_set_idle_exit(struct vx_pool *p, unsigned idle_exit_ms)
+{
+	pthread_mutex_lock(&p->lock);
+	p->idle_exit_ms = idle_exit_ms;
+	pthread_mutex_unlock(&p->lock);
 }
 
 size_t

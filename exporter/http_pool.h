@@ -68,6 +68,16 @@ struct vx_pool	*vx_pool_new(const char *name, size_t max_threads,
  */
 bool		 vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job);
 
+/*
+ * After a burst: fn runs (on the pool's spawner, without the pool's lock)
+ * each time the last of the pool's threads has ended, which they do after
+ * idle_exit_ms without work (120 s unless set).  Only pools that grow on
+ * demand (not NORMAL, more than one thread) have a spawner; for others fn
+ * never runs.  Set both before the first submit.
+ */
+void		 vx_pool_on_empty(struct vx_pool *p, void (*fn)(void));
+void		 vx_pool_set_idle_exit(struct vx_pool *p, unsigned idle_exit_ms);
+
 /* Jobs waiting (not running). */
 size_t		 vx_pool_waiting(struct vx_pool *p);
 

@@ -1,8 +1,8 @@
 /*
  * The HTTP server's worker pools (exporter/http_pool.c): FIFO within a
  * flow, flows taking turns, the thread bound, stopping with jobs still
- * queued (and waiting for the threads' own ends), and the threads' names
- * and priorities.  Real threads; a "gate"
+ * queued (and waiting for the threads' own ends), the threads' names
+ * and priorities, and the hook run when a burst's threads have ended.  Real threads; a "gate"
  * job holds the only worker so that the others queue up in a known order.
  */
 #ifndef _GNU_SOURCE
@@ -534,6 +534,62 @@ test_stop_waits_for_thread_ends(void **state)
 	pthread_key_delete(slow_key);
 }
 
+static int emptied;
+
+static void
+count_empty(void)
+{
+	__atomic_add_fetch(&emptied, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Waits up to 10 s for emptied to reach n. */
+static int
+wait_emptied(int n)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (__atomic_load_n(&emptied, __ATOMIC_SEQ_CST) >= n)
+			break;
+		usleep(10 * 1000);
+	}
+	return __atomic_load_n(&emptied, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Once a burst's threads have all ended for want of work, on_empty runs:
+ * once a burst, not again while the pool stays empty, and not at stop.
+ */
+static void
+test_on_empty_after_a_burst(void **state)
+{
+	struct vx_pool	*p = vx_pool_new("probe", 4, VX_POOL_IDLE);
+	struct tjob	 t[8];
+	struct run	 r;
+
+	(void)state;
+	assert_non_null(p);
+	vx_pool_set_idle_exit(p, 50);
+	vx_pool_on_empty(p, count_empty);
+	for (int burst = 1; burst <= 2; burst++) {
+		run_init(&r);
+		for (int i = 0; i < 8; i++)
+			submit(p, &t[i], &r, i + 1, (uint64_t)i);
+		/* Every job waits for the gate: four threads start. */
+		pthread_mutex_lock(&r.lock);
+		while (r.running < 4)
+			pthread_cond_wait(&r.cv, &r.lock);
+		pthread_mutex_unlock(&r.lock);
+		assert_int_equal(__atomic_load_n(&emptied, __ATOMIC_SEQ_CST),
+		    burst - 1);
+		open_gate(&r, 8);
+		assert_int_equal(wait_emptied(burst), burst);
+		run_release(&r);
+	}
+	usleep(300 * 1000);
+	assert_int_equal(__atomic_load_n(&emptied, __ATOMIC_SEQ_CST), 2);
+	vx_pool_free(p);
+	assert_int_equal(__atomic_load_n(&emptied, __ATOMIC_SEQ_CST), 2);
+}
+
 int
 main(void)
 {
@@ -546,6 +602,7 @@ main(void)
 		cmocka_unit_test(test_normal_pool_fed_by_idle_threads),
 		cmocka_unit_test(test_spawner_starts_threads),
 		cmocka_unit_test(test_stop_waits_for_thread_ends),
+		cmocka_unit_test(test_on_empty_after_a_burst),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
