@@ -305,11 +305,13 @@ spawner_main(void *arg)
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
 		if (p->nended > 0) {
+			void (*on_empty)(void) = p->on_empty;
+
 			reap(p);
-			if (p->threads == 0 && p->on_empty != NULL &&
+			if (p->threads == 0 && on_empty != NULL &&
 			    !p->stopping) {
 				pthread_mutex_unlock(&p->lock);
-				p->on_empty();
+				on_empty();
 				pthread_mutex_lock(&p->lock);
 			}
 			continue;
