@@ -3,11 +3,18 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Monotonic milliseconds (CLOCK_MONOTONIC), for deadlines and intervals. */
 int64_t	vx_now_mono_ms(void);
 /* Wall-clock milliseconds since the epoch, for timestamps we export. */
 int64_t	vx_now_wall_ms(void);
+/*
+ * A point in milliseconds of either clock as a timespec, for the
+ * absolute timeout of pthread_cond_timedwait (whose condition variable
+ * must use the same clock).
+ */
+struct timespec	vx_ms_timespec(int64_t ms);
 
 /* An absolute point on the monotonic clock by which work must finish. */
 struct vx_deadline {

@@ -401,12 +401,9 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 	pthread_mutex_lock(&d->lock);
 	if (d->in_flight) {
 		uint64_t	gen = d->generation;
-		struct timespec	ts;
-		int64_t		at = vx_now_wall_ms() +
-				    vx_deadline_left_ms(deadline);
+		struct timespec	ts = vx_ms_timespec(vx_now_wall_ms() +
+			    vx_deadline_left_ms(deadline));
 
-		ts.tv_sec = at / 1000;
-		ts.tv_nsec = (at % 1000) * 1000000;
 		while (d->in_flight && d->generation == gen) {
 			if (pthread_cond_timedwait(&d->done, &d->lock,
 			    &ts) != 0)

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "grow.h"
 #include "log.h"
 
@@ -227,13 +228,8 @@ worker_main(void *arg)
 		}
 		if (p->stopping)
 			break;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_sec += (time_t)(p->idle_exit_ms / 1000);
-		ts.tv_nsec += (long)(p->idle_exit_ms % 1000) * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		/* work_cv uses CLOCK_MONOTONIC (vx_pool_new). */
+		ts = vx_ms_timespec(vx_now_mono_ms() + p->idle_exit_ms);
 		p->idle++;
 		rc = pthread_cond_timedwait(&p->work_cv, &p->lock, &ts);
 		p->idle--;

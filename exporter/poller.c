@@ -106,14 +106,6 @@ queue_push(struct vx_poller *p, struct vx_device *d)
 	return true;
 }
 
-static void
-timespec_at_mono(int64_t mono_ms, struct timespec *ts)
-{
-	/* Condition variables here use CLOCK_MONOTONIC (see start). */
-	ts->tv_sec = mono_ms / 1000;
-	ts->tv_nsec = (mono_ms % 1000) * 1000000;
-}
-
 static void *
 scheduler_main(void *arg)
 {
@@ -128,9 +120,9 @@ scheduler_main(void *arg)
 			continue;
 		}
 		if (p->heap[0].due_ms > now) {
-			struct timespec ts;
+			/* sched_cv uses CLOCK_MONOTONIC (see start). */
+			struct timespec ts = vx_ms_timespec(p->heap[0].due_ms);
 
-			timespec_at_mono(p->heap[0].due_ms, &ts);
 			pthread_cond_timedwait(&p->sched_cv, &p->lock, &ts);
 			continue;
 		}

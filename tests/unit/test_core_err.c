@@ -206,6 +206,13 @@ test_clock(void **state)
 		assert_int_equal(vx_deadline_left_ms(d), 0);
 		assert_true(vx_deadline_passed(d));
 	}
+	/* Milliseconds as a timespec, for timed waits. */
+	ts = vx_ms_timespec(1234567);
+	assert_int_equal(ts.tv_sec, 1234);
+	assert_int_equal(ts.tv_nsec, 567000000L);
+	ts = vx_ms_timespec(999);
+	assert_int_equal(ts.tv_sec, 0);
+	assert_int_equal(ts.tv_nsec, 999000000L);
 }
 
 int
