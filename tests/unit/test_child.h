@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +42,27 @@ vxt_in_child(int (*fn)(const void *), const void *arg, unsigned seconds,
 	snprintf(why, size, "%s %d", WIFEXITED(status) ? "exit" : "signal",
 	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
 	return false;
+}
+
+/* A child's exit that skips the test: what it checks does not apply here. */
+#define VXT_SKIP_EXIT	77
+
+/*
+ * vxt_in_child() as a whole check: the test is skipped if fn returned
+ * VXT_SKIP_EXIT, and fails naming what (and how the child ended) if fn
+ * returned anything else but 0.
+ */
+static inline void
+vxt_child_check(int (*fn)(const void *), const void *arg, unsigned seconds,
+    const char *what)
+{
+	char why[64];
+
+	if (vxt_in_child(fn, arg, seconds, why, sizeof(why)))
+		return;
+	if (strcmp(why, "exit 77") == 0)
+		skip();
+	fail_msg("%s: %s", what, why);
 }
 
 #endif

@@ -23,7 +23,6 @@
 #include <malloc.h>
 #endif
 
-#define NOT_GLIBC	3	/* a child's exit: malloc is not glibc's */
 #define MIB		((size_t)1024 * 1024)
 
 /* Whether a fresh block of size gets a mapping of its own; -1 if unknown. */
@@ -63,7 +62,7 @@ tune_child(const void *arg)
 	 * check after vx_malloc_tune() takes twice as much.
 	 */
 	if (block_is_mapped(MIB) != 1)
-		return NOT_GLIBC;
+		return VXT_SKIP_EXIT;	/* malloc is not glibc's */
 	if (c->env != NULL && putenv((char *)(uintptr_t)c->env) != 0)
 		return 1;
 	vx_malloc_tune(2);
@@ -73,13 +72,8 @@ tune_child(const void *arg)
 static void
 run_case(const struct tune_case *c)
 {
-	char why[64];
-
-	if (vxt_in_child(tune_child, c, 10, why, sizeof(why)))
-		return;
-	if (strcmp(why, "exit 3") == 0)
-		skip();
-	fail_msg("%s: %s", c->env != NULL ? c->env : "no environment", why);
+	vxt_child_check(tune_child, c, 10,
+	    c->env != NULL ? c->env : "no environment");
 }
 
 static void
