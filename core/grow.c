@@ -8,14 +8,15 @@
 void *
 vx_grow(void *arr, size_t *cap, size_t size, size_t first)
 {
-	size_t	 ncap = *cap == 0 ? first : *cap;
+	size_t	 ncap;
 	void	*p;
 
-	if (*cap > 0) {
-		if (ncap > SIZE_MAX / 2)
-			return NULL;
-		ncap *= 2;
-	}
+	if (*cap == 0)
+		ncap = first;
+	else if (*cap > SIZE_MAX / 2)
+		return NULL;
+	else
+		ncap = *cap * 2;
 	if (ncap == 0 || size == 0 || ncap > SIZE_MAX / size)
 		return NULL;
 	if ((p = realloc(arr, ncap * size)) == NULL)
