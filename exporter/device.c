@@ -392,12 +392,11 @@ oom:
 }
 
 struct vx_snapshot *
-vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
+vx_device_poll(struct vx_device *d, struct vx_deadline deadline, bool *fresh)
 {
 	struct vx_snapshot	*snap;
-	char			 errbuf[sizeof(d->last_error)];
-	int64_t			 mono;
 
+	*fresh = false;
 	pthread_mutex_lock(&d->lock);
 	if (d->in_flight) {
 		uint64_t	gen = d->generation;
@@ -418,12 +417,23 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 	d->in_flight = true;
 	pthread_mutex_unlock(&d->lock);
 
-	snap = run_collectors(d, deadline, errbuf, sizeof(errbuf));
-	mono = vx_now_mono_ms();
+	/* in_flight: the poll's own until vx_device_publish. */
+	snap = run_collectors(d, deadline, d->poll_error,
+	    sizeof(d->poll_error));
+	d->poll_mono_ms = vx_now_mono_ms();
+	*fresh = true;
+	return snap;
+}
+
+struct vx_snapshot *
+vx_device_publish(struct vx_device *d, struct vx_snapshot *snap)
+{
+	int64_t	 mono = d->poll_mono_ms;
 
 	pthread_mutex_lock(&d->lock);
 	if (snap != NULL) {
 		struct vx_history_opts	ho = { d->cfg.forget_after_ms };
+		struct vx_snapshot	*old;
 		bool			any_ok = false;
 
 		for (size_t i = 0; i < snap->nruns; i++)
@@ -454,11 +464,11 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 		if (d->cfg.background)
 			(void)vx_render_cache_build(snap);
 		pthread_mutex_lock(&d->lock);
-		vx_snapshot_unref(d->latest);
+		old = d->latest;
 		vx_snapshot_ref(snap);
 		d->latest = snap;
 		d->latest_mono_ms = mono;
-		memcpy(d->last_error, errbuf, sizeof(d->last_error));
+		memcpy(d->last_error, d->poll_error, sizeof(d->last_error));
 		if (vx_snapshot_get_dev(snap, VX_DV_INVALID_SPI, &spi)) {
 			d->spi_hist[d->spi_hist_next] =
 			    (struct vx_counter_sample){ wall, spi };
@@ -467,12 +477,28 @@ vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
 			if (d->spi_hist_n < VX_DEVICE_SPI_HISTORY)
 				d->spi_hist_n++;
 		}
+		d->in_flight = false;
+		d->generation++;
+		pthread_cond_broadcast(&d->done);
+		pthread_mutex_unlock(&d->lock);
+		/* A whole snapshot: freed outside the lock readers take. */
+		vx_snapshot_unref(old);
+		return snap;
 	}
 	d->in_flight = false;
 	d->generation++;
 	pthread_cond_broadcast(&d->done);
 	pthread_mutex_unlock(&d->lock);
-	return snap;
+	return NULL;
+}
+
+struct vx_snapshot *
+vx_device_collect(struct vx_device *d, struct vx_deadline deadline)
+{
+	bool			 fresh;
+	struct vx_snapshot	*snap = vx_device_poll(d, deadline, &fresh);
+
+	return fresh ? vx_device_publish(d, snap) : snap;
 }
 
 int64_t

@@ -57,6 +57,9 @@ struct vx_device {
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 done;
 	bool			 in_flight;
+	/* The poll in flight's, until it is published (vx_device_poll). */
+	char			 poll_error[VX_ERR_MSG_MAX + 64];
+	int64_t			 poll_mono_ms;
 	/*
 	 * Completed collections (and stops): changed under the lock, read
 	 * without it by what follows latest (locals_index.h).
@@ -112,10 +115,29 @@ void	vx_device_stop(struct vx_device *d);
  * Collects from the device now (or joins a collection in flight) and
  * publishes the result.  Returns a reference to the snapshot (release with
  * vx_snapshot_unref), or NULL on out-of-memory or if the deadline passed
- * while waiting for another collection.
+ * while waiting for another collection.  The same as vx_device_poll, then
+ * vx_device_publish if it was fresh.
  */
 struct vx_snapshot	*vx_device_collect(struct vx_device *d,
 			    struct vx_deadline deadline);
+
+/*
+ * vx_device_collect in two halves, for a caller whose polls run on
+ * threads that get the CPU last (the /probe pool): the poll there, and the
+ * bookkeeping after it (counter history, the tunnel index, the old
+ * snapshot freed) on a thread that does not wait behind other polls.
+ *
+ * vx_device_poll runs the collectors, or joins a collection in flight.
+ * *fresh false: the result is the other collection's (a reference), or
+ * NULL; nothing more to do.  *fresh true: the device stays in flight (other
+ * callers wait for it) until the caller passes the result, NULL included,
+ * to vx_device_publish, which it must do exactly once; that returns what
+ * vx_device_collect would have.
+ */
+struct vx_snapshot	*vx_device_poll(struct vx_device *d,
+			    struct vx_deadline deadline, bool *fresh);
+struct vx_snapshot	*vx_device_publish(struct vx_device *d,
+			    struct vx_snapshot *snap);
 
 /*
  * How old a background device's latest poll may be before it is stale:

@@ -96,9 +96,16 @@ vx_http_start(const struct vx_http_opts *opts, struct vx_runtime *rt,
 	    VX_POOL_NORMAL);
 	h->probe = vx_pool_new("probe", opts->probe_workers,
 	    opts->probe_nice ? VX_POOL_NICE : VX_POOL_IDLE);
+	/*
+	 * Polls compute a few at a time, not a thousand all sharing the CPU
+	 * (core/cpu_gate.h): twice the cores, so that a slot held by a
+	 * thread that waits for a lock does not leave a core unused.
+	 */
+	h->probe_cpu = vx_cpu_gate_new(ncpu > 1 ? 2 * (unsigned)ncpu : 2);
 	/* One bcrypt at a time, as the exporter-toolkit does. */
 	h->auth = vx_pool_new("auth", 1, VX_POOL_NICE);
-	if (h->render == NULL || h->probe == NULL || h->auth == NULL) {
+	if (h->render == NULL || h->probe == NULL || h->auth == NULL ||
+	    h->probe_cpu == NULL) {
 		vx_err_set(err, VX_E_NOMEM, "out of memory");
 		vx_http_stop(h);
 		return NULL;
@@ -151,6 +158,7 @@ vx_http_stop(struct vx_http *h)
 	vx_pool_free(h->auth);
 	vx_pool_free(h->render);
 	vx_pool_free(h->probe);
+	vx_cpu_gate_free(h->probe_cpu);
 	web_ref_unref(h->web);
 	vx_conns_release(&h->conns);
 	pthread_mutex_destroy(&h->lock);

@@ -154,14 +154,26 @@ serve_metrics(struct vx_http *h, struct request *rq)
 	reply_exposition(rq, &sb, rq->gzip_ok);
 }
 
-/* The device now (or the collection in flight): rq->snap, or an error. */
+/*
+ * The device now (or the collection in flight): rq->snap, or an error.
+ * On the probe pool, whose threads get the CPU last: what follows the poll
+ * (the device's history, the old snapshot freed) is left to the render
+ * pool, as a poll of its own would otherwise end, then wait for the CPU
+ * behind every other poll before its answer could be rendered.
+ */
 static bool
 probe_poll(struct request *rq)
 {
-	struct vx_device *d = rq->dev;
+	struct vx_device	*d = rq->dev;
+	bool			 fresh;
 
-	rq->snap = vx_device_collect(d, vx_deadline_in(rq->budget_ms));
+	/* The first request first, where polls wait for the CPU. */
+	vx_cpu_gate_join(rq->l->h->probe_cpu, rq->ticket);
+	rq->snap = vx_device_poll(d, vx_deadline_in(rq->budget_ms), &fresh);
+	vx_cpu_gate_join(NULL, 0);
+	rq->unpublished = fresh;
 	if (rq->snap == NULL) {
+		http_probe_publish(rq);
 		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "target \"%s\" could not be collected within %lldms\n",
 		    d->cfg.name, (long long)rq->budget_ms);
@@ -169,6 +181,15 @@ probe_poll(struct request *rq)
 	}
 	rq->route = ROUTE_PROBE_RENDER;
 	return true;
+}
+
+void
+http_probe_publish(struct request *rq)
+{
+	if (!rq->unpublished)
+		return;
+	rq->unpublished = false;
+	rq->snap = vx_device_publish(rq->dev, rq->snap);
 }
 
 /*
@@ -242,6 +263,7 @@ serve_probe(struct vx_http *h, struct request *rq)
 	struct vx_strbuf	 sb;
 	size_t			 nchecks = 0;
 
+	http_probe_publish(rq);
 	if (rq->snap == NULL)
 		rq->snap = vx_device_latest(d, d->cfg.background ?
 		    vx_device_max_age_ms(d) : 0);

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include "http.h"
+#include "cpu_gate.h"
 #include "http_conns.h"
 #include "http_pool.h"
 #include "status_http.h"
@@ -59,6 +60,9 @@ struct vx_http {
 	struct vx_pool		*render;	/* /metrics, /, /-/reload */
 	struct vx_pool		*probe;		/* /probe with a poll */
 	struct vx_pool		*auth;		/* bcrypt */
+	/* The probe pool's CPU, oldest request first (core/cpu_gate.h). */
+	struct vx_cpu_gate	*probe_cpu;
+	atomic_uint_fast64_t	 tickets;	/* requests so far */
 
 	pthread_mutex_t		 reload_lock;	/* one reload at a time */
 	pthread_mutex_t		 lock;		/* the fields below */
@@ -132,6 +136,8 @@ struct request {
 	bool			 gzip_ok;
 	struct vx_device	*dev;	/* /probe: a reference */
 	struct vx_snapshot	*snap;	/* /probe: what the poll found */
+	bool			 unpublished;	/* snap: to vx_device_publish */
+	uint64_t		 ticket;	/* its place in the order of requests */
 	int64_t			 budget_ms;
 	/* /probe of an address: the fleet settings (a reference) and what
 	 * the client asked for. */
@@ -164,6 +170,12 @@ void		http_completed(void *cls, struct MHD_Connection *c,
  * ROUTE_PROBE_RENDER and returns true (the render is the render pool's).
  */
 bool		http_serve(struct vx_http *h, struct request *rq);
+/*
+ * A /probe poll's result published to its device, if it is not yet
+ * (http_serve does it on the render pool; a request that never gets there
+ * must call this, or the device stays in flight).
+ */
+void		http_probe_publish(struct request *rq);
 /* A text/plain reply (printf-style); an empty 500 on out-of-memory. */
 void		http_reply_text(struct reply *rp, unsigned int status,
 		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));

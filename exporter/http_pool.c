@@ -40,6 +40,7 @@ struct vx_pool {
 	pthread_cond_t	 gone_cv;	/* a thread ended */
 	pthread_cond_t	 spawn_cv;	/* threads wanted, or stopping */
 	struct flow	*flows, *flows_tail;
+	struct flow	*spare;		/* emptied flows, for reuse */
 	size_t		 waiting;
 	size_t		 threads, idle, max;
 	size_t		 starting;	/* started, not yet looking for work */
@@ -129,7 +130,9 @@ take(struct vx_pool *p)
 			p->flows = f;
 		p->flows_tail = f;
 	} else {
-		free(f);
+		/* Kept: no malloc or free under the lock (see submit). */
+		f->next = p->spare;
+		p->spare = f;
 	}
 	p->waiting--;
 	return job;
@@ -351,23 +354,42 @@ maybe_spawn(struct vx_pool *p)
 bool
 vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
 {
-	struct flow *f;
+	struct flow	*f, *fresh = NULL;
 
-	pthread_mutex_lock(&p->lock);
-	if (!p->has_spawner)
-		reap(p);
-	if (p->stopping)
-		goto refuse;
-	/* First make sure that a thread will run it. */
-	maybe_spawn(p);
-	if (p->threads == 0)
-		goto refuse;
-	for (f = p->flows; f != NULL && f->key != job->flow; f = f->next)
-		;
-	if (f == NULL) {
-		f = calloc(1, sizeof(*f));
-		if (f == NULL)
+	/*
+	 * The lock is shared with threads that may get the CPU last (a
+	 * SCHED_IDLE pool's workers, or one submitting here): held as
+	 * briefly as possible, without allocating under it or waking a
+	 * thread that would then wait for it.
+	 */
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		if (!p->has_spawner)
+			reap(p);
+		if (p->stopping)
 			goto refuse;
+		/* First make sure that a thread will run it. */
+		maybe_spawn(p);
+		if (p->threads == 0)
+			goto refuse;
+		for (f = p->flows; f != NULL && f->key != job->flow;
+		    f = f->next)
+			;
+		if (f != NULL || p->spare != NULL || fresh != NULL)
+			break;
+		pthread_mutex_unlock(&p->lock);
+		if ((fresh = malloc(sizeof(*fresh))) == NULL)
+			return false;
+	}
+	if (f == NULL) {
+		if (p->spare != NULL) {
+			f = p->spare;
+			p->spare = f->next;
+		} else {
+			f = fresh;
+			fresh = NULL;
+		}
+		memset(f, 0, sizeof(*f));
 		f->key = job->flow;
 		if (p->flows_tail != NULL)
 			p->flows_tail->next = f;
@@ -382,11 +404,14 @@ vx_pool_submit(struct vx_pool *p, struct vx_pool_job *job)
 		f->head = job;
 	f->tail = job;
 	p->waiting++;
-	pthread_cond_signal(&p->work_cv);
 	pthread_mutex_unlock(&p->lock);
+	/* Only the stop frees the pool, after every submitter is done. */
+	pthread_cond_signal(&p->work_cv);
+	free(fresh);
 	return true;
 refuse:
 	pthread_mutex_unlock(&p->lock);
+	free(fresh);
 	return false;
 }
 
@@ -456,6 +481,12 @@ vx_pool_free(struct vx_pool *p)
 	pthread_cond_destroy(&p->work_cv);
 	pthread_cond_destroy(&p->gone_cv);
 	pthread_cond_destroy(&p->spawn_cv);
+	while (p->spare != NULL) {
+		struct flow *f = p->spare;
+
+		p->spare = f->next;
+		free(f);
+	}
 	free(p->ended);
 	free(p);
 }

@@ -54,6 +54,7 @@ static void
 request_free(struct request *rq)
 {
 	atomic_fetch_sub(&rq->l->requests, 1);
+	http_probe_publish(rq);
 	vx_webcfg_creds_clear(&rq->creds);
 	web_ref_unref(rq->web);
 	if (rq->dev != NULL)
@@ -141,6 +142,7 @@ run_work(struct vx_pool_job *job)
 		rq->job.flow = FLOW_POLLED;
 		if (vx_pool_submit(h->render, &rq->job))
 			return;
+		http_probe_publish(rq);
 		http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "the server is shutting down\n");
 	}
@@ -163,6 +165,7 @@ cancel_job(struct vx_pool_job *job)
 {
 	struct request *rq = (struct request *)(void *)job;
 
+	http_probe_publish(rq);
 	rq->state = REQ_WORK;
 	http_reply_text(&rq->reply, MHD_HTTP_SERVICE_UNAVAILABLE,
 	    "the server is shutting down\n");
@@ -449,6 +452,7 @@ request_new(struct listener *l, struct MHD_Connection *c)
 	atomic_fetch_add(&l->requests, 1);
 	rq->l = l;
 	rq->c = c;
+	rq->ticket = atomic_fetch_add(&l->h->tickets, 1);
 	rq->web = http_web(l->h);
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	rq->conn = ci != NULL ? ci->socket_context : NULL;

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "banned.h"
+#include "cpu_gate.h"
 
 /* Time given to connect, at most: the rest is the reply's. */
 #define CONNECT_MS_MAX	10000
@@ -394,6 +395,8 @@ vx_https_run(struct vx_https *h, struct vx_https_req *const *reqs, size_t n,
 			    "out of memory");
 		return n > 0 ? reqs[0]->rc : 0;
 	}
+	/* TLS and the answers' bodies: the poll's CPU (core/cpu_gate.h). */
+	vx_cpu_enter();
 	while (next < n || active > 0) {
 		struct easy	*e;
 		CURLMsg		*m;
@@ -428,10 +431,13 @@ vx_https_run(struct vx_https *h, struct vx_https_req *const *reqs, size_t n,
 			vx_https_close(h);
 			break;
 		}
+		vx_cpu_block_begin();
 		curl_multi_poll(h->multi, NULL, 0, (int)(vx_deadline_left_ms(
 		    deadline) < 1000 ? vx_deadline_left_ms(deadline) + 1 :
 		    1000), NULL);
+		vx_cpu_block_end();
 	}
+	vx_cpu_leave();
 	for (size_t i = 0; i < n; i++) {
 		if (reqs[i]->started && reqs[i]->rc != 0)
 			return reqs[i]->rc;

@@ -17,6 +17,7 @@
 #include <net-snmp/library/large_fd_set.h>
 #include <net-snmp/library/snmpusm.h>
 
+#include "cpu_gate.h"
 #include "grow.h"
 #include "log.h"
 #include "snmp_usm.h"
@@ -1257,7 +1258,9 @@ wait_answers(struct run *r)
 	/* In slices, to notice a shutdown (vx_deadline_cancel_all). */
 	if (wait_ms > VX_DEADLINE_SLICE_MS)
 		wait_ms = VX_DEADLINE_SLICE_MS;
+	vx_cpu_block_begin();
 	n = poll(&pfd, 1, (int)wait_ms);
+	vx_cpu_block_end();
 	if (n < 0 && errno != EINTR)
 		return run_failed(r, vx_err_set(r->err, VX_E_INTERNAL,
 		    "poll: %s", strerror(errno)));
@@ -1380,6 +1383,12 @@ vx_snmp_run(struct vx_snmp *s, const struct vx_oid *get, size_t nget,
 	r->deadline = deadline;
 	r->err = err;
 	r->active = true;
+	/*
+	 * Encoding requests, decoding answers and the collector's callbacks
+	 * are the poll's CPU: through the thread's gate, if it has one
+	 * (core/cpu_gate.h).
+	 */
+	vx_cpu_enter();
 	r->rc = plan(r, get, nget, walks, nwalks, max_reps);
 	while (r->rc == 0) {
 		bool pending = false;
@@ -1401,6 +1410,7 @@ vx_snmp_run(struct vx_snmp *s, const struct vx_oid *get, size_t nget,
 	}
 	/* Late answers to what is still outstanding are ignored. */
 	r->active = false;
+	vx_cpu_leave();
 	return r->rc;
 }
 

@@ -15,6 +15,7 @@ vx_unit_test(core_render LIBS vx_core)
 vx_unit_test(core_zpool LIBS vx_core)
 vx_unit_test(core_malloc_tune LIBS vx_core)
 vx_unit_test(core_memtrim LIBS vx_core)
+vx_unit_test(core_cpu_gate LIBS vx_core)
 # promtool check metrics on a whole exposition; exits 77 (skipped) when
 # promtool is missing, unless CI=true.
 vx_unit_test(core_render_promtool LIBS vx_core)

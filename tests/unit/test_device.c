@@ -4,8 +4,11 @@
  * came in time; reading them took too long) fails the poll as a timeout,
  * and none of its data is published.  The collector here is the test's
  * own: it fills a tunnel and then takes its time, as a big device's
- * mapping does.
+ * mapping does.  A poll in two halves (vx_device_poll, vx_device_publish:
+ * /probe's) publishes nothing until the second, and a caller that comes
+ * in between shares its result rather than polling again.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,12 +101,71 @@ test_past_deadline(void **state)
 	vx_device_unref(d);
 }
 
+struct joiner {
+	struct vx_device	*d;
+	struct vx_snapshot	*got;
+	bool			 fresh;
+};
+
+static void *
+joiner_main(void *arg)
+{
+	struct joiner *j = arg;
+
+	j->got = vx_device_poll(j->d, vx_deadline_in(10000), &j->fresh);
+	return NULL;
+}
+
+static void
+test_poll_then_publish(void **state)
+{
+	struct vx_device	*d = new_device();
+	struct vx_snapshot	*s, *got;
+	struct joiner		 j = { .d = d };
+	struct timespec		 wait = { 0, 300 * 1000000L };
+	pthread_t		 t;
+	bool			 fresh = false;
+
+	(void)state;
+	work_ms = 0;
+	s = vx_device_poll(d, vx_deadline_in(2000), &fresh);
+	assert_true(fresh);
+	assert_non_null(s);
+	assert_int_equal(s->ntunnels, 1);
+	/* Polled, not yet published: nothing served, no history yet. */
+	assert_null(vx_device_latest(d, 0));
+	assert_int_equal(s->collected_ms, 0);
+	assert_true(d->in_flight);
+	/* A second caller meanwhile waits for this poll's result. */
+	assert_int_equal(pthread_create(&t, NULL, joiner_main, &j), 0);
+	nanosleep(&wait, NULL);
+	got = vx_device_publish(d, s);
+	assert_ptr_equal(got, s);
+	pthread_join(t, NULL);
+	assert_false(j.fresh);
+	assert_ptr_equal(j.got, s);
+	assert_false(d->in_flight);
+	assert_true(s->collected_ms > 0);
+	got = vx_device_latest(d, 0);
+	assert_ptr_equal(got, s);
+	vx_snapshot_unref(got);
+	vx_snapshot_unref(j.got);
+	/* The next poll is a poll of its own again. */
+	got = vx_device_collect(d, vx_deadline_in(2000));
+	assert_non_null(got);
+	assert_ptr_not_equal(got, s);
+	vx_snapshot_unref(got);
+	vx_snapshot_unref(s);
+	vx_device_unref(d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_in_time),
 		cmocka_unit_test(test_past_deadline),
+		cmocka_unit_test(test_poll_then_publish),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
