@@ -428,12 +428,12 @@ vx_device_poll(struct vx_device *d, struct vx_deadline deadline, bool *fresh)
 struct vx_snapshot *
 vx_device_publish(struct vx_device *d, struct vx_snapshot *snap)
 {
-	int64_t	 mono = d->poll_mono_ms;
+	struct vx_snapshot	*old = NULL;
+	int64_t			 mono = d->poll_mono_ms;
 
 	pthread_mutex_lock(&d->lock);
 	if (snap != NULL) {
 		struct vx_history_opts	ho = { d->cfg.forget_after_ms };
-		struct vx_snapshot	*old;
 		bool			any_ok = false;
 
 		for (size_t i = 0; i < snap->nruns; i++)
@@ -477,19 +477,14 @@ vx_device_publish(struct vx_device *d, struct vx_snapshot *snap)
 			if (d->spi_hist_n < VX_DEVICE_SPI_HISTORY)
 				d->spi_hist_n++;
 		}
-		d->in_flight = false;
-		d->generation++;
-		pthread_cond_broadcast(&d->done);
-		pthread_mutex_unlock(&d->lock);
-		/* A whole snapshot: freed outside the lock readers take. */
-		vx_snapshot_unref(old);
-		return snap;
 	}
 	d->in_flight = false;
 	d->generation++;
 	pthread_cond_broadcast(&d->done);
 	pthread_mutex_unlock(&d->lock);
-	return NULL;
+	/* A whole snapshot: freed outside the lock that readers take. */
+	vx_snapshot_unref(old);
+	return snap;
 }
 
 struct vx_snapshot *
