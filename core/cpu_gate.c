@@ -144,24 +144,12 @@ vx_cpu_block_end(void)
 		acquire(me.gate);
 }
 
-unsigned
-vx_cpu_gate_free_slots(struct vx_cpu_gate *g)
+void
+vx_cpu_gate_counts(struct vx_cpu_gate *g, unsigned *free_slots,
+    unsigned *waiting)
 {
-	unsigned n;
-
 	pthread_mutex_lock(&g->lock);
-	n = g->free;
+	*free_slots = g->free;
+	*waiting = g->waiting;
 	pthread_mutex_unlock(&g->lock);
-	return n;
-}
-
-unsigned
-vx_cpu_gate_waiting(struct vx_cpu_gate *g)
-{
-	unsigned n;
-
-	pthread_mutex_lock(&g->lock);
-	n = g->waiting;
-	pthread_mutex_unlock(&g->lock);
-	return n;
 }

@@ -42,7 +42,7 @@ void	vx_cpu_block_begin(void);
 void	vx_cpu_block_end(void);
 
 /* For tests: slots free now, and threads waiting for one. */
-unsigned	vx_cpu_gate_free_slots(struct vx_cpu_gate *g);
-unsigned	vx_cpu_gate_waiting(struct vx_cpu_gate *g);
+void	vx_cpu_gate_counts(struct vx_cpu_gate *g, unsigned *free_slots,
+	    unsigned *waiting);
 
 #endif
