@@ -6,6 +6,7 @@
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* A thread waiting for a slot: on its own stack, in ticket order. */
 struct waiter {
@@ -19,6 +20,7 @@ struct vx_cpu_gate {
 	unsigned	 free;		/* slots nobody holds (none waits then) */
 	unsigned	 waiting;
 	struct waiter	*head;
+	uint64_t	 waits, wait_ns;
 };
 
 /* The calling thread's part. */
@@ -61,11 +63,21 @@ vx_cpu_gate_join(struct vx_cpu_gate *g, uint64_t ticket)
 	me.blocked = 0;
 }
 
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void
 acquire(struct vx_cpu_gate *g)
 {
 	struct waiter	  w = { NULL, me.ticket, &me.sem };
 	struct waiter	**pp;
+	uint64_t	  t0;
 
 	pthread_mutex_lock(&g->lock);
 	if (g->free > 0) {
@@ -85,10 +97,16 @@ acquire(struct vx_cpu_gate *g)
 	w.next = *pp;
 	*pp = &w;
 	g->waiting++;
+	g->waits++;
 	pthread_mutex_unlock(&g->lock);
+	t0 = now_ns();
 	/* The releaser hands its slot over: posts once it took w off. */
 	while (sem_wait(&me.sem) != 0 && errno == EINTR)
 		;
+	t0 = now_ns() - t0;
+	pthread_mutex_lock(&g->lock);
+	g->wait_ns += t0;
+	pthread_mutex_unlock(&g->lock);
 }
 
 static void
@@ -145,11 +163,12 @@ vx_cpu_block_end(void)
 }
 
 void
-vx_cpu_gate_counts(struct vx_cpu_gate *g, unsigned *free_slots,
-    unsigned *waiting)
+vx_cpu_gate_stats(struct vx_cpu_gate *g, struct vx_cpu_gate_stats *st)
 {
 	pthread_mutex_lock(&g->lock);
-	*free_slots = g->free;
-	*waiting = g->waiting;
+	st->free = g->free;
+	st->waiting = g->waiting;
+	st->waits = g->waits;
+	st->wait_ns = g->wait_ns;
 	pthread_mutex_unlock(&g->lock);
 }

@@ -41,8 +41,14 @@ void	vx_cpu_leave(void);
 void	vx_cpu_block_begin(void);
 void	vx_cpu_block_end(void);
 
-/* For tests: slots free now, and threads waiting for one. */
-void	vx_cpu_gate_counts(struct vx_cpu_gate *g, unsigned *free_slots,
-	    unsigned *waiting);
+/* What a gate is doing, and has done. */
+struct vx_cpu_gate_stats {
+	unsigned	free;		/* slots nobody holds now */
+	unsigned	waiting;	/* threads waiting for one now */
+	uint64_t	waits;		/* times a thread had to wait */
+	uint64_t	wait_ns;	/* the time they waited, in all */
+};
+
+void	vx_cpu_gate_stats(struct vx_cpu_gate *g, struct vx_cpu_gate_stats *st);
 
 #endif

@@ -830,6 +830,12 @@ render_self_family(struct vx_strbuf *out, enum metric_id id,
 			    sizeof(buf), self->http.dropped[i]));
 		}
 		break;
+	case M_PROBE_CPU_WAIT:
+		if (self->http.valid)
+			add_sample(out, id, NULL, NULL, 0, fmt_seconds(buf,
+			    sizeof(buf), (double)self->http.probe_cpu_wait_ns /
+			    1e9));
+		break;
 	case M_SYSLOG_MESSAGES:
 		for (int r = 0; self->syslog.enabled && r < VX_SR__COUNT; r++) {
 			struct lbl l = { L_RESULT,

@@ -42,6 +42,7 @@ struct vx_http_stats {
 	uint64_t	open;
 	uint64_t	max;
 	uint64_t	dropped[VX_HTTP_DROP__COUNT];
+	uint64_t	probe_cpu_wait_ns;	/* /probe polls, for a turn */
 };
 
 /* Self-metrics of the exporter. */

@@ -99,6 +99,8 @@ reply_exposition(struct request *rq, struct vx_strbuf *sb, bool gzipped)
 static void
 fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
 {
+	struct vx_cpu_gate_stats gate;
+
 	memset(self, 0, sizeof(*self));
 	self->version = h->opts.version;
 	self->revision = h->opts.revision;
@@ -110,6 +112,8 @@ fill_self(struct vx_http *h, size_t ndevices, struct vx_selfstats *self)
 	vx_runtime_syslog_stats(h->rt, &self->syslog);
 	vx_process_stats_read(&self->proc);
 	vx_conns_stats(&h->conns, &self->http);
+	vx_cpu_gate_stats(h->probe_cpu, &gate);
+	self->http.probe_cpu_wait_ns = gate.wait_ns;
 }
 
 static void

@@ -3,8 +3,9 @@ the web configuration reloaded (SIGHUP, /-/reload, a broken one refused),
 several --web.listen-address, sockets from systemd, /probe of background
 devices (latest poll, probe_fresh, HEAD never polls), what a request may
 carry (/probe targets, Accept q values, nosniff), basic auth under a
-flood of wrong passwords, and how the worker threads are named and
-scheduled (--probe.scheduling)."""
+flood of wrong passwords, how the worker threads are named and
+scheduled (--probe.scheduling), and a burst of /probe polls taking turns
+for the CPU (vpn_exporter_probe_cpu_wait_seconds_total)."""
 
 import base64
 import http.client
@@ -264,6 +265,51 @@ class HttpServer(TmpDirTest):
                              200)
         self.assertEqual(od.requests(), 0)
         self.assertGreater(bg.requests(), 0)
+        ex.stop_clean()
+
+    # -- polls take turns for the CPU --
+
+    def test_probe_polls_take_turns(self):
+        """A burst of concurrent /probe polls, more than twice as many as
+        there are cores, computes a few at a time: some wait for a turn,
+        and vpn_exporter_probe_cpu_wait_seconds_total counts the time
+        (0 before).  Every answer is complete."""
+        data, _ = gen_asa(self.workdir, "big", "--tunnels", "100",
+                          "--seed", "turns")
+        agent = self.track(FastAgent(self.workdir, data, name="big"))
+        n = 16 * (os.cpu_count() or 2)
+        ex = self.track(Exporter(self.workdir, (
+            "defaults: {timeout: 20s, retries: 0, background: false}\n"
+            "devices:\n" + "".join(device(f"d{i}", agent.port)
+                                  for i in range(n)))))
+        metric = "vpn_exporter_probe_cpu_wait_seconds_total"
+        self.assertEqual(value(parse_metrics(ex.metrics()), metric), 0)
+        waited = 0
+        for burst in range(5):
+            results = [None] * n
+            go = threading.Barrier(n)
+
+            def probe(i):
+                go.wait()
+                results[i] = ex.get(f"/probe?target=d{i}", timeout=60)
+            clients = [threading.Thread(target=probe, args=(i,))
+                       for i in range(n)]
+            for c in clients:
+                c.start()
+            for c in clients:
+                c.join(90)
+            for i, (status, _, body) in enumerate(results):
+                self.assertEqual(status, 200, body[:300])
+                m = parse_metrics(body.decode())
+                self.assertEqual(value(m, "vpn_up", device=f"d{i}"), 1)
+                self.assertEqual(len(find(m, "vpn_tunnel_up",
+                                          device=f"d{i}")), 100)
+            waited = value(parse_metrics(ex.metrics()), metric)
+            print(f"burst {burst + 1} of {n} polls: {metric} {waited}",
+                  file=sys.stderr)
+            if waited > 0:
+                break
+        self.assertGreater(waited, 0)
         ex.stop_clean()
 
     # -- worker threads --

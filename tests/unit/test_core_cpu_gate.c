@@ -3,7 +3,7 @@
  * slots; a freed slot goes to the waiter with the smallest ticket, not to
  * whoever asked first; a thread that blocks gives its slot up until it
  * computes again; nesting counts the outermost pair; a thread without a
- * gate is not held at all.
+ * gate is not held at all.  Waits are counted, with their time.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -21,25 +22,25 @@
 static unsigned
 free_slots(struct vx_cpu_gate *g)
 {
-	unsigned f, w;
+	struct vx_cpu_gate_stats st;
 
-	vx_cpu_gate_counts(g, &f, &w);
-	return f;
+	vx_cpu_gate_stats(g, &st);
+	return st.free;
 }
 
 /* Waits (sleeping) until the gate has n waiters. */
 static void
 wait_for_waiters(struct vx_cpu_gate *g, unsigned n)
 {
-	unsigned f, w = 0;
+	struct vx_cpu_gate_stats st = { 0 };
 
 	for (int i = 0; i < 100000; i++) {
-		vx_cpu_gate_counts(g, &f, &w);
-		if (w == n)
+		vx_cpu_gate_stats(g, &st);
+		if (st.waiting == n)
 			break;
 		usleep(100);
 	}
-	assert_int_equal(w, n);
+	assert_int_equal(st.waiting, n);
 }
 
 /* ---- at most N inside ---- */
@@ -125,6 +126,8 @@ test_smallest_ticket_first(void **state)
 	struct queue	q = { .g = vx_cpu_gate_new(1),
 			      .lock = PTHREAD_MUTEX_INITIALIZER };
 	struct ticketed	tk[3] = { { &q, 30 }, { &q, 10 }, { &q, 20 } };
+	struct timespec	hold = { 0, 20 * 1000000L };
+	struct vx_cpu_gate_stats st;
 	pthread_t	t[3];
 
 	(void)state;
@@ -138,6 +141,7 @@ test_smallest_ticket_first(void **state)
 		    &tk[i]), 0);
 		wait_for_waiters(q.g, i + 1);
 	}
+	nanosleep(&hold, NULL);
 	vx_cpu_leave();
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
@@ -146,6 +150,10 @@ test_smallest_ticket_first(void **state)
 	assert_int_equal(q.order[1], 20);
 	assert_int_equal(q.order[2], 30);
 	assert_int_equal(free_slots(q.g), 1);
+	/* Three waited, each at least the 20 ms the slot was held after. */
+	vx_cpu_gate_stats(q.g, &st);
+	assert_int_equal(st.waits, 3);
+	assert_true(st.wait_ns >= 3 * 20 * 1000000ull);
 	vx_cpu_gate_join(NULL, 0);
 	vx_cpu_gate_free(q.g);
 }
