@@ -19,7 +19,7 @@ struct vx_cpu_gate {
 	pthread_mutex_t	 lock;
 	unsigned	 free;		/* slots nobody holds (none waits then) */
 	unsigned	 waiting;
-	struct waiter	*head;
+	struct waiter	*head, *tail;
 	uint64_t	 waits, wait_ns;
 };
 
@@ -90,12 +90,21 @@ acquire(struct vx_cpu_gate *g)
 		(void)sem_init(&me.sem, 0, 0);
 		me.sem_ready = true;
 	}
-	/* After every waiter with the same ticket or an older one. */
-	for (pp = &g->head; *pp != NULL && (*pp)->ticket <= w.ticket;
-	    pp = &(*pp)->next)
-		;
+	/*
+	 * After every waiter with the same ticket or an older one: mostly
+	 * the newest request, at the end (looked at first: the lock is held
+	 * by threads that may get the CPU last).
+	 */
+	if (g->tail == NULL || g->tail->ticket <= w.ticket)
+		pp = g->tail != NULL ? &g->tail->next : &g->head;
+	else
+		for (pp = &g->head; (*pp)->ticket <= w.ticket;
+		    pp = &(*pp)->next)
+			;
 	w.next = *pp;
 	*pp = &w;
+	if (w.next == NULL)
+		g->tail = &w;
 	g->waiting++;
 	g->waits++;
 	pthread_mutex_unlock(&g->lock);
@@ -118,6 +127,8 @@ release(struct vx_cpu_gate *g)
 	pthread_mutex_lock(&g->lock);
 	if ((w = g->head) != NULL) {
 		g->head = w->next;
+		if (g->head == NULL)
+			g->tail = NULL;
 		g->waiting--;
 		wake = w->sem;	/* w is gone once its thread wakes */
 	} else {

@@ -97,7 +97,7 @@ test_at_most_slots_inside(void **state)
 struct queue {
 	struct vx_cpu_gate	*g;
 	pthread_mutex_t		 lock;
-	uint64_t		 order[3];
+	uint64_t		 order[5];
 	size_t			 n;
 };
 
@@ -125,35 +125,38 @@ test_smallest_ticket_first(void **state)
 {
 	struct queue	q = { .g = vx_cpu_gate_new(1),
 			      .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct ticketed	tk[3] = { { &q, 30 }, { &q, 10 }, { &q, 20 } };
+	struct ticketed	tk[5] = { { &q, 30 }, { &q, 10 }, { &q, 20 },
+			      { &q, 40 }, { &q, 25 } };
 	struct timespec	hold = { 0, 20 * 1000000L };
 	struct vx_cpu_gate_stats st;
-	pthread_t	t[3];
+	pthread_t	t[5];
 
 	(void)state;
 	assert_non_null(q.g);
 	vx_cpu_gate_join(q.g, 0);
 	vx_cpu_enter();
 	assert_int_equal(free_slots(q.g), 0);
-	/* Asking in the order 30, 10, 20. */
-	for (unsigned i = 0; i < 3; i++) {
+	/* Asking in the order 30, 10, 20, 40, 25. */
+	for (unsigned i = 0; i < 5; i++) {
 		assert_int_equal(pthread_create(&t[i], NULL, ticketed_main,
 		    &tk[i]), 0);
 		wait_for_waiters(q.g, i + 1);
 	}
 	nanosleep(&hold, NULL);
 	vx_cpu_leave();
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 5; i++)
 		pthread_join(t[i], NULL);
-	assert_int_equal(q.n, 3);
+	assert_int_equal(q.n, 5);
 	assert_int_equal(q.order[0], 10);
 	assert_int_equal(q.order[1], 20);
-	assert_int_equal(q.order[2], 30);
+	assert_int_equal(q.order[2], 25);
+	assert_int_equal(q.order[3], 30);
+	assert_int_equal(q.order[4], 40);
 	assert_int_equal(free_slots(q.g), 1);
-	/* Three waited, each at least the 20 ms the slot was held after. */
+	/* Five waited, each at least the 20 ms the slot was held after. */
 	vx_cpu_gate_stats(q.g, &st);
-	assert_int_equal(st.waits, 3);
-	assert_true(st.wait_ns >= 3 * 20 * 1000000ull);
+	assert_int_equal(st.waits, 5);
+	assert_true(st.wait_ns >= 5 * 20 * 1000000ull);
 	vx_cpu_gate_join(NULL, 0);
 	vx_cpu_gate_free(q.g);
 }
