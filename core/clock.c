@@ -6,12 +6,18 @@
 static atomic_bool cancelled;
 
 int64_t
-vx_now_mono_ms(void)
+vx_now_mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+vx_now_mono_ms(void)
+{
+	return vx_now_mono_ns() / 1000000;
 }
 
 int64_t

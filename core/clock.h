@@ -7,6 +7,8 @@
 
 /* Monotonic milliseconds (CLOCK_MONOTONIC), for deadlines and intervals. */
 int64_t	vx_now_mono_ms(void);
+/* The same clock in nanoseconds, for waits too short for milliseconds. */
+int64_t	vx_now_mono_ns(void);
 /* Wall-clock milliseconds since the epoch, for timestamps we export. */
 int64_t	vx_now_wall_ms(void);
 /*

@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "clock.h"
 
 /* A thread waiting for a slot: on its own stack, in ticket order. */
 struct waiter {
@@ -20,7 +22,8 @@ struct vx_cpu_gate {
 	unsigned	 free;		/* slots nobody holds (none waits then) */
 	unsigned	 waiting;
 	struct waiter	*head, *tail;
-	uint64_t	 waits, wait_ns;
+	uint64_t	 waits;
+	atomic_uint_fast64_t wait_ns;	/* added to without the lock */
 };
 
 /* The calling thread's part. */
@@ -63,21 +66,12 @@ vx_cpu_gate_join(struct vx_cpu_gate *g, uint64_t ticket)
 	me.blocked = 0;
 }
 
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void
 acquire(struct vx_cpu_gate *g)
 {
 	struct waiter	  w = { NULL, me.ticket, &me.sem };
 	struct waiter	**pp;
-	uint64_t	  t0;
+	int64_t		  t0;
 
 	pthread_mutex_lock(&g->lock);
 	if (g->free > 0) {
@@ -108,14 +102,11 @@ acquire(struct vx_cpu_gate *g)
 	g->waiting++;
 	g->waits++;
 	pthread_mutex_unlock(&g->lock);
-	t0 = now_ns();
+	t0 = vx_now_mono_ns();
 	/* The releaser hands its slot over: posts once it took w off. */
 	while (sem_wait(&me.sem) != 0 && errno == EINTR)
 		;
-	t0 = now_ns() - t0;
-	pthread_mutex_lock(&g->lock);
-	g->wait_ns += t0;
-	pthread_mutex_unlock(&g->lock);
+	atomic_fetch_add(&g->wait_ns, (uint64_t)(vx_now_mono_ns() - t0));
 }
 
 static void
@@ -180,6 +171,6 @@ vx_cpu_gate_stats(struct vx_cpu_gate *g, struct vx_cpu_gate_stats *st)
 	st->free = g->free;
 	st->waiting = g->waiting;
 	st->waits = g->waits;
-	st->wait_ns = g->wait_ns;
+	st->wait_ns = atomic_load(&g->wait_ns);
 	pthread_mutex_unlock(&g->lock);
 }
