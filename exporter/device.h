@@ -32,6 +32,9 @@ struct vx_syslog_listener;
  */
 #define VX_DEVICE_SPI_HISTORY	16
 
+/* A poll's error message: a collector's, with its name and reason. */
+#define VX_DEVICE_ERROR_MAX	(VX_ERR_MSG_MAX + 64)
+
 /* One poll's value of a device counter. */
 struct vx_counter_sample {
 	int64_t		ms;		/* wall clock of the poll */
@@ -58,7 +61,7 @@ struct vx_device {
 	pthread_cond_t		 done;
 	bool			 in_flight;
 	/* The poll in flight's, until it is published (vx_device_poll). */
-	char			 poll_error[VX_ERR_MSG_MAX + 64];
+	char			 poll_error[VX_DEVICE_ERROR_MAX];
 	int64_t			 poll_mono_ms;
 	/*
 	 * Completed collections (and stops): changed under the lock, read
@@ -68,7 +71,7 @@ struct vx_device {
 	struct vx_snapshot	*latest;
 	int64_t			 latest_mono_ms;
 	uint64_t		 errors_total[VX_E__COUNT];
-	char			 last_error[VX_ERR_MSG_MAX + 64];
+	char			 last_error[VX_DEVICE_ERROR_MAX];
 	struct vx_complaint	*complaints;	/* one per collector */
 	struct vx_history	*hist;		/* core/history.h */
 	/*
